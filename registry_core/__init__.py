@@ -1,0 +1,71 @@
+"""registry_core: classes register themselves; registries discover them lazily and say why not.
+
+The public facade: every public name is re-exported here and listed in ``__all__``.
+Nothing here imports Qt, pyqtgraph or numpy.
+"""
+
+from ._config import (
+    PRIMARY_KEY,
+    RegistryConfig,
+    SecondaryRegistry,
+    extract_key_from_backend_suffix,
+    extract_key_from_class_name,
+    extract_key_from_handler_suffix,
+    make_suffix_extractor,
+)
+from ._meta import AutoRegisterMeta, RegistryKeyMissingError
+from ._registry import (
+    LazyDiscoveryDict,
+    RegistryKeyError,
+    SecondaryRegistryDict,
+    all_registries,
+    find_registry,
+)
+from ._report import ClassOutcome, DiscoveryReport, ModuleOutcome
+
+__version__ = "0.1.0"
+
+
+def explain(registry: LazyDiscoveryDict, name: object) -> "Explanation":  # noqa: F821
+    """Why ``name`` (a key, class name, ``module:Class`` or module name) is or is not in ``registry``."""
+    from ._explain import explain as _explain
+
+    return _explain(registry, name)
+
+
+def discover_registry_classes(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Import the modules directly under a package's paths (for custom discovery functions)."""
+    from ._discovery import discover_registry_classes as _impl
+
+    return _impl(*args, **kwargs)
+
+
+def discover_registry_classes_recursive(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Import every module under a package's paths, subpackages included (for custom discovery functions)."""
+    from ._discovery import discover_registry_classes_recursive as _impl
+
+    return _impl(*args, **kwargs)
+
+
+__all__ = [
+    "AutoRegisterMeta",
+    "ClassOutcome",
+    "DiscoveryReport",
+    "LazyDiscoveryDict",
+    "ModuleOutcome",
+    "PRIMARY_KEY",
+    "RegistryConfig",
+    "RegistryKeyError",
+    "RegistryKeyMissingError",
+    "SecondaryRegistry",
+    "SecondaryRegistryDict",
+    "all_registries",
+    "discover_registry_classes",
+    "discover_registry_classes_recursive",
+    "explain",
+    "extract_key_from_backend_suffix",
+    "extract_key_from_class_name",
+    "extract_key_from_handler_suffix",
+    "find_registry",
+    "make_suffix_extractor",
+]

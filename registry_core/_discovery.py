@@ -1,0 +1,291 @@
+"""Discovery: scan the registry's package, load entry points, record every outcome.
+
+Catching whatever a plugin raises is the point of a plugin library: one broken
+plugin must never make the registry unusable, and never disappear silently.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
+    from typing import Any, Callable, Iterable
+
+from ._log import get_logger
+from ._report import (
+    EXCLUDED,
+    FAILED,
+    IMPORTED,
+    MODULE_FAILED,
+    REGISTERED,
+    SOURCE_ENTRY_POINT,
+    ModuleOutcome,
+)
+
+_log = None
+
+
+def _logger() -> Any:
+    global _log
+    if _log is None:
+        _log = get_logger("discovery")
+    return _log
+
+
+class FileStat:
+    """What the scan read of one file or folder; the cache fingerprints these."""
+
+    __slots__ = ("path", "is_dir", "size", "mtime_ns")
+
+    def __init__(self, path: str, is_dir: bool, size: int, mtime_ns: int) -> None:
+        self.path = path
+        self.is_dir = is_dir
+        self.size = size
+        self.mtime_ns = mtime_ns
+
+
+class ScannedModule:
+    __slots__ = ("name", "file", "is_package")
+
+    def __init__(self, name: str, file: str | None, is_package: bool) -> None:
+        self.name = name
+        self.file = file
+        self.is_package = is_package
+
+
+def scan_package(
+    paths: Iterable[str], prefix: str, recursive: bool = True, stats: list[FileStat] | None = None
+) -> list[ScannedModule]:
+    """Every module and subpackage under ``paths``, namespace packages included.
+
+    pkgutil skips folders without ``__init__.py``; we list folders ourselves,
+    which also hands the cache the size and mtime of every file and folder read.
+    """
+    found: list[ScannedModule] = []
+    for path in paths:
+        _scan_dir(path, prefix, recursive, found, stats)
+    return found
+
+
+def _scan_dir(path: str, prefix: str, recursive: bool, found: list[ScannedModule], stats: list[FileStat] | None) -> None:
+    try:
+        with os.scandir(path) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        if stats is not None:
+            st = os.stat(path)
+            stats.append(FileStat(path, True, 0, st.st_mtime_ns))
+    except OSError as exc:
+        _logger().warning("cannot list plugin folder %s: %s", path, exc)
+        return
+    for entry in entries:
+        name = entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if is_dir:
+            if not recursive or not name.isidentifier():
+                continue  # __pycache__ is an identifier, but holds no sources
+            if name == "__pycache__":
+                continue
+            init = os.path.join(entry.path, "__init__.py")
+            found.append(ScannedModule(prefix + name, init if os.path.exists(init) else None, True))
+            _scan_dir(entry.path, f"{prefix}{name}.", recursive, found, stats)
+        elif name.endswith(".py"):
+            stem = name[:-3]
+            if stats is not None:
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                stats.append(FileStat(entry.path, False, st.st_size, st.st_mtime_ns))
+            if stem != "__init__" and stem.isidentifier():
+                found.append(ScannedModule(prefix + stem, entry.path, False))
+
+
+def run_discovery(registry: Any) -> None:
+    """Fill ``registry`` from its package and entry points; record everything in its report."""
+    config = registry._config
+    report = registry._report
+    report.begin()
+    started = time.perf_counter()
+    package = config.discovery_package
+    try:
+        module = importlib.import_module(package)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        report.package_error = f"{type(exc).__name__}: {exc}"
+        report.add_module(_failure(package, None, exc))
+        _logger().warning("discovery package %s of the %s registry failed to import: %s: %s", package,
+                          registry.name, type(exc).__name__, exc)
+        module = None
+    paths = list(getattr(module, "__path__", None) or [])
+    if module is not None and paths:
+        prefix = package + "."
+        if config.discovery_function is not None:
+            config.discovery_function(paths, prefix, registry._base_class)
+        else:
+            _discover(registry, paths, prefix, recursive=config.discovery_recursive, module_filter=None)
+    load_entry_points(registry)
+    report.duration_s = time.perf_counter() - started
+    report.source = "discovery"
+    log = _logger()
+    if report.failures or report.skipped:
+        log.info("%s", report.summary())
+
+
+def discover_registry_classes(
+    paths: Iterable[str], prefix: str, base_class: type, *, module_filter: Callable[[str], bool] | None = None
+) -> None:
+    """Import the modules directly under ``paths`` (no subpackages), recording outcomes.
+
+    For custom discovery functions: the classes register themselves as they
+    are imported; this only decides which modules to import.
+    """
+    _discover(_registry_for(base_class), list(paths), prefix, recursive=False, module_filter=module_filter)
+
+
+def discover_registry_classes_recursive(
+    paths: Iterable[str], prefix: str, base_class: type, *, module_filter: Callable[[str], bool] | None = None
+) -> None:
+    """Like :func:`discover_registry_classes`, descending into (namespace) subpackages."""
+    _discover(_registry_for(base_class), list(paths), prefix, recursive=True, module_filter=module_filter)
+
+
+def _registry_for(base_class: type) -> Any:
+    registry = getattr(base_class, "__registry__", None)
+    if registry is None or getattr(registry, "_config", None) is None:
+        raise TypeError(f"{base_class!r} is not the root of a registry_core registry")
+    return registry
+
+
+def _discover(
+    registry: Any, paths: list[str], prefix: str, *, recursive: bool, module_filter: Callable[[str], bool] | None
+) -> None:
+    report = registry._report
+    stats: list[FileStat] = []
+    modules = scan_package(paths, prefix, recursive, stats)
+    registry._scanned_files = stats
+    patterns = registry._config.exclude_patterns
+    excluded_prefixes: list[str] = []
+    for scanned in modules:
+        name = scanned.name
+        if any(name.startswith(p) for p in excluded_prefixes):
+            continue
+        reason = _exclusion(name, patterns, module_filter)
+        if reason:
+            report.add_module(ModuleOutcome(name, EXCLUDED, file=scanned.file, detail=reason))
+            if scanned.is_package:
+                excluded_prefixes.append(name + ".")
+            continue
+        import_plugin_module(registry, name, scanned.file)
+
+
+def _exclusion(name: str, patterns: tuple[str, ...], module_filter: Callable[[str], bool] | None) -> str:
+    if patterns:
+        from fnmatch import fnmatchcase
+
+        for pattern in patterns:
+            if fnmatchcase(name, pattern):
+                return f"matches exclude pattern {pattern!r}"
+    if module_filter is not None and not module_filter(name):
+        return f"filtered out by the discovery function ({getattr(module_filter, '__qualname__', module_filter)})"
+    return ""
+
+
+def import_plugin_module(registry: Any, name: str, file: str | None, **source: Any) -> ModuleOutcome:
+    """Import one plugin module, recording success or the full failure; never raises but KeyboardInterrupt."""
+    started = time.perf_counter()
+    try:
+        importlib.import_module(name)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit too: a plugin must not end discovery
+        outcome = _failure(name, file, exc, duration_s=time.perf_counter() - started, **source)
+        _roll_back(registry, name)
+        _logger().warning("plugin module %s failed to import: %s: %s", name, type(exc).__name__, exc)
+    else:
+        outcome = ModuleOutcome(name, IMPORTED, file=file, duration_s=time.perf_counter() - started, **source)
+    registry._report.add_module(outcome)
+    return outcome
+
+
+def _failure(name: str, file: str | None, exc: BaseException, **extra: Any) -> ModuleOutcome:
+    import traceback
+
+    return ModuleOutcome(
+        name,
+        FAILED,
+        file=file,
+        error_type=type(exc).__name__,
+        error_message=str(exc),
+        traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        **extra,
+    )
+
+
+def _roll_back(registry: Any, module: str) -> None:
+    """Unregister classes a module defined before it raised: Python has dropped the module."""
+    for outcome in registry._report.classes:
+        if outcome.module == module and outcome.status == REGISTERED:
+            holder = dict.get(registry, outcome.key)
+            if holder is not None and getattr(holder, "__module__", None) == module:
+                registry._remove_class(holder)
+            outcome.status = MODULE_FAILED
+            outcome.reason = f"was registered under {outcome.key!r}, then its module {module} failed to import"
+
+
+def load_entry_points(registry: Any) -> None:
+    """Load third-party plugins advertised in the registry's entry-point group."""
+    group = registry._config.entry_point_group
+    if not group:
+        return
+    from importlib.metadata import entry_points
+
+    try:
+        advertised = sorted(entry_points(group=group), key=lambda ep: (ep.name, ep.value))
+    except Exception as exc:  # a broken dist-info must not break discovery
+        _logger().warning("cannot read entry points of group %s: %s", group, exc)
+        return
+    seen: set[tuple[str, str]] = set()
+    for ep in advertised:
+        if (ep.name, ep.value) in seen:
+            continue
+        seen.add((ep.name, ep.value))
+        _load_entry_point(registry, ep)
+
+
+def _load_entry_point(registry: Any, ep: Any) -> None:
+    dist = getattr(ep, "dist", None)
+    dist_name = f"{dist.metadata['Name']} {dist.version}" if dist is not None else None
+    module_name = ep.value.partition(":")[0].strip()
+    source = {"source": SOURCE_ENTRY_POINT, "entry_point": f"{ep.name} = {ep.value}", "distribution": dist_name}
+    started = time.perf_counter()
+    registry._loading_entry_point = ep.value
+    try:
+        loaded = ep.load()
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        outcome = _failure(module_name, _module_file(module_name), exc, duration_s=time.perf_counter() - started,
+                           **source)
+        _roll_back(registry, module_name)
+        _logger().warning("entry point %s failed to load: %s: %s", ep.value, type(exc).__name__, exc)
+    else:
+        detail = ""
+        base = registry._base_class
+        if isinstance(loaded, type) and base is not None and not issubclass(loaded, base):
+            detail = f"wrong base class: {loaded.__qualname__} is not a subclass of {base.__qualname__}"
+        outcome = ModuleOutcome(module_name, IMPORTED, file=_module_file(module_name), detail=detail,
+                                duration_s=time.perf_counter() - started, **source)
+    finally:
+        registry._loading_entry_point = None
+    registry._report.add_module(outcome)
+
+
+def _module_file(name: str) -> str | None:
+    return getattr(sys.modules.get(name), "__file__", None)

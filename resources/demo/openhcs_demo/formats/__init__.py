@@ -1,0 +1,1 @@
+"""Experimental-analysis result formats exported by plate readers."""

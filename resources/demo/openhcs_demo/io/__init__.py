@@ -1,0 +1,1 @@
+"""Storage backends: where pipeline images are read from and written to."""

@@ -1,0 +1,1 @@
+"""Microscope handlers: one plugin per vendor acquisition format."""

@@ -1,0 +1,1 @@
+"""Processing libraries whose functions can be used as pipeline steps."""

@@ -1,0 +1,1 @@
+"""Runtime services that run beside a pipeline (execution and viewer servers)."""
