@@ -516,6 +516,7 @@ def detail_table(cells: list[Cell]) -> list[str]:
         "wall plain",
         "ours warm split: lib import + base import + keys()",
         "ours warm keys() / floor",
+        "import json (fresh process)",
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for cell in cells:
@@ -536,6 +537,9 @@ def detail_table(cells: list[Cell]) -> list[str]:
         row.append(warm_split_text(cell))
         keys_only = series_stat(cell, "ours_warm", "keys_ms")
         row.append(ratio_text(keys_only, series_stat(cell, "floor", "ab_ms"), None, None))
+        # Measured because it dwarfs the floor on slow-syscall machines: any
+        # library that imports json pays it on every warm start.
+        row.append(series_text(cell, "floor", "floor", "json_import_ms"))
         lines.append("| " + " | ".join(row) + " |")
     return lines
 

@@ -23,10 +23,10 @@ def _discover_backends(paths: list[str], prefix: str, base_class: type) -> None:
     # Read at discovery time, not import time: the flag is set by the parent just before spawning.
     no_gpu = os.environ.get("OPENHCS_DEMO_SUBPROCESS_NO_GPU") == "1"
 
-    def module_filter(module_name: str) -> bool:
+    def importable_here(module_name: str) -> bool:
         return not (no_gpu and module_name.rsplit(".", 1)[-1] in _GPU_BACKEND_MODULES)
 
-    discover_registry_classes_recursive(paths, prefix, base_class, module_filter=module_filter)
+    discover_registry_classes_recursive(paths, prefix, base_class, module_filter=importable_here)
 
 
 class StorageBackend(ABC, metaclass=AutoRegisterMeta):

@@ -5,7 +5,7 @@ import math
 from openhcs_demo.processing.contracts import Image, Stack, contract
 
 # Stands in for a heavy library import: normalised Gaussian kernels for every sigma
-# from 0.05 to 8.0 in steps of 0.025, built once, as real libraries build tables at import.
+# from 0.025 to 8.0 in steps of 0.025, built once, as real libraries build tables at import.
 _SIGMA_STEPS = 40
 _KERNELS: dict[int, list[float]] = {}
 for _step in range(1, 8 * _SIGMA_STEPS + 1):

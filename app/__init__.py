@@ -1,0 +1,1 @@
+"""Registry Inspector: the desktop app (PyQt6) and its headless CLI twin."""

@@ -1,0 +1,39 @@
+"""The embedded demo plugin ecosystem (resources/demo), the inspector's default target."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+DEMO_ROOT = Path(__file__).resolve().parent.parent / "resources" / "demo"
+
+#: Modules that declare the demo's registries; importing them creates the registries (lazily).
+DEMO_TARGETS = (
+    "openhcs_demo.microscopes.microscope_base",
+    "openhcs_demo.io.backend_base",
+    "openhcs_demo.runtime.servers.server_base",
+    "openhcs_demo.processing.library_base",
+    "openhcs_demo.formats.format_base",
+)
+
+
+def ensure_importable() -> Path:
+    """Put the demo (and its third-party plugin distributions) on sys.path."""
+    path = str(DEMO_ROOT)
+    if path not in sys.path:
+        sys.path.append(path)
+        importlib.invalidate_caches()
+    return DEMO_ROOT
+
+
+def load_demo() -> list:
+    """Import the demo's registry modules and return their registries (not yet discovered)."""
+    ensure_importable()
+    registries = []
+    for target in DEMO_TARGETS:
+        module = importlib.import_module(target)
+        for value in vars(module).values():
+            if type(value).__name__ == "LazyDiscoveryDict" and value not in registries:
+                registries.append(value)
+    return registries
