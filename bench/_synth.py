@@ -171,15 +171,21 @@ def generate(
     return pkg_dir
 
 
-def precompile(python: str, root: Path) -> None:
+def precompile(python: str, root: Path) -> str | None:
     """Write bytecode with the interpreter that will import the package.
 
     Without this the first measured run would also pay for compiling and
     writing every .pyc, and would change directory mtimes the registry cache
-    may have recorded.
+    may have recorded. Returns an error message instead of raising: a broken
+    interpreter is reported per cell by the runs themselves.
     """
-    subprocess.run(
-        [python, "-m", "compileall", "-q", str(root)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    try:
+        proc = subprocess.run(
+            [python, "-m", "compileall", "-q", str(root)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None if proc.returncode == 0 else (proc.stderr.strip() or "compileall failed")

@@ -9,6 +9,7 @@ See bench/README.md for what each column means.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as _dt
 import json
 import os
@@ -61,6 +62,13 @@ _SCRUBBED_ENV = (
 
 CHILD_TIMEOUT_S = 300
 
+# Working directory for every interpreter we start. `python -c` puts the cwd
+# on sys.path, so probing from the repository root would find registry_core
+# there while the children (started elsewhere) would not. An empty directory
+# makes probes and children see the same path.
+_NEUTRAL_CWD = tempfile.mkdtemp(prefix="rc-bench-cwd-")
+atexit.register(shutil.rmtree, _NEUTRAL_CWD, True)
+
 
 # --------------------------------------------------------------------------
 # Child processes
@@ -84,10 +92,16 @@ def run_child(python: str, args: list[str], env: dict[str, str]) -> ChildResult:
     start = time.perf_counter()
     try:
         proc = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S
+            command,
+            env=env,
+            cwd=_NEUTRAL_CWD,
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT_S,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return ChildResult(None, (time.perf_counter() - start) * 1000.0, f"{type(exc).__name__}: {exc}")
+        elapsed_ms = (time.perf_counter() - start) * 1000.0
+        return ChildResult(None, elapsed_ms, f"{type(exc).__name__}: {exc}")
     wall_ms = (time.perf_counter() - start) * 1000.0
     if proc.returncode != 0:
         # The exception line is the one a reader needs; the traceback is noise
@@ -170,12 +184,16 @@ def _probe(python: str, module: str, attrs: str, extra_path: list[str]) -> str |
         f"missing = [a for a in {attrs.split(',')!r} if not hasattr(m, a)]\n"
         f"assert not missing, f'{module} lacks ' + ', '.join(missing)\n"
     )
-    proc = subprocess.run(
-        [python, "-c", code],
-        env=child_env(extra_path, None),
-        capture_output=True,
-        text=True,
-    )
+    try:
+        proc = subprocess.run(
+            [python, "-c", code],
+            env=child_env(extra_path, None),
+            cwd=_NEUTRAL_CWD,
+            capture_output=True,
+            text=True,
+        )
+    except OSError as exc:  # a wrong --ours-python path should not end the run
+        return f"{type(exc).__name__}: {exc}"
     return None if proc.returncode == 0 else (_last_line(proc.stderr) or "import failed")
 
 
@@ -193,15 +211,25 @@ def resolve_ours(python: str) -> tuple[list[str], str | None]:
 
 
 def ensure_anchor_venv() -> str:
-    """Create bench/.anchor-venv with the anchor release on first use."""
+    """Create bench/.anchor-venv with the anchor release on first use.
+
+    An existing venv whose install failed half-way is repaired rather than
+    trusted, so an interrupted first run doesn't poison later ones.
+    """
     python = ANCHOR_VENV / "bin" / "python"
-    if python.exists():
-        return str(python)
-    _log(f"creating {ANCHOR_VENV} with {ANCHOR_REQUIREMENT} ...")
-    subprocess.run([sys.executable, "-m", "venv", str(ANCHOR_VENV)], check=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", ANCHOR_REQUIREMENT], check=True
-    )
+    if not python.exists():
+        _log(f"creating {ANCHOR_VENV} ...")
+        subprocess.run([sys.executable, "-m", "venv", str(ANCHOR_VENV)], check=True)
+    if anchor_version(str(python)) is None:
+        _log(f"installing {ANCHOR_REQUIREMENT} into {ANCHOR_VENV} ...")
+        install = subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", ANCHOR_REQUIREMENT]
+        )
+        if install.returncode != 0:
+            raise SystemExit(
+                f"pip could not install {ANCHOR_REQUIREMENT}; "
+                "pass --anchor-python with an interpreter that has it"
+            )
     return str(python)
 
 
@@ -209,6 +237,7 @@ def anchor_version(python: str) -> str | None:
     proc = subprocess.run(
         [python, "-c", f"import {ANCHOR_MODULE} as m; print(m.__version__)"],
         env=child_env([], None),
+        cwd=_NEUTRAL_CWD,
         capture_output=True,
         text=True,
     )
@@ -216,11 +245,15 @@ def anchor_version(python: str) -> str | None:
 
 
 def python_version(python: str) -> str:
-    proc = subprocess.run(
-        [python, "-c", "import platform; print(platform.python_version())"],
-        capture_output=True,
-        text=True,
-    )
+    try:
+        proc = subprocess.run(
+            [python, "-c", "import platform; print(platform.python_version())"],
+            cwd=_NEUTRAL_CWD,
+            capture_output=True,
+            text=True,
+        )
+    except OSError:
+        return "unknown"
     return proc.stdout.strip() or "unknown"
 
 
@@ -285,14 +318,23 @@ class Workspace:
     caches: dict[str, CacheDirs]  # library -> isolated cache dirs
 
 
-def prepare_cell(tmp: Path, size: int, flavour: str, interp: Interpreters, iterations: int) -> Workspace:
+def prepare_cell(
+    tmp: Path, size: int, flavour: str, interp: Interpreters, iterations: int
+) -> Workspace:
     pkg = _synth.package_name(flavour, size)
-    pythons = {"ours": interp.ours_python, "anchor": interp.anchor_python, "plain": interp.ours_python}
+    # The plain loop runs under our interpreter: same start-up as ours' runs.
+    pythons = {
+        "ours": interp.ours_python,
+        "anchor": interp.anchor_python,
+        "plain": interp.ours_python,
+    }
     roots: dict[str, Path] = {}
     for library in _synth.LIBRARIES:
         root = tmp / "pkgs" / library / pkg
         _synth.generate(root, library, flavour, size, iterations)
-        _synth.precompile(pythons[library], root)
+        error = _synth.precompile(pythons[library], root)
+        if error is not None:
+            _log(f"  {library}: could not precompile ({error}); runs will show the failure")
         roots[library] = root
     caches = {lib: CacheDirs(tmp / "cache" / lib / pkg) for lib in ("ours", "anchor")}
     return Workspace(pkg=pkg, roots=roots, caches=caches)
@@ -325,30 +367,27 @@ def run_cell(ws: Workspace, cell: Cell, interp: Interpreters, runs: int) -> None
     for run in range(runs):
         _discovery_pair(cell, "ours", interp.ours_python, OURS_MODULE, interp.ours_extra_path, ws)
         _discovery_pair(cell, "anchor", interp.anchor_python, ANCHOR_MODULE, [], ws)
-        floor_env = child_env([], None)
-        pkg_dir = ws.roots["ours"] / ws.pkg
-        cell.get("floor").add(
-            run_child(interp.ours_python, ["floor", str(pkg_dir), str(ws.caches["ours"].root)], floor_env)
-        )
-        plain_env = child_env([ws.roots["plain"]], ws.caches["ours"])
-        cell.get("plain").add(
-            run_child(interp.ours_python, ["plain", ws.pkg, str(cell.size)], plain_env)
-        )
+        floor_args = ["floor", str(ws.roots["ours"] / ws.pkg), str(ws.caches["ours"].root)]
+        cell.get("floor").add(run_child(interp.ours_python, floor_args, child_env([], None)))
+        plain_args = ["plain", ws.pkg, str(cell.size)]
+        plain_env = child_env([ws.roots["plain"]], None)
+        cell.get("plain").add(run_child(interp.ours_python, plain_args, plain_env))
         _log(f"  run {run + 1}/{runs}: " + _run_summary(cell))
 
 
 def _run_summary(cell: Cell) -> str:
     parts = []
-    for name, key in (
-        ("ours_cold", "total_ms"),
-        ("ours_warm", "total_ms"),
-        ("anchor_cold", "total_ms"),
-        ("anchor_warm", "total_ms"),
-        ("plain", "total_ms"),
-        ("floor", "ab_ms"),
+    for label, name, key in (
+        ("ours_cold", "ours_cold", "total_ms"),
+        ("ours_warm", "ours_warm", "total_ms"),
+        ("anchor_cold", "anchor_cold", "total_ms"),
+        ("anchor_warm", "anchor_warm", "total_ms"),
+        ("plain", "plain", "total_ms"),
+        ("floorA+B", "floor", "ab_ms"),
+        ("floorB", "floor", "b_ms"),
     ):
         value = cell.get(name).last(key)
-        parts.append(f"{name}={'ERR' if value is None else fmt_ms(value)}")
+        parts.append(f"{label}={'n/a' if value is None else fmt_ms(value)}")
     return " ".join(parts)
 
 
@@ -393,6 +432,18 @@ class Stat:
         return cls(statistics.median(values), min(values), max(values))
 
 
+@dataclass
+class Report:
+    """Everything the markdown and JSON outputs are rendered from."""
+
+    argv: list[str]
+    interp: Interpreters
+    calibration: _synth.Calibration
+    runs: int
+    cells: list[Cell]
+    imports: dict[str, Series]
+
+
 def fmt_ms(value: float) -> str:
     return f"{value:.2f}" if value < 100 else f"{value:.1f}"
 
@@ -403,9 +454,18 @@ def fmt_stat(stat: Stat | None) -> str:
     return f"{fmt_ms(stat.median)} ({fmt_ms(stat.low)}–{fmt_ms(stat.high)})"
 
 
+def _table_safe(text: str, limit: int = 120) -> str:
+    text = text.replace("|", "/")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def series_stat(cell: Cell, name: str, key: str = "total_ms") -> Stat | None:
+    """Stats over all runs, or None unless every run produced the value."""
     series = cell.get(name)
-    return None if series.errors else Stat.of(series.values(key))
+    values = series.values(key)
+    if series.errors or len(values) != len(series.results):
+        return None
+    return Stat.of(values)
 
 
 def series_text(cell: Cell, name: str, label: str, key: str = "total_ms") -> str:
@@ -414,28 +474,29 @@ def series_text(cell: Cell, name: str, label: str, key: str = "total_ms") -> str
         # A cell with any failed run is reported as failed: a median over the
         # survivors would hide the failure.
         return f"{label}: {_table_safe(series.errors[0])}"
-    return fmt_stat(Stat.of(series.values(key)))
+    values = series.values(key)
+    if not values:
+        reasons = [run.get("missing", {}).get(key) for run in series.runs]
+        reason = next((r for r in reasons if r), None)
+        return f"{label}: {_table_safe(reason)}" if reason else "n/a"
+    return fmt_stat(Stat.of(values))
 
 
-def _table_safe(text: str, limit: int = 120) -> str:
-    text = text.replace("|", "/")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def ratio_text(numerator: Stat | None, denominator: Stat | None, target: str | None, passed: bool | None) -> str:
-    if numerator is None or denominator is None or denominator.median <= 0:
-        return "n/a"
-    value = numerator.median / denominator.median
-    text = f"{value:.1f}×" if value >= 10 else f"{value:.2f}×"
-    if target is not None and passed is not None:
-        text += f" {'✓' if passed else '✗'}"
-    return text
-
-
-def _ratio(numerator: Stat | None, denominator: Stat | None) -> float | None:
+def ratio(numerator: Stat | None, denominator: Stat | None) -> float | None:
+    """Ratio of medians; None when either side is missing."""
     if numerator is None or denominator is None or denominator.median <= 0:
         return None
     return numerator.median / denominator.median
+
+
+def ratio_text(value: float | None, passed: bool | None = None) -> str:
+    """Format a ratio; `passed` (None = no target applies) adds a ✓/✗ mark."""
+    if value is None:
+        return "n/a"
+    text = f"{value:.1f}×" if value >= 10 else f"{value:.2f}×"
+    if passed is not None:
+        text += " ✓" if passed else " ✗"
+    return text
 
 
 def modules_text(cell: Cell) -> str:
@@ -443,11 +504,48 @@ def modules_text(cell: Cell) -> str:
     for library in ("ours", "anchor"):
         series = cell.get(f"{library}_warm")
         counts = sorted(set(series.values("plugin_modules_loaded")))
-        if series.errors or not counts:
-            parts.append("err")
-        else:
-            parts.append("/".join(str(c) for c in counts))
+        parts.append("err" if series.errors or not counts else "/".join(map(str, counts)))
     return " / ".join(parts)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def main_row(cell: Cell) -> list[str]:
+    ours_cold = series_stat(cell, "ours_cold")
+    ours_warm = series_stat(cell, "ours_warm")
+    anchor_cold = series_stat(cell, "anchor_cold")
+    anchor_warm = series_stat(cell, "anchor_warm")
+    plain = series_stat(cell, "plain")
+    floor_ab = series_stat(cell, "floor", "ab_ms")
+    speedup = ratio(anchor_warm, ours_warm)
+    warm_floor = ratio(ours_warm, floor_ab)
+    cold_plain = ratio(ours_cold, plain)
+    warm_floor_ok = None if warm_floor is None else warm_floor <= TARGET_WARM_OVER_FLOOR
+    cold_plain_ok = None if cold_plain is None else cold_plain <= TARGET_COLD_OVER_PLAIN
+    # The speed-up target is stated for the 1000-plugin package only.
+    speedup_passed = (
+        speedup >= TARGET_SPEEDUP
+        if speedup is not None and cell.size >= TARGET_SPEEDUP_AT
+        else None
+    )
+    return [
+        str(cell.size),
+        cell.flavour,
+        series_text(cell, "ours_cold", "ours"),
+        series_text(cell, "ours_warm", "ours"),
+        series_text(cell, "anchor_cold", "anchor"),
+        series_text(cell, "anchor_warm", "anchor"),
+        series_text(cell, "plain", "plain"),
+        series_text(cell, "floor", "floor", "ab_ms"),
+        ratio_text(speedup, speedup_passed),
+        ratio_text(warm_floor, warm_floor_ok),
+        ratio_text(cold_plain, cold_plain_ok),
+        ratio_text(ratio(anchor_cold, plain)),
+        modules_text(cell),
+    ]
 
 
 def main_table(cells: list[Cell]) -> list[str]:
@@ -466,38 +564,40 @@ def main_table(cells: list[Cell]) -> list[str]:
         "anchor cold / plain",
         "plugin modules imported warm ours / anchor",
     ]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for cell in cells:
-        ours_cold = series_stat(cell, "ours_cold")
-        ours_warm = series_stat(cell, "ours_warm")
-        anchor_cold = series_stat(cell, "anchor_cold")
-        anchor_warm = series_stat(cell, "anchor_warm")
-        plain = series_stat(cell, "plain")
-        floor_ab = series_stat(cell, "floor", "ab_ms")
-        speedup = _ratio(anchor_warm, ours_warm)
-        warm_floor = _ratio(ours_warm, floor_ab)
-        cold_plain = _ratio(ours_cold, plain)
-        speedup_applies = cell.size >= TARGET_SPEEDUP_AT
-        row = [
-            str(cell.size),
-            cell.flavour,
-            series_text(cell, "ours_cold", "ours"),
-            series_text(cell, "ours_warm", "ours"),
-            series_text(cell, "anchor_cold", "anchor"),
-            series_text(cell, "anchor_warm", "anchor"),
-            series_text(cell, "plain", "plain"),
-            series_text(cell, "floor", "floor", "ab_ms"),
-            ratio_text(anchor_warm, ours_warm, "speedup" if speedup_applies else None,
-                       None if speedup is None else speedup >= TARGET_SPEEDUP),
-            ratio_text(ours_warm, floor_ab, "floor",
-                       None if warm_floor is None else warm_floor <= TARGET_WARM_OVER_FLOOR),
-            ratio_text(ours_cold, plain, "plain",
-                       None if cold_plain is None else cold_plain <= TARGET_COLD_OVER_PLAIN),
-            ratio_text(anchor_cold, plain, None, None),
-            modules_text(cell),
-        ]
-        lines.append("| " + " | ".join(row) + " |")
-    return lines
+    return _table(header, [main_row(cell) for cell in cells])
+
+
+def warm_split_text(cell: Cell) -> str:
+    """Where ours' warm time goes; the floor only covers the keys() part."""
+    keys = ("lib_import_ms", "base_import_ms", "keys_ms")
+    parts = [series_stat(cell, "ours_warm", key) for key in keys]
+    if any(part is None for part in parts):
+        return "n/a"
+    return " + ".join(fmt_ms(part.median) for part in parts if part is not None)
+
+
+def detail_row(cell: Cell) -> list[str]:
+    floor = cell.get("floor")
+    sizes = floor.values("cache_bytes")
+    statted = sorted(set(floor.values("paths_statted")))
+    keys_only = series_stat(cell, "ours_warm", "keys_ms")
+    row = [
+        str(cell.size),
+        cell.flavour,
+        series_text(cell, "floor", "floor", "a_ms"),
+        series_text(cell, "floor", "floor", "b_ms"),
+        series_text(cell, "floor", "floor", "ab_ms"),
+        f"{statistics.median(sizes) / 1024:.1f}" if sizes and not floor.errors else "n/a",
+        "/".join(str(int(s)) for s in statted) if statted and not floor.errors else "n/a",
+    ]
+    for name in ("ours_cold", "ours_warm", "anchor_cold", "anchor_warm", "plain"):
+        row.append(fmt_stat(Stat.of(cell.get(name).wall_ms)))
+    row.append(warm_split_text(cell))
+    row.append(ratio_text(ratio(keys_only, series_stat(cell, "floor", "ab_ms"))))
+    # Measured because it dwarfs the floor on slow-syscall machines: any
+    # library that imports json pays it on every warm start.
+    row.append(series_text(cell, "floor", "floor", "json_import_ms"))
+    return row
 
 
 def detail_table(cells: list[Cell]) -> list[str]:
@@ -518,45 +618,11 @@ def detail_table(cells: list[Cell]) -> list[str]:
         "ours warm keys() / floor",
         "import json (fresh process)",
     ]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for cell in cells:
-        floor = cell.get("floor")
-        sizes = floor.values("cache_bytes")
-        statted = sorted(set(floor.values("paths_statted")))
-        row = [
-            str(cell.size),
-            cell.flavour,
-            series_text(cell, "floor", "floor", "a_ms"),
-            series_text(cell, "floor", "floor", "b_ms"),
-            series_text(cell, "floor", "floor", "ab_ms"),
-            f"{statistics.median(sizes) / 1024:.1f}" if sizes and not floor.errors else "n/a",
-            "/".join(str(int(s)) for s in statted) if statted and not floor.errors else "n/a",
-        ]
-        for name in ("ours_cold", "ours_warm", "anchor_cold", "anchor_warm", "plain"):
-            row.append(fmt_stat(Stat.of(cell.get(name).wall_ms)))
-        row.append(warm_split_text(cell))
-        keys_only = series_stat(cell, "ours_warm", "keys_ms")
-        row.append(ratio_text(keys_only, series_stat(cell, "floor", "ab_ms"), None, None))
-        # Measured because it dwarfs the floor on slow-syscall machines: any
-        # library that imports json pays it on every warm start.
-        row.append(series_text(cell, "floor", "floor", "json_import_ms"))
-        lines.append("| " + " | ".join(row) + " |")
-    return lines
-
-
-def warm_split_text(cell: Cell) -> str:
-    """Where ours' warm time goes; the floor only covers the keys() part."""
-    parts = [series_stat(cell, "ours_warm", key) for key in ("lib_import_ms", "base_import_ms", "keys_ms")]
-    if any(part is None for part in parts):
-        return "n/a"
-    return " + ".join(fmt_ms(part.median) for part in parts if part is not None)
+    return _table(header, [detail_row(cell) for cell in cells])
 
 
 def import_table(imports: dict[str, Series]) -> list[str]:
-    lines = [
-        "| import alone | in-process | process wall |",
-        "|---|---|---|",
-    ]
+    rows = []
     for library, module in (("ours", OURS_MODULE), ("anchor", ANCHOR_MODULE)):
         series = imports[library]
         in_process = (
@@ -564,56 +630,62 @@ def import_table(imports: dict[str, Series]) -> list[str]:
             if series.errors
             else fmt_stat(Stat.of(series.values("total_ms")))
         )
-        lines.append(f"| `import {module}` | {in_process} | {fmt_stat(Stat.of(series.wall_ms))} |")
-    return lines
+        rows.append([f"`import {module}`", in_process, fmt_stat(Stat.of(series.wall_ms))])
+    return _table(["import alone", "in-process", "process wall"], rows)
 
 
-def header_lines(argv: list[str], interp: Interpreters, calibration: _synth.Calibration, runs: int) -> list[str]:
-    command = shlex.join([sys.executable, *argv])  # argv includes the script
-    ours_path = f" with PYTHONPATH+={':'.join(interp.ours_extra_path)}" if interp.ours_extra_path else ""
+def header_lines(report: Report) -> list[str]:
+    interp, calibration = report.interp, report.calibration
+    command = shlex.join([sys.executable, *report.argv])
+    extra = interp.ours_extra_path
+    ours_path = f" with PYTHONPATH+={os.pathsep.join(extra)}" if extra else ""
+    now = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
     lines = [
         "# Discovery start-up benchmark",
         "",
         f"command: `{command}`  ",
-        f"date: {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}, "
-        f"host: {platform.node()} ({platform.machine()}), CPUs: {os.cpu_count()}  ",
+        f"date: {now}, host: {platform.node()} ({platform.machine()}), CPUs: {os.cpu_count()}  ",
         f"ours: Python {python_version(interp.ours_python)} `{interp.ours_python}`{ours_path}  ",
         f"anchor: metaclass-registry {interp.anchor_version or '?'} on Python "
         f"{python_version(interp.anchor_python)} `{interp.anchor_python}`  ",
         f"heavy flavour: {calibration.iterations} loop iterations per module, measured "
         f"{fmt_ms(calibration.measured_ms)} ms each (target {calibration.target_ms:g} ms)  ",
-        f"each cell: median (min–max) of {runs} fresh processes, ms",
+        f"each cell: median (min–max) of {report.runs} fresh processes, ms",
     ]
     if interp.ours_probe_error:
         lines.append(f"  \n**ours not importable**: {interp.ours_probe_error}")
     return lines
 
 
-def render(argv: list[str], interp: Interpreters, calibration: _synth.Calibration, runs: int,
-           cells: list[Cell], imports: dict[str, Series]) -> str:
-    lines = header_lines(argv, interp, calibration, runs)
-    lines += ["", "## Discovery", "", *main_table(cells)]
-    lines += ["", "## Floors and process wall time", "", *detail_table(cells)]
-    lines += ["", "## Library import alone", "", *import_table(imports)]
-    notes = [f"- {cell.size} {cell.flavour}: {note}" for cell in cells for note in dict.fromkeys(cell.notes)]
+def render(report: Report) -> str:
+    lines = header_lines(report)
+    lines += ["", "## Discovery", "", *main_table(report.cells)]
+    lines += ["", "## Floors and process wall time", "", *detail_table(report.cells)]
+    lines += ["", "## Library import alone", "", *import_table(report.imports)]
+    notes = [
+        f"- {cell.size} {cell.flavour}: {note}"
+        for cell in report.cells
+        for note in dict.fromkeys(cell.notes)
+    ]
     if notes:
         lines += ["", "## Notes", "", *notes]
     return "\n".join(lines) + "\n"
 
 
-def to_json(argv: list[str], interp: Interpreters, calibration: _synth.Calibration,
-            cells: list[Cell], imports: dict[str, Series]) -> dict[str, Any]:
+def to_json(report: Report) -> dict[str, Any]:
+    interp = report.interp
     return {
-        "command": [sys.executable, *argv],
+        "command": [sys.executable, *report.argv],
         "date": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
+        "runs": report.runs,
         "ours_python": interp.ours_python,
         "ours_extra_path": interp.ours_extra_path,
         "ours_probe_error": interp.ours_probe_error,
         "anchor_python": interp.anchor_python,
         "anchor_version": interp.anchor_version,
-        "calibration": calibration.__dict__,
-        "imports": {lib: s.as_json() for lib, s in imports.items()},
+        "calibration": report.calibration.__dict__,
+        "imports": {lib: s.as_json() for lib, s in report.imports.items()},
         "cells": [
             {
                 "size": c.size,
@@ -622,7 +694,7 @@ def to_json(argv: list[str], interp: Interpreters, calibration: _synth.Calibrati
                 "cache_files": c.cache_files,
                 "series": {name: s.as_json() for name, s in c.series.items()},
             }
-            for c in cells
+            for c in report.cells
         ],
     }
 
@@ -637,14 +709,28 @@ def _log(message: str) -> None:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="fresh processes per scenario (default 5)")
-    parser.add_argument("--sizes", default="10,100,1000", help="plugin counts (default 10,100,1000)")
-    parser.add_argument("--flavours", default="light,heavy", help="light and/or heavy (default both)")
-    parser.add_argument("--ours-python", default=sys.executable,
-                        help="interpreter that imports registry_core (default: this one)")
-    parser.add_argument("--anchor-python", default=None,
-                        help=f"interpreter with {ANCHOR_REQUIREMENT} (default: create {ANCHOR_VENV})")
-    parser.add_argument("--json", dest="json_out", type=Path, default=None, help="write raw numbers here")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="fresh processes per scenario (default 5)"
+    )
+    parser.add_argument(
+        "--sizes", default="10,100,1000", help="plugin counts (default 10,100,1000)"
+    )
+    parser.add_argument(
+        "--flavours", default="light,heavy", help="light and/or heavy (default both)"
+    )
+    parser.add_argument(
+        "--ours-python",
+        default=sys.executable,
+        help="interpreter that imports registry_core (default: this one)",
+    )
+    parser.add_argument(
+        "--anchor-python",
+        default=None,
+        help=f"interpreter with {ANCHOR_REQUIREMENT} (default: create {ANCHOR_VENV})",
+    )
+    parser.add_argument(
+        "--json", dest="json_out", type=Path, default=None, help="also write raw numbers here"
+    )
     args = parser.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
     args.flavours = [f for f in args.flavours.split(",") if f]
@@ -658,19 +744,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def resolve_interpreters(args: argparse.Namespace) -> Interpreters:
     anchor_python = args.anchor_python or ensure_anchor_venv()
-    extra, probe_error = resolve_ours(args.ours_python)
-    if probe_error:
-        _log(f"ours: {OURS_MODULE} not importable ({probe_error}); ours columns will show the error")
     version = anchor_version(anchor_python)
     if version is None:
         raise SystemExit(f"{anchor_python} cannot import {ANCHOR_MODULE}")
+    extra, probe_error = resolve_ours(args.ours_python)
+    if probe_error:
+        _log(f"ours: {OURS_MODULE} not importable ({probe_error}); its columns will say why")
     return Interpreters(args.ours_python, extra, probe_error, anchor_python, version)
 
 
-def main(argv: list[str]) -> int:
-    args = parse_args(argv)
-    started = time.perf_counter()
-    interp = resolve_interpreters(args)
+def measure(args: argparse.Namespace, interp: Interpreters, started: float) -> Report:
     _log("calibrating heavy flavour ...")
     calibration = _synth.calibrate()
     _log(f"  {calibration.iterations} iterations ≈ {calibration.measured_ms:.3f} ms")
@@ -687,9 +770,17 @@ def main(argv: list[str]) -> int:
             run_cell(ws, cell, interp, args.runs)
             cells.append(cell)
             _log(f"  elapsed {time.perf_counter() - started:.0f} s")
-    print(render(sys.argv, interp, calibration, args.runs, cells, imports))
+    return Report(sys.argv, interp, calibration, args.runs, cells, imports)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    interp = resolve_interpreters(args)
+    report = measure(args, interp, started)
+    print(render(report))
     if args.json_out is not None:
-        args.json_out.write_text(json.dumps(to_json(sys.argv, interp, calibration, cells, imports), indent=2))
+        args.json_out.write_text(json.dumps(to_json(report), indent=2))
         _log(f"raw numbers written to {args.json_out}")
     _log(f"total {time.perf_counter() - started:.0f} s")
     return 0

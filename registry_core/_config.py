@@ -27,11 +27,16 @@ _FIELDS = (
     "exclude_patterns",
     "entry_point_group",
     "cache_namespace",
+    "cache_env_vars",
 )
 
 
 class RegistryConfig:
     """Everything that decides how classes register and how a registry discovers them.
+
+    ``cache_env_vars`` names environment variables that change what discovery
+    finds (``<NAMESPACE>_SUBPROCESS_NO_GPU`` always does): a cache written under
+    other values is stale.
 
     Immutable; :meth:`replace` returns a changed copy. ``None`` for
     ``discovery_package``, ``discovery_recursive``, ``registry_name``,
@@ -57,6 +62,7 @@ class RegistryConfig:
         exclude_patterns: Sequence[str] = (),
         entry_point_group: str | None = None,
         cache_namespace: str | None = None,
+        cache_env_vars: Sequence[str] = (),
     ) -> None:
         if key_attribute is not None and not isinstance(key_attribute, str):
             raise TypeError(f"RegistryConfig.key_attribute must be an attribute name (str), got {key_attribute!r}")
@@ -76,6 +82,7 @@ class RegistryConfig:
             "exclude_patterns": tuple(exclude_patterns),
             "entry_point_group": entry_point_group,
             "cache_namespace": cache_namespace,
+            "cache_env_vars": tuple(cache_env_vars),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
@@ -105,6 +112,7 @@ class RegistryConfig:
             "exclude_patterns": list(self.exclude_patterns),
             "entry_point_group": self.entry_point_group,
             "cache_namespace": self.cache_namespace,
+            "cache_env_vars": list(self.cache_env_vars),
         }
 
     def __eq__(self, other: object) -> bool:

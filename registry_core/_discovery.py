@@ -111,6 +111,8 @@ def run_discovery(registry: Any) -> None:
     config = registry._config
     report = registry._report
     report.begin()
+    registry._scanned_files = []
+    registry._advertised = []
     started = time.perf_counter()
     package = config.discovery_package
     try:
@@ -169,7 +171,7 @@ def _discover(
     report = registry._report
     stats: list[FileStat] = []
     modules = scan_package(paths, prefix, recursive, stats)
-    registry._scanned_files = stats
+    registry._scanned_files.extend(stats)
     patterns = registry._config.exclude_patterns
     excluded_prefixes: list[str] = []
     for scanned in modules:
@@ -251,6 +253,7 @@ def load_entry_points(registry: Any) -> None:
     except Exception as exc:  # a broken dist-info must not break discovery
         _logger().warning("cannot read entry points of group %s: %s", group, exc)
         return
+    registry._advertised = advertised
     seen: set[tuple[str, str]] = set()
     for ep in advertised:
         if (ep.name, ep.value) in seen:

@@ -90,6 +90,9 @@ def explain(registry: Any, name: Any) -> Explanation:
 
     if _hashable(name) and dict.__contains__(registry, name):
         holder = dict.__getitem__(registry, name)
+        holder_outcome = _class_outcome_for(report, holder)
+        if holder_outcome is not None and holder_outcome.outside_package:
+            return _from_class(name, label, holder_outcome)  # registered only because something imported it
         where = f"{holder.__module__}.{holder.__qualname__}" if isinstance(holder, type) else repr(holder)
         return Explanation(name, label, True, CAUSE_REGISTERED, f"{name!r} is registered in the {label} registry: {where}.",
                            outcome=_class_outcome_for(report, holder))
@@ -139,6 +142,9 @@ def _class_outcome_for(report: Any, cls: Any) -> ClassOutcome | None:
 def _from_class(subject: str, label: str, outcome: ClassOutcome) -> Explanation:
     cause = _CLASS_CAUSE.get(outcome.status, CAUSE_NOT_FOUND)
     registered = outcome.status == REGISTERED
+    if registered and outcome.outside_package:
+        # In this process it is registered, but discovery would not find it in a fresh one.
+        cause = CAUSE_WRONG_LOCATION
     where = f"{outcome.module}.{outcome.qualname}" + (f" ({outcome.file})" if outcome.file else "")
     verb = "is registered in" if registered else "is not registered in"
     details = [f"defined in {where}"]

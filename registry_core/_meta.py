@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
 
 from ._config import PRIMARY_KEY, RegistryConfig
 from ._registry import LazyDiscoveryDict, SecondaryRegistryDict
+from ._registry_cache import Unloaded, identity_of
 from ._report import (
     ABSTRACT,
     DUPLICATE,
@@ -254,9 +255,16 @@ def _register_secondary(cls: type, key: Any, registry: LazyDiscoveryDict) -> dic
 
 
 def _same(a: Any, b: Any) -> bool:
-    return getattr(a, "__module__", 1) == getattr(b, "__module__", 2) and getattr(a, "__qualname__", 1) == getattr(
-        b, "__qualname__", 2
-    )
+    return identity_of(a) == identity_of(b)
+
+
+def register_again(registry: LazyDiscoveryDict, outcome: ClassOutcome) -> None:
+    """Register a live class once more (its earlier attempt lost to a cache entry that was wrong)."""
+    obj: Any = sys.modules.get(outcome.module)
+    for part in outcome.qualname.split("."):
+        obj = getattr(obj, part, None)
+    if isinstance(obj, type):
+        _register(obj, registry)
 
 
 def _outcome(cls: type, registry: LazyDiscoveryDict, status: str, reason: str, **extra: Any) -> ClassOutcome:
@@ -273,14 +281,18 @@ def _outcome(cls: type, registry: LazyDiscoveryDict, status: str, reason: str, *
         key_attribute=config.key_attribute if config else None,
         outside_package=not inside and registry._loading_entry_point is None,
         doc=first_line(cls.__doc__),
+        live=True,
         **extra,
     )
 
 
 def _name(obj: Any) -> str:
-    return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', repr(obj))}"
+    module, qualname = identity_of(obj)
+    return f"{module or '?'}.{qualname or repr(obj)}"
 
 
 def _file_of(obj: Any) -> str | None:
+    if type(obj) is Unloaded:
+        return obj.file
     module = sys.modules.get(getattr(obj, "__module__", "") or "")
     return getattr(module, "__file__", None)

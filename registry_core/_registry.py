@@ -10,7 +10,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
     from typing import Any, Callable, Iterator
 
-from ._config import RegistryConfig, SecondaryRegistry, default_registry_name, slug
+from ._config import PRIMARY_KEY, RegistryConfig, SecondaryRegistry, default_registry_name, slug
+from ._registry_cache import Unloaded, identity_of
 from ._report import DiscoveryReport
 
 # Discovery states, as shown by the catalog and the inspector.
@@ -19,6 +20,7 @@ DISCOVERING = "discovering"
 DISCOVERED = "discovered"
 UNCONFIGURED = "unconfigured"
 
+_MISSING = object()
 _CATALOG: dict[int, Any] = {}  # id -> weak reference; weakref.WeakSet costs an import we avoid
 
 
@@ -90,6 +92,9 @@ class LazyDiscoveryDict(dict):
         self._report = DiscoveryReport()
         self._secondary_dicts: list[dict] = []
         self._loading_entry_point: str | None = None
+        self._scanned_files: list = []
+        self._advertised: list = []
+        self._cache: Any = None
         ref = _weakref.ref(self, _forget)
         _CATALOG[id(ref)] = ref
 
@@ -198,41 +203,174 @@ class LazyDiscoveryDict(dict):
                 return
             self._discovering_thread = me
             try:
-                from ._discovery import run_discovery
+                from ._registry_cache import populate
 
-                run_discovery(self)
+                populate(self)
                 self._discovered = True
             finally:
                 self._discovering_thread = None
 
     def _add(self, key: Any, cls: type) -> Any:
-        """Store ``cls`` under ``key`` unless another class holds it; return the holder."""
+        """Store ``cls`` under ``key`` unless another class holds it; return the holder.
+
+        A cache placeholder holds its key like the class it stands for: that
+        class is the one a cold start registered under it.
+        """
         holder = dict.get(self, key)
         if holder is not None and holder is not cls and not _same_declaration(holder, cls):
             return holder
         dict.__setitem__(self, key, cls)
         return None
 
+    # -- the cache -------------------------------------------------------------
+    @property
+    def cache(self) -> Any:
+        """This registry's RegistryCache (path, status, clear, save), or None before configuration."""
+        if self._cache is None and self._config is not None:
+            from ._registry_cache import RegistryCache
+
+            self._cache = RegistryCache(self)
+        return self._cache
+
+    @property
+    def cache_manager(self) -> Any:
+        """The generic RegistryCacheManager behind the cache (``_cache_manager`` in the seed)."""
+        cache = self.cache
+        return cache.manager if cache is not None else None
+
+    _cache_manager = cache_manager
+
+    @property
+    def cache_path(self) -> str | None:
+        cache = self.cache
+        return cache.path if cache is not None else None
+
+    def cache_status(self) -> Any:
+        """Validate the cache file on disk now: a CacheStatus (state and reason)."""
+        cache = self.cache
+        if cache is None:
+            return None
+        return cache.manager.status()
+
+    def clear_cache(self) -> bool:
+        """Delete this registry's cache file; the next fresh process discovers from scratch."""
+        cache = self.cache
+        return cache.manager.clear_cache() if cache is not None else False
+
+    def rebuild(self) -> "LazyDiscoveryDict":
+        """Discover again now (importing what the cache had deferred) and rewrite the cache."""
+        self._rediscover("rebuild requested")
+        return self
+
+    def is_loaded(self, key: Any) -> bool:
+        """Whether the plugin's class is imported (False while it is served from the cache)."""
+        if not self._discovered:
+            self._ensure_discovered()
+        return type(dict.get(self, key)) is not Unloaded
+
+    def _resolve(self, key: Any) -> Any:
+        """The class for ``key``, importing it if the cache deferred it; heals a cache that lied."""
+        value = dict.get(self, key)
+        if type(value) is not Unloaded:
+            return value
+        from ._registry_cache import import_placeholder
+
+        problem = import_placeholder(self, value)
+        current = dict.get(self, key)
+        if type(current) is Unloaded or (current is None and problem is None):
+            problem = problem or f"cached plugin {key!r} ({value.module}.{value.qualname}) is no longer defined there"
+        if problem is not None:
+            self._rediscover(problem)
+            current = dict.get(self, key)
+        return current
+
+    def _resolve_all(self) -> None:
+        for key, value in list(dict.items(self)):
+            if type(value) is Unloaded:
+                self._resolve(key)
+
+    def _rediscover(self, reason: str) -> None:
+        """Throw away what the cache said, discover, and rewrite the cache."""
+        from ._discovery import run_discovery
+        from ._log import get_logger
+
+        self._ensure_discovered()
+        with self._lock:
+            me = _thread.get_ident()
+            previous = self._discovering_thread
+            self._discovering_thread = me
+            try:
+                dropped = set()
+                for target in (self, *self._secondary_dicts):
+                    for key, value in list(dict.items(target)):
+                        if type(value) is Unloaded:
+                            dict.__delitem__(target, key)
+                            dropped.add("%s.%s" % identity_of(value))
+                old = self._report
+                self._report = DiscoveryReport(old.registry_name, old.package)
+                self._report.entry_point_group = old.entry_point_group
+                retry = []
+                for outcome in old.classes:
+                    if outcome.live:
+                        self._report.add_class(outcome)
+                        if outcome.status == "duplicate" and outcome.holder in dropped:
+                            retry.append(outcome)
+                for outcome in retry:
+                    # It lost its key to a cache entry that turned out to be false.
+                    from ._meta import register_again
+
+                    register_again(self, outcome)
+                run_discovery(self)
+                self._report.healed = reason
+                cache = self.cache
+                if cache is not None and not cache.disabled_reason():
+                    with cache.manager.lock() as lock:
+                        if lock.acquired:
+                            cache.save()
+                    cache.healed.append(reason)
+            finally:
+                self._discovering_thread = previous
+        if reason != "rebuild requested":
+            get_logger("cache").warning("%s registry re-discovered: %s", self.name, reason)
+
     def _remove_class(self, cls: type) -> None:
         for key, value in list(dict.items(self)):
             if value is cls:
                 dict.__delitem__(self, key)
-                for secondary in self._secondary_dicts:
-                    dict.pop(secondary, key, None)
+                # Remove exactly what registration stored: a secondary may be keyed by another attribute
+                # (key_source), and an entry held by a different class must stay.
+                for secondary in self.secondary_registries:
+                    source = secondary.key_source
+                    secondary_key = key if source == PRIMARY_KEY else getattr(cls, source, None)
+                    stored = getattr(cls, secondary.attr_name, None)
+                    try:
+                        if stored is not None and dict.get(secondary.registry_dict, secondary_key) is stored:
+                            dict.__delitem__(secondary.registry_dict, secondary_key)
+                    except TypeError:  # an unhashable secondary key was never stored
+                        pass
 
     # -- read paths --------------------------------------------------------
     def __getitem__(self, key: Any) -> Any:
         if not self._discovered:
             self._ensure_discovered()
         try:
-            return dict.__getitem__(self, key)
+            value = dict.__getitem__(self, key)
         except KeyError:
             raise RegistryKeyError(key, self.name, sorted(dict.keys(self), key=str)) from None
+        if type(value) is Unloaded:
+            value = self._resolve(key)
+            if value is None:
+                raise RegistryKeyError(key, self.name, sorted(dict.keys(self), key=str))
+        return value
 
     def get(self, key: Any, default: Any = None) -> Any:
         if not self._discovered:
             self._ensure_discovered()
-        return dict.get(self, key, default)
+        value = dict.get(self, key, default)
+        if type(value) is Unloaded:
+            value = self._resolve(key)
+            return default if value is None else value
+        return value
 
     def __contains__(self, key: object) -> bool:
         if not self._discovered:
@@ -259,31 +397,38 @@ class LazyDiscoveryDict(dict):
             self._ensure_discovered()
         return dict.keys(self)
 
+    # Values are classes: these import whatever the cache deferred.
     def values(self) -> Any:
         if not self._discovered:
             self._ensure_discovered()
+        self._resolve_all()
         return dict.values(self)
 
     def items(self) -> Any:
         if not self._discovered:
             self._ensure_discovered()
+        self._resolve_all()
         return dict.items(self)
 
     def copy(self) -> dict:
         if not self._discovered:
             self._ensure_discovered()
+        self._resolve_all()
         return dict(dict.items(self))
 
     def __repr__(self) -> str:
         if not self._discovered:
             self._ensure_discovered()
+        self._resolve_all()
         return dict.__repr__(self)
 
     def __eq__(self, other: object) -> bool:
         if not self._discovered:
             self._ensure_discovered()
+        self._resolve_all()
         if isinstance(other, LazyDiscoveryDict):
             other._ensure_discovered()
+            other._resolve_all()
         return dict.__eq__(self, other)
 
     def __ne__(self, other: object) -> bool:
@@ -301,14 +446,17 @@ class LazyDiscoveryDict(dict):
     # Mutations discover first, or a later discovery would undo them.
     def pop(self, key: Any, *default: Any) -> Any:
         self._ensure_discovered()
+        self._resolve(key)
         return dict.pop(self, key, *default)
 
     def popitem(self) -> tuple:
         self._ensure_discovered()
+        self._resolve_all()
         return dict.popitem(self)
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
         self._ensure_discovered()
+        self._resolve(key)
         return dict.setdefault(self, key, default)
 
     def __delitem__(self, key: Any) -> None:
@@ -345,10 +493,7 @@ def _registry_of(module: str, qualname: str) -> LazyDiscoveryDict:
 
 def _same_declaration(a: Any, b: Any) -> bool:
     """A re-import or reload builds a new class object for the same class statement."""
-    return (
-        getattr(a, "__module__", None) == getattr(b, "__module__", None)
-        and getattr(a, "__qualname__", None) == getattr(b, "__qualname__", None)
-    )
+    return identity_of(a) == identity_of(b)
 
 
 class SecondaryRegistryDict(dict):
@@ -382,17 +527,39 @@ class SecondaryRegistryDict(dict):
         if primary is not None and not primary._discovered:
             primary._ensure_discovered()
 
+    def _resolve(self, key: Any) -> Any:
+        value = dict.get(self, key)
+        if type(value) is Unloaded and self._primary is not None:
+            # Importing the primary plugin's module registers this entry too.
+            self._primary._resolve(value.primary_key)
+            value = dict.get(self, key)
+            if type(value) is Unloaded:
+                dict.pop(self, key, None)
+                value = None
+        return value
+
+    def _resolve_all(self) -> None:
+        for key, value in list(dict.items(self)):
+            if type(value) is Unloaded:
+                self._resolve(key)
+
     def __getitem__(self, key: Any) -> Any:
         self._ensure_discovered()
-        try:
-            return dict.__getitem__(self, key)
-        except KeyError:
+        value = dict.get(self, key, _MISSING)
+        if type(value) is Unloaded:
+            value = self._resolve(key)
+        if value is _MISSING or value is None and not dict.__contains__(self, key):
             name = f"secondary registry of {self._primary.name}" if self._primary else "secondary registry"
-            raise RegistryKeyError(key, name, sorted(dict.keys(self), key=str)) from None
+            raise RegistryKeyError(key, name, sorted(dict.keys(self), key=str))
+        return value
 
     def get(self, key: Any, default: Any = None) -> Any:
         self._ensure_discovered()
-        return dict.get(self, key, default)
+        value = dict.get(self, key, default)
+        if type(value) is Unloaded:
+            value = self._resolve(key)
+            return default if value is None else value
+        return value
 
     def __contains__(self, key: object) -> bool:
         self._ensure_discovered()
@@ -412,22 +579,27 @@ class SecondaryRegistryDict(dict):
 
     def values(self) -> Any:
         self._ensure_discovered()
+        self._resolve_all()
         return dict.values(self)
 
     def items(self) -> Any:
         self._ensure_discovered()
+        self._resolve_all()
         return dict.items(self)
 
     def copy(self) -> dict:
         self._ensure_discovered()
+        self._resolve_all()
         return dict(dict.items(self))
 
     def __repr__(self) -> str:
         self._ensure_discovered()
+        self._resolve_all()
         return dict.__repr__(self)
 
     def __eq__(self, other: object) -> bool:
         self._ensure_discovered()
+        self._resolve_all()
         return dict.__eq__(self, other)
 
     def __ne__(self, other: object) -> bool:

@@ -40,13 +40,15 @@ class _Record:
     __slots__: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in self.__slots__ if name not in _TRANSIENT}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Any:
+        if not isinstance(data, dict):
+            raise TypeError(f"{cls.__name__} data must be an object, got {type(data).__name__}")
         obj = cls.__new__(cls)
         for name in cls.__slots__:
-            setattr(obj, name, data.get(name, _DEFAULTS.get(name)))
+            setattr(obj, name, data.get(name, _DEFAULTS.get(name)) if name not in _TRANSIENT else False)
         return obj
 
     def __eq__(self, other: object) -> bool:
@@ -57,7 +59,10 @@ class _Record:
         return f"{type(self).__name__}({fields})"
 
 
-_DEFAULTS: dict[str, Any] = {"abstract_methods": [], "secondary": {}, "outside_package": False}
+_DEFAULTS: dict[str, Any] = {"abstract_methods": [], "secondary": {}, "outside_package": False,
+                             "source": "package", "detail": "", "duration_s": 0.0}
+# Facts about this process, never written to a cache.
+_TRANSIENT = {"live"}
 
 
 class ModuleOutcome(_Record):
@@ -130,6 +135,7 @@ class ClassOutcome(_Record):
         "secondary",
         "outside_package",
         "doc",
+        "live",
     )
 
     def __init__(
@@ -148,6 +154,7 @@ class ClassOutcome(_Record):
         secondary: dict[str, Any] | None = None,
         outside_package: bool = False,
         doc: str = "",
+        live: bool = False,
     ) -> None:
         self.module = module
         self.qualname = qualname
@@ -162,6 +169,8 @@ class ClassOutcome(_Record):
         self.secondary = secondary or {}
         self.outside_package = outside_package
         self.doc = doc
+        #: True when the class was defined in this process (not read back from a cache).
+        self.live = live
 
     @property
     def name(self) -> str:
@@ -186,6 +195,8 @@ class DiscoveryReport:
         self.modules: list[ModuleOutcome] = []
         self.classes: list[ClassOutcome] = []
         self.package_error: str | None = None
+        #: Why the registry threw its cache away and re-discovered, if it did.
+        self.healed: str | None = None
         self.started: float | None = None
         self.duration_s: float | None = None
         # "discovery" when modules were scanned and imported; "cache" when served from a cache.
@@ -201,7 +212,11 @@ class DiscoveryReport:
         self.classes.append(outcome)
 
     def begin(self) -> None:
+        # A discovery retried after an interrupted one rescans every module: drop the stale module outcomes.
+        # Class outcomes stay: they are recorded at class creation, whether or not discovery imported the class.
         self.started = time.time()
+        self.modules = []
+        self.package_error = None
 
     # -- readers ----------------------------------------------------------
     def classes_with(self, *statuses: str) -> list[ClassOutcome]:

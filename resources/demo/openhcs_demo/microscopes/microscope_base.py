@@ -8,11 +8,13 @@ from registry_core import (
     AutoRegisterMeta,
     LazyDiscoveryDict,
     SecondaryRegistry,
+    SecondaryRegistryDict,
     make_suffix_extractor,
 )
 
 MICROSCOPE_HANDLERS = LazyDiscoveryDict()
-METADATA_HANDLERS: dict = {}
+# Reading it runs the microscope handlers' discovery, which fills it.
+METADATA_HANDLERS = SecondaryRegistryDict()
 
 PLATE_LAYOUTS: dict[int, tuple[int, int]] = {
     6: (2, 3),

@@ -8,23 +8,23 @@ _DISKS: dict[int, list[tuple[int, int]]] = {
     r: [(dy, dx) for dy in range(-r, r + 1) for dx in range(-r, r + 1) if dy * dy + dx * dx <= r * r]
     for r in range(1, 17)
 }
+# Nearest offsets first, so any()/all() in the filters below stop as early as possible.
 for _radius in range(1, 17):
     _DISKS[_radius].sort(key=lambda offset: (abs(offset[0]) + abs(offset[1]), offset))
 
 
-def _morph(mask: Mask, radius: int, want: bool) -> Mask:
+def _morph(mask: Mask, radius: int, grow: bool) -> Mask:
     offsets = _DISKS[radius]
     h, w = len(mask), len(mask[0])
-    out = []
-    for y in range(h):
-        row = []
-        for x in range(w):
-            hit = any(
-                bool(mask[y + dy][x + dx]) == want for dy, dx in offsets if 0 <= y + dy < h and 0 <= x + dx < w
-            )
-            row.append(hit if want else not hit)
-        out.append(row)
-    return out
+    test = any if grow else all
+    # Pixels outside the image count as background, so erosion eats in from the border.
+    return [
+        [
+            test(0 <= y + dy < h and 0 <= x + dx < w and bool(mask[y + dy][x + dx]) for dy, dx in offsets)
+            for x in range(w)
+        ]
+        for y in range(h)
+    ]
 
 
 @contract("mask", "mask")

@@ -1,0 +1,429 @@
+"""The generic persistent cache: one JSON file, validated before use, written atomically.
+
+Plugin registries, generated enums and function registries all use
+:class:`RegistryCacheManager`. A cache is used only when valid; every other
+state (missing, disabled, stale, corrupt) comes with a reason in words and is
+never an exception to the caller. No pickle anywhere: JSON only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from ._fingerprint import check_entry_points, check_environment, check_files, environment_fingerprint
+from ._log import get_logger
+from ._paths import cache_disabled_reason, get_cache_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator
+
+#: Version of the file layout below; a file with another version is stale.
+FORMAT_VERSION = 1
+
+VALID = "valid"
+MISSING = "missing"
+DISABLED = "disabled"
+STALE = "stale"
+CORRUPT = "corrupt"
+STATES = (VALID, MISSING, DISABLED, STALE, CORRUPT)
+
+_REQUIRED = {
+    "format": int,
+    "kind": str,
+    "identity": dict,
+    "version": str,
+    "created": (int, float),
+    "environment": dict,
+    "items": dict,
+}
+
+
+class CacheConfig:
+    """How a cache is validated and written."""
+
+    __slots__ = ("max_age_days", "check_mtimes", "content_hash", "lock_timeout")
+
+    def __init__(self, max_age_days: float = 7, check_mtimes: bool = True, content_hash: bool = False,
+                 lock_timeout: float = 30.0) -> None:
+        self.max_age_days = max_age_days
+        self.check_mtimes = check_mtimes
+        self.content_hash = content_hash
+        self.lock_timeout = lock_timeout
+
+    def __repr__(self) -> str:
+        return (f"CacheConfig(max_age_days={self.max_age_days}, check_mtimes={self.check_mtimes}, "
+                f"content_hash={self.content_hash})")
+
+
+class CacheStatus:
+    """The state of one cache file and, unless valid, why."""
+
+    __slots__ = ("state", "reason", "path", "size", "age_s", "items", "created", "name", "kind", "refresh")
+
+    def __init__(self, state: str, reason: str = "", path: str | None = None, *, size: int | None = None,
+                 created: float | None = None, items: int | None = None, name: str = "", kind: str = "") -> None:
+        self.state = state
+        self.reason = reason
+        self.path = path
+        self.size = size
+        self.created = created
+        self.age_s = None if created is None else max(0.0, time.time() - created)
+        self.items = items
+        self.name = name
+        self.kind = kind
+        self.refresh = False  # valid, but folder stamps moved: rewrite when convenient
+
+    @property
+    def valid(self) -> bool:
+        return self.state == VALID
+
+    def __str__(self) -> str:
+        return self.state if not self.reason else f"{self.state}: {self.reason}"
+
+    def __repr__(self) -> str:
+        return f"CacheStatus({self.state!r}, {self.reason!r}, path={self.path!r})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "path": self.path, "state": self.state,
+                "reason": self.reason, "size": self.size, "age_s": self.age_s, "items": self.items,
+                "created": self.created}
+
+
+def stable_hash(text: str) -> str:
+    """A short, stable name component (hashlib costs ~5 ms to import; this is not security)."""
+    import zlib
+
+    data = text.encode("utf-8", "surrogatepass")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
+class RegistryCacheManager:
+    """Load, validate, save, clear and report one JSON cache file.
+
+    ``cache_name`` names the file; ``version_getter()`` is the version the
+    cache must match; ``serializer(item)``/``deserializer(data)`` turn one item
+    into JSON data and back; ``config`` sets maximum age and mtime checking.
+    ``files_getter()``, when given, returns the source-file fingerprint to
+    store; ``env_vars`` are environment variables whose values change the
+    result; ``entry_points_getter()`` returns the entry-point fingerprint.
+    """
+
+    def __init__(
+        self,
+        cache_name: str,
+        version_getter: "Callable[[], str]",
+        serializer: "Callable[[Any], Any]" = lambda item: item,
+        deserializer: "Callable[[Any], Any]" = lambda data: data,
+        config: CacheConfig | None = None,
+        *,
+        namespace: str = "registry_core",
+        kind: str = "generic",
+        identity: dict[str, Any] | None = None,
+        env_vars: "tuple[str, ...] | list[str]" = (),
+        files_getter: "Callable[[], dict | None] | None" = None,
+        entry_points_getter: "Callable[[], dict | None] | None" = None,
+        enabled: bool = True,
+    ) -> None:
+        self.cache_name = cache_name
+        self.version_getter = version_getter
+        self.serializer = serializer
+        self.deserializer = deserializer
+        self.config = config or CacheConfig()
+        self.namespace = namespace
+        self.kind = kind
+        self.identity = dict(identity or {"name": cache_name})
+        self.env_vars = tuple(env_vars)
+        self.files_getter = files_getter
+        self.entry_points_getter = entry_points_getter
+        self.enabled = enabled
+        self._write_failure: str | None = None
+        self._warned = False
+        self.last_status: CacheStatus | None = None
+
+    # -- location -----------------------------------------------------------
+    @property
+    def cache_path(self) -> str:
+        """The cache file (``_cache_path`` in the seed's troubleshooting)."""
+        return os.path.join(get_cache_dir(self.namespace), self.cache_name + ".json")
+
+    _cache_path = cache_path
+
+    def disabled_reason(self) -> str | None:
+        reason = cache_disabled_reason(self.namespace, self.enabled)
+        return reason or self._write_failure
+
+    # -- reading ---------------------------------------------------------------
+    def read(self) -> "tuple[dict | None, CacheStatus]":
+        """The validated document (or None) and the status that says why."""
+        path = self.cache_path
+        disabled = cache_disabled_reason(self.namespace, self.enabled)
+        if disabled:
+            return None, self._status(DISABLED, disabled, path)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except FileNotFoundError:
+            return None, self._status(MISSING, "no cache file yet", path)
+        except IsADirectoryError:
+            return None, self._status(CORRUPT, "a folder stands where the cache file should be", path)
+        except OSError as exc:
+            return None, self._status(CORRUPT, f"cannot read the cache file: {exc.strerror or exc}", path)
+        doc, problem = _parse(raw)
+        if doc is None:
+            return None, self._status(CORRUPT, problem, path, size=len(raw))
+        created = doc["created"]
+        items = len(doc["items"])
+        reason = self._invalid_reason(doc)
+        if reason is not None:
+            state = CORRUPT if reason.startswith("wrong shape") else STALE
+            return None, self._status(state, reason, path, size=len(raw), created=created, items=items)
+        status = self._status(VALID, "", path, size=len(raw), created=created, items=items)
+        if self.config.check_mtimes and doc.get("files"):
+            try:
+                change, status.refresh = check_files(doc["files"], self.config.content_hash)
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+                return None, self._status(CORRUPT, f"wrong shape: file fingerprint unreadable ({exc})", path,
+                                          size=len(raw), created=created, items=items)
+            if change is not None:
+                return None, self._status(STALE, change, path, size=len(raw), created=created, items=items)
+        if self._write_failure:
+            status.reason = f"valid, but not writable: {self._write_failure}"
+        return doc, status
+
+    def _invalid_reason(self, doc: dict) -> str | None:
+        if doc["format"] != FORMAT_VERSION:
+            return f"cache format version {doc['format']}, this library reads version {FORMAT_VERSION}"
+        if doc["kind"] != self.kind:
+            return f"wrong shape: a {doc['kind']!r} cache where a {self.kind!r} cache belongs"
+        if doc["identity"].get("name") != self.identity.get("name"):
+            return f"written for {doc['identity'].get('name')!r}, not {self.identity.get('name')!r}"
+        version = self.version_getter()
+        if doc["version"] != version:
+            return f"package version changed: {doc['version']} -> {version}"
+        age_days = (time.time() - doc["created"]) / 86400.0
+        if self.config.max_age_days is not None and age_days > self.config.max_age_days:
+            return f"older than {self.config.max_age_days:g} days (written {age_days:.1f} days ago)"
+        try:
+            changed = check_environment(doc["environment"], self.env_vars)
+            if changed:
+                return changed
+            entry_points = doc.get("entry_points")
+            if entry_points:
+                changed = check_entry_points(entry_points)
+                if changed:
+                    return changed
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            return f"wrong shape: fingerprint unreadable ({exc})"
+        return None
+
+    def _status(self, state: str, reason: str, path: str, **kw: Any) -> CacheStatus:
+        status = CacheStatus(state, reason, path, name=self.identity.get("name", self.cache_name), kind=self.kind, **kw)
+        self.last_status = status
+        return status
+
+    def status(self) -> CacheStatus:
+        """Validate the file on disk now and say what state it is in."""
+        doc, status = self.read()
+        failure = self._write_failure
+        if failure and status.state != VALID:
+            status.reason = f"{status.reason}; and cannot be rewritten: {failure}"
+            if status.state == MISSING:
+                status.state, status.reason = DISABLED, failure
+        return status
+
+    def load_cache(self) -> dict | None:
+        """The deserialized items of a valid cache, else None (``status()`` says why)."""
+        doc, status = self.read()
+        if doc is None:
+            return None
+        try:
+            return {key: self.deserializer(value) for key, value in doc["items"].items()}
+        except Exception as exc:  # a deserializer meeting data it does not understand
+            self._status(CORRUPT, f"wrong shape: an item does not deserialize ({type(exc).__name__}: {exc})",
+                         status.path or self.cache_path)
+            return None
+
+    load = load_cache
+
+    # -- writing ---------------------------------------------------------------
+    def build_document(self, items: dict, *, files: dict | None = None, extra: dict | None = None) -> dict:
+        doc: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "kind": self.kind,
+            "identity": self.identity,
+            "version": self.version_getter(),
+            "created": time.time(),
+            "environment": environment_fingerprint(self.env_vars),
+            "files": files if files is not None else (self.files_getter() if self.files_getter else None),
+            "entry_points": self.entry_points_getter() if self.entry_points_getter else None,
+            "items": {str(k): self.serializer(v) for k, v in items.items()},
+        }
+        doc.update(extra or {})
+        return doc
+
+    def save_cache(self, items: dict, file_mtimes: dict | None = None, *, extra: dict | None = None) -> bool:
+        """Write a new cache atomically; False (with one warning) when it cannot be written."""
+        if cache_disabled_reason(self.namespace, self.enabled):
+            return False
+        return self.write_document(self.build_document(items, files=file_mtimes, extra=extra))
+
+    save = save_cache
+
+    def write_document(self, doc: dict) -> bool:
+        import json
+
+        path = self.cache_path
+        try:
+            text = json.dumps(doc, separators=(",", ":"), allow_nan=False, default=repr)
+        except (TypeError, ValueError) as exc:
+            self._fail(f"cache content is not JSON-serializable: {exc}")
+            return False
+        failure = atomic_write(path, text.encode("utf-8"))
+        if failure:
+            self._fail(failure)
+            return False
+        self._write_failure = None
+        return True
+
+    def _fail(self, reason: str) -> None:
+        self._write_failure = reason
+        if not self._warned:
+            self._warned = True
+            get_logger("cache").warning("%s cache disabled for this process: %s", self.identity.get("name"), reason)
+
+    def lock(self, timeout: float | None = None) -> "_CacheLock":
+        """A cross-process lock beside the cache file (held while rebuilding)."""
+        return _CacheLock(self.cache_path + ".lock", self.config.lock_timeout if timeout is None else timeout)
+
+    def clear_cache(self) -> bool:
+        """Delete this cache file; True if there was one."""
+        try:
+            os.unlink(self.cache_path)
+        except FileNotFoundError:
+            return False
+        except IsADirectoryError:
+            return False
+        return True
+
+    clear = clear_cache
+
+
+def _parse(raw: bytes) -> "tuple[dict | None, str]":
+    import json
+
+    if not raw.strip():
+        return None, "empty file"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text (byte {exc.start})"
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        return None, "not valid JSON: nested too deeply"
+    except ValueError as exc:
+        return None, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); truncated?"
+    if not isinstance(doc, dict):
+        return None, f"wrong shape: top level is {type(doc).__name__}, expected an object"
+    if "format" not in doc:
+        return None, "unknown schema: no format version"
+    for field, kind in _REQUIRED.items():
+        value = doc.get(field)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return None, f"wrong shape: {field!r} is {type(value).__name__}, expected {_kind_name(kind)}"
+    created = doc["created"]
+    if created != created or created in (float("inf"), float("-inf")):
+        return None, "wrong shape: 'created' is not a finite time"
+    for field in ("files", "entry_points", "report"):
+        if doc.get(field) is not None and not isinstance(doc[field], dict):
+            return None, f"wrong shape: {field!r} is {type(doc[field]).__name__}, expected object"
+    if doc.get("files") is not None:
+        files = doc["files"]
+        if not isinstance(files.get("roots"), dict) or not isinstance(files.get("recursive"), bool):
+            return None, "wrong shape: 'files' lacks roots/recursive"
+        for root, entries in files["roots"].items():
+            if not isinstance(entries, list) or not all(
+                isinstance(e, list) and len(e) >= 3 and isinstance(e[0], str) and isinstance(e[1], int)
+                and isinstance(e[2], int) for e in entries
+            ):
+                return None, f"wrong shape: file fingerprint of {root!r} is malformed"
+    return doc, ""
+
+
+def _kind_name(kind: Any) -> str:
+    if isinstance(kind, tuple):
+        return " or ".join(k.__name__ for k in kind)
+    return {"dict": "object", "str": "string", "int": "integer"}.get(kind.__name__, kind.__name__)
+
+
+def atomic_write(path: str, data: bytes) -> str | None:
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never a torn one.
+
+    Returns None on success, else why it failed (nothing partial is left behind).
+    """
+    folder = os.path.dirname(path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except FileExistsError:
+        return f"cache folder {folder} is a file, not a folder"
+    except OSError as exc:
+        return f"cannot create cache folder {folder}: {exc.strerror or exc}"
+    if not os.path.isdir(folder):
+        return f"cache folder {folder} is not a folder"
+    tmp = f"{path}.{os.getpid()}.{time.monotonic_ns() % 1_000_000_007}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as exc:
+        return f"cache folder {folder} is not writable: {exc.strerror or exc}"
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return f"cannot write {path}: {exc.strerror or exc}"
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return None
+
+
+class _CacheLock:
+    """filelock's flock-based lock: the kernel releases it when a holder dies, so it never goes stale."""
+
+    def __init__(self, path: str, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
+        self.acquired = False
+        self.error: str | None = None
+        self._lock: Any = None
+
+    def __enter__(self) -> "_CacheLock":
+        try:
+            from filelock import FileLock, Timeout
+
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            self._lock = FileLock(self.path, timeout=self.timeout)
+            self._lock.acquire()
+            self.acquired = True
+        except Timeout:
+            self.error = f"another process held the cache lock for over {self.timeout:g} s"
+        except OSError as exc:
+            self.error = f"cannot create the cache lock: {exc.strerror or exc}"
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.acquired and self._lock is not None:
+            self._lock.release()
+            self.acquired = False

@@ -1,0 +1,224 @@
+"""Fingerprints a cache is validated against: source files, entry points, environment.
+
+Validation must cost about one ``stat`` per file (the warm-start floor), so the
+fast path compares numbers only; names and reasons are worked out only once
+something differs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterable
+
+_DIST_SUFFIXES = (".dist-info", ".egg-info")
+
+
+# -- source files ---------------------------------------------------------
+def files_fingerprint(file_stats: "Iterable[Any]", recursive: bool = True, content_hash: bool = False) -> dict[str, Any]:
+    """``{"recursive": bool, "roots": {root: [[relpath, size, mtime_ns(, sha256)], ...]}}``.
+
+    Folders end with "/" and are stat-ed now.
+
+    Folders are stat-ed at save time, after discovery's imports, so the
+    ``__pycache__`` those imports created does not make the next start stale.
+    """
+    by_root: dict[str, list] = {}
+    roots: list[str] = []
+    stats = list(file_stats)
+    for st in stats:
+        if st.is_dir and not any(st.path.startswith(r + os.sep) for r in roots):
+            roots = [r for r in roots if not r.startswith(st.path + os.sep)] + [st.path]
+    for st in stats:
+        root = next((r for r in roots if st.path == r or st.path.startswith(r + os.sep)), None)
+        if root is None:
+            root = os.path.dirname(st.path)
+            roots.append(root)
+        rel = st.path[len(root) + 1:] if st.path != root else ""
+        if st.is_dir:
+            try:
+                mtime = os.stat(st.path).st_mtime_ns
+            except OSError:
+                continue
+            entry: list = [rel + "/" if rel else "/", 0, mtime]
+        else:
+            entry = [rel, st.size, st.mtime_ns]
+            if content_hash:
+                entry.append(_sha256(st.path))
+        by_root.setdefault(root, []).append(entry)
+    return {"recursive": recursive, "roots": by_root}
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def check_files(fingerprint: dict[str, Any], content_hash: bool = False) -> tuple[str | None, bool]:
+    """(first change in words or None, whether folder stamps need refreshing).
+
+    A folder's mtime moves when an entry is added, removed or renamed; then the
+    folder is listed to name the change, and if no source file or subpackage
+    changed (a ``__pycache__`` or editor file did), the cache is still valid.
+    """
+    stat = os.stat
+    refresh = False
+    recursive = fingerprint["recursive"]
+    for root, entries in fingerprint["roots"].items():
+        prefix = root + os.sep
+        for entry in entries:
+            rel = entry[0]
+            is_dir = rel.endswith("/")
+            path = root if rel == "/" else prefix + (rel[:-1] if is_dir else rel)
+            try:
+                st = stat(path)
+            except OSError:
+                return f"removed: {_show(root, rel)}", False
+            if is_dir:
+                if st.st_mtime_ns != entry[2]:
+                    change = _folder_change(root, rel, entries, recursive)
+                    if change:
+                        return change, False
+                    refresh = True
+                continue
+            if st.st_size != entry[1]:
+                return f"modified: {_show(root, rel)} (size {entry[1]} -> {st.st_size} bytes)", False
+            if st.st_mtime_ns != entry[2]:
+                if content_hash and len(entry) > 3 and _sha256(path) == entry[3]:
+                    refresh = True
+                    continue
+                return f"modified: {_show(root, rel)} (modification time changed)", False
+            if content_hash and len(entry) > 3 and _sha256(path) != entry[3]:
+                return f"modified: {_show(root, rel)} (content changed; size and mtime kept)", False
+    return None, refresh
+
+
+def _show(root: str, rel: str) -> str:
+    return os.path.join(os.path.basename(root), rel.rstrip("/")) if rel != "/" else root
+
+
+def _folder_change(root: str, rel: str, entries: list, recursive: bool) -> str | None:
+    folder = root if rel == "/" else os.path.join(root, rel[:-1])
+    base = "" if rel == "/" else rel
+    recorded = set()
+    for entry in entries:
+        name = entry[0]
+        if name == "/" or not name.startswith(base) or name == base:
+            continue
+        child = name[len(base):]
+        if "/" in child.rstrip("/"):
+            continue
+        recorded.add(child.rstrip("/") + ("/" if child.endswith("/") else ""))
+    try:
+        current = set()
+        with os.scandir(folder) as it:
+            for item in it:
+                if item.is_dir():
+                    if recursive and item.name.isidentifier() and item.name != "__pycache__":
+                        current.add(item.name + "/")
+                elif item.name.endswith(".py"):
+                    current.add(item.name)
+    except OSError as exc:
+        return f"folder unreadable: {folder} ({exc.strerror})"
+    added = sorted(current - recorded)
+    removed = sorted(recorded - current)
+    where = os.path.join(os.path.basename(root), base)
+    if added and removed:
+        return f"renamed: {where}{removed[0]} -> {where}{added[0]}"
+    if added:
+        return f"added: {where}{added[0]}"
+    if removed:
+        return f"removed: {where}{removed[0]}"
+    return None
+
+
+# -- entry points ----------------------------------------------------------
+def entry_points_fingerprint(group: str | None, advertised: "Iterable[Any]" = ()) -> dict[str, Any]:
+    """What an install, uninstall or edit of a distribution changes.
+
+    Each sys.path folder holding distributions is stamped with its mtime (a
+    dist-info appears or goes there on install/uninstall); each entry_points.txt
+    that advertises our group is stamped too (an edit in place).
+    """
+    paths = []
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue
+        if _holds_distributions(entry):
+            paths.append([entry, os.stat(entry).st_mtime_ns])
+    files = []
+    for ep in advertised:
+        dist = getattr(ep, "dist", None)
+        path = getattr(dist, "_path", None)
+        if path is None:
+            continue
+        ep_file = os.path.join(str(path), "entry_points.txt")
+        try:
+            st = os.stat(ep_file)
+        except OSError:
+            continue
+        record = [ep_file, st.st_size, st.st_mtime_ns]
+        if record not in files:
+            files.append(record)
+    return {"group": group, "paths": paths, "files": files}
+
+
+def _holds_distributions(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as it:
+            return any(item.name.endswith(_DIST_SUFFIXES) for item in it)
+    except OSError:
+        return False
+
+
+def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
+    known = set()
+    for path, mtime in fingerprint.get("paths", []):
+        known.add(path)
+        try:
+            if os.stat(path).st_mtime_ns != mtime:
+                return f"entry points changed: a distribution was installed or removed in {path}"
+        except OSError:
+            return f"entry points changed: {path} is gone"
+    for path, size, mtime in fingerprint.get("files", []):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return f"entry points changed: {os.path.basename(os.path.dirname(path))} was uninstalled"
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return f"entry points changed: {os.path.basename(os.path.dirname(path))}/entry_points.txt was edited"
+    for entry in sys.path:
+        if entry and entry not in known and os.path.isdir(entry) and _holds_distributions(entry):
+            return f"entry points changed: new sys.path entry with distributions: {entry}"
+    return None
+
+
+# -- environment -------------------------------------------------------------
+def environment_fingerprint(env_vars: "Iterable[str]") -> dict[str, Any]:
+    return {
+        "python": "%d.%d.%d" % sys.version_info[:3],
+        "implementation": sys.implementation.cache_tag,
+        "prefix": sys.prefix,
+        "env": {name: os.environ.get(name) for name in sorted(set(env_vars))},
+    }
+
+
+def check_environment(recorded: dict[str, Any], env_vars: "Iterable[str]") -> str | None:
+    current = environment_fingerprint(env_vars)
+    for field in ("python", "implementation", "prefix"):
+        if recorded.get(field) != current[field]:
+            return f"environment changed: {field} {recorded.get(field)!r} -> {current[field]!r}"
+    old_env = recorded.get("env") or {}
+    for name, value in current["env"].items():
+        if old_env.get(name) != value:
+            return f"environment changed: {name} {_env_value(old_env.get(name))} -> {_env_value(value)}"
+    return None
+
+
+def _env_value(value: str | None) -> str:
+    return "unset" if value is None else repr(value)

@@ -1,0 +1,78 @@
+"""Where caches live, and every environment variable registry_core reads (one place for both)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: Overrides the cache root for every namespace: ``$REGISTRY_CORE_CACHE_DIR/<namespace>/``.
+CACHE_DIR_VAR = "REGISTRY_CORE_CACHE_DIR"
+#: ``=1`` disables every registry cache in the process.
+DISABLE_ALL_VAR = "REGISTRY_CORE_DISABLE_CACHE"
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in _TRUE
+
+
+def namespace_var(namespace: str, suffix: str) -> str:
+    """``openhcs`` + ``DISABLE_REGISTRY_CACHE`` -> ``OPENHCS_DISABLE_REGISTRY_CACHE``."""
+    prefix = "".join(ch if ch.isalnum() else "_" for ch in namespace).upper()
+    return f"{prefix}_{suffix}"
+
+
+def disable_var(namespace: str) -> str:
+    return namespace_var(namespace, "DISABLE_REGISTRY_CACHE")
+
+
+def no_gpu_var(namespace: str) -> str:
+    return namespace_var(namespace, "SUBPROCESS_NO_GPU")
+
+
+def cache_disabled_reason(namespace: str, enable_cache: bool = True) -> str | None:
+    """Why caching is off for this namespace, or None when it is on."""
+    if not enable_cache:
+        return "disabled by enable_cache=False"
+    if env_flag(DISABLE_ALL_VAR):
+        return f"disabled by {DISABLE_ALL_VAR}=1"
+    var = disable_var(namespace)
+    if env_flag(var):
+        return f"disabled by {var}=1"
+    return None
+
+
+def get_cache_dir(namespace: str = "registry_core") -> str:
+    """The folder holding every cache of ``namespace``; ``shutil.rmtree`` of it clears them all.
+
+    The seed's ``get_openhcs_cache_dir()`` is ``get_cache_dir("openhcs")``.
+    """
+    override = os.environ.get(CACHE_DIR_VAR)
+    if override:
+        return os.path.join(os.path.abspath(os.path.expanduser(override)), namespace)
+    return user_cache_dir(namespace)
+
+
+def user_cache_dir(namespace: str) -> str:
+    """platformdirs' user cache dir, without importing platformdirs on Linux.
+
+    platformdirs' Unix backend imports pathlib and tempfile (~12 ms here), more
+    than half the warm-start budget; on Linux its rule is the XDG one below, and
+    ``tests/test_cache_location.py`` checks the two agree.
+    """
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        if not base or not os.path.isabs(base):
+            base = os.path.join(os.path.expanduser("~"), ".cache")
+        return os.path.join(base, namespace)
+    import platformdirs
+
+    return platformdirs.user_cache_dir(namespace, appauthor=False)
+
+
+def user_data_dir(namespace: str = "registry-inspector") -> str:
+    """Where the inspector keeps profile history (platformdirs' user data dir)."""
+    import platformdirs
+
+    return platformdirs.user_data_dir(namespace, appauthor=False)
