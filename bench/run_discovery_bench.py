@@ -519,9 +519,12 @@ def main_row(cell: Cell) -> list[str]:
     anchor_cold = series_stat(cell, "anchor_cold")
     anchor_warm = series_stat(cell, "anchor_warm")
     plain = series_stat(cell, "plain")
-    floor_ab = series_stat(cell, "floor", "ab_ms")
+    # The floor is what any JSON cache costs a fresh process: import json, json.load, stat
+    # the files; it is compared with the warm keys() call, which does exactly that work.
+    floor_ab = series_stat(cell, "floor", "fresh_ab_ms")
+    keys_only = series_stat(cell, "ours_warm", "keys_ms")
     speedup = ratio(anchor_warm, ours_warm)
-    warm_floor = ratio(ours_warm, floor_ab)
+    warm_floor = ratio(keys_only, floor_ab)
     cold_plain = ratio(ours_cold, plain)
     warm_floor_ok = None if warm_floor is None else warm_floor <= TARGET_WARM_OVER_FLOOR
     cold_plain_ok = None if cold_plain is None else cold_plain <= TARGET_COLD_OVER_PLAIN
@@ -539,7 +542,8 @@ def main_row(cell: Cell) -> list[str]:
         series_text(cell, "anchor_cold", "anchor"),
         series_text(cell, "anchor_warm", "anchor"),
         series_text(cell, "plain", "plain"),
-        series_text(cell, "floor", "floor", "ab_ms"),
+        series_text(cell, "ours_warm", "ours", "keys_ms"),
+        series_text(cell, "floor", "floor", "fresh_ab_ms"),
         ratio_text(speedup, speedup_passed),
         ratio_text(warm_floor, warm_floor_ok),
         ratio_text(cold_plain, cold_plain_ok),
@@ -557,9 +561,10 @@ def main_table(cells: list[Cell]) -> list[str]:
         "anchor cold",
         "anchor warm",
         "plain loop",
-        "floor A+B",
+        "ours warm keys()",
+        "floor: import json + json.load + stat",
         f"speed-up anchor warm / ours warm (≥{TARGET_SPEEDUP:g}× at {TARGET_SPEEDUP_AT})",
-        f"ours warm / floor (≤{TARGET_WARM_OVER_FLOOR:g})",
+        f"ours warm keys() / floor (≤{TARGET_WARM_OVER_FLOOR:g})",
         f"ours cold / plain (≤{TARGET_COLD_OVER_PLAIN:g})",
         "anchor cold / plain",
         "plugin modules imported warm ours / anchor",

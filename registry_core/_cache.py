@@ -20,6 +20,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator
 
+    from ._lock import CacheLock
+
 #: Version of the file layout below; a file with another version is stale.
 FORMAT_VERSION = 1
 
@@ -294,9 +296,11 @@ class RegistryCacheManager:
             self._warned = True
             get_logger("cache").warning("%s cache disabled for this process: %s", self.identity.get("name"), reason)
 
-    def lock(self, timeout: float | None = None) -> "_CacheLock":
+    def lock(self, timeout: float | None = None) -> "CacheLock":
         """A cross-process lock beside the cache file (held while rebuilding)."""
-        return _CacheLock(self.cache_path + ".lock", self.config.lock_timeout if timeout is None else timeout)
+        from ._lock import CacheLock
+
+        return CacheLock(self.cache_path + ".lock", self.config.lock_timeout if timeout is None else timeout)
 
     def clear_cache(self) -> bool:
         """Delete this cache file; True if there was one."""
@@ -397,33 +401,3 @@ def atomic_write(path: str, data: bytes) -> str | None:
             pass
         raise
     return None
-
-
-class _CacheLock:
-    """filelock's flock-based lock: the kernel releases it when a holder dies, so it never goes stale."""
-
-    def __init__(self, path: str, timeout: float) -> None:
-        self.path = path
-        self.timeout = timeout
-        self.acquired = False
-        self.error: str | None = None
-        self._lock: Any = None
-
-    def __enter__(self) -> "_CacheLock":
-        try:
-            from filelock import FileLock, Timeout
-
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            self._lock = FileLock(self.path, timeout=self.timeout)
-            self._lock.acquire()
-            self.acquired = True
-        except Timeout:
-            self.error = f"another process held the cache lock for over {self.timeout:g} s"
-        except OSError as exc:
-            self.error = f"cannot create the cache lock: {exc.strerror or exc}"
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.acquired and self._lock is not None:
-            self._lock.release()
-            self.acquired = False

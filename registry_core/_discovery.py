@@ -113,6 +113,7 @@ def run_discovery(registry: Any) -> None:
     report.begin()
     registry._scanned_files = []
     registry._advertised = []
+    registry._dist_folders = None
     started = time.perf_counter()
     package = config.discovery_package
     try:
@@ -135,9 +136,10 @@ def run_discovery(registry: Any) -> None:
     load_entry_points(registry)
     report.duration_s = time.perf_counter() - started
     report.source = "discovery"
-    log = _logger()
     if report.failures or report.skipped:
-        log.info("%s", report.summary())
+        from ._log import info
+
+        info("discovery", "%s", report.summary())
 
 
 def discover_registry_classes(
@@ -246,34 +248,27 @@ def load_entry_points(registry: Any) -> None:
     group = registry._config.entry_point_group
     if not group:
         return
-    from importlib.metadata import entry_points
+    from ._entry_points import distribution_folders, entry_points
 
-    try:
-        advertised = sorted(entry_points(group=group), key=lambda ep: (ep.name, ep.value))
-    except Exception as exc:  # a broken dist-info must not break discovery
-        _logger().warning("cannot read entry points of group %s: %s", group, exc)
-        return
+    folders = distribution_folders()
+    registry._dist_folders = folders
+    advertised = sorted(entry_points(group, folders), key=lambda ep: (ep.name, ep.value))
     registry._advertised = advertised
-    seen: set[tuple[str, str]] = set()
     for ep in advertised:
-        if (ep.name, ep.value) in seen:
-            continue
-        seen.add((ep.name, ep.value))
         _load_entry_point(registry, ep)
 
 
 def _load_entry_point(registry: Any, ep: Any) -> None:
-    dist = getattr(ep, "dist", None)
-    dist_name = f"{dist.metadata['Name']} {dist.version}" if dist is not None else None
-    module_name = ep.value.partition(":")[0].strip()
-    source = {"source": SOURCE_ENTRY_POINT, "entry_point": f"{ep.name} = {ep.value}", "distribution": dist_name}
+    module_name = ep.module
+    source = {"source": SOURCE_ENTRY_POINT, "entry_point": f"{ep.name} = {ep.value}",
+              "distribution": f"{ep.dist} {ep.version}".strip()}
     started = time.perf_counter()
     registry._loading_entry_point = ep.value
     try:
         loaded = ep.load()
     except KeyboardInterrupt:
         raise
-    except BaseException as exc:
+    except BaseException as exc:  # a third-party plugin may raise anything; record it and go on
         outcome = _failure(module_name, _module_file(module_name), exc, duration_s=time.perf_counter() - started,
                            **source)
         _roll_back(registry, module_name)

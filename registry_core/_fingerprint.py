@@ -14,7 +14,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable
 
-_DIST_SUFFIXES = (".dist-info", ".egg-info")
 
 
 # -- source files ---------------------------------------------------------
@@ -138,50 +137,43 @@ def _folder_change(root: str, rel: str, entries: list, recursive: bool) -> str |
 
 
 # -- entry points ----------------------------------------------------------
-def entry_points_fingerprint(group: str | None, advertised: "Iterable[Any]" = ()) -> dict[str, Any]:
+def entry_points_fingerprint(group: str | None, folders: "list | None", advertised: "Iterable[Any]" = ()) -> dict:
     """What an install, uninstall or edit of a distribution changes.
 
-    Each sys.path folder holding distributions is stamped with its mtime (a
-    dist-info appears or goes there on install/uninstall); each entry_points.txt
-    that advertises our group is stamped too (an edit in place).
+    Every sys.path folder is recorded; those holding distributions with their
+    mtime (a dist-info appears or goes there on install/uninstall). Each
+    entry_points.txt advertising our group is stamped too (an edit in place).
     """
+    if folders is None:
+        from ._entry_points import distribution_folders
+
+        folders = distribution_folders()
     paths = []
-    for entry in sys.path:
-        if not entry or not os.path.isdir(entry):
-            continue
-        if _holds_distributions(entry):
-            paths.append([entry, os.stat(entry).st_mtime_ns])
-    files = []
-    for ep in advertised:
-        dist = getattr(ep, "dist", None)
-        path = getattr(dist, "_path", None)
-        if path is None:
-            continue
-        ep_file = os.path.join(str(path), "entry_points.txt")
+    for entry, names in folders:
         try:
-            st = os.stat(ep_file)
+            paths.append([entry, os.stat(entry or ".").st_mtime_ns if names else None])
         except OSError:
             continue
-        record = [ep_file, st.st_size, st.st_mtime_ns]
+    files = []
+    for ep in advertised:
+        try:
+            st = os.stat(ep.path)
+        except OSError:
+            continue
+        record = [ep.path, st.st_size, st.st_mtime_ns]
         if record not in files:
             files.append(record)
     return {"group": group, "paths": paths, "files": files}
-
-
-def _holds_distributions(folder: str) -> bool:
-    try:
-        with os.scandir(folder) as it:
-            return any(item.name.endswith(_DIST_SUFFIXES) for item in it)
-    except OSError:
-        return False
 
 
 def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
     known = set()
     for path, mtime in fingerprint.get("paths", []):
         known.add(path)
+        if mtime is None:
+            continue  # held no distributions when the cache was written
         try:
-            if os.stat(path).st_mtime_ns != mtime:
+            if os.stat(path or ".").st_mtime_ns != mtime:
                 return f"entry points changed: a distribution was installed or removed in {path}"
         except OSError:
             return f"entry points changed: {path} is gone"
@@ -192,9 +184,13 @@ def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
             return f"entry points changed: {os.path.basename(os.path.dirname(path))} was uninstalled"
         if st.st_size != size or st.st_mtime_ns != mtime:
             return f"entry points changed: {os.path.basename(os.path.dirname(path))}/entry_points.txt was edited"
-    for entry in sys.path:
-        if entry and entry not in known and os.path.isdir(entry) and _holds_distributions(entry):
-            return f"entry points changed: new sys.path entry with distributions: {entry}"
+    new = [entry for entry in sys.path if entry not in known]
+    if new:
+        from ._entry_points import distribution_folders
+
+        for entry, names in distribution_folders(new):
+            if names:
+                return f"entry points changed: new sys.path entry with distributions: {entry}"
     return None
 
 

@@ -17,3 +17,18 @@ def get_logger(suffix: str = "") -> Any:
     import logging
 
     return logging.getLogger(f"{ROOT_LOGGER}.{suffix}" if suffix else ROOT_LOGGER)
+
+
+def debug(suffix: str, message: str, *args: Any) -> None:
+    """Log below WARNING only if :mod:`logging` is loaded: otherwise no handler can exist to see it."""
+    import sys
+
+    if "logging" in sys.modules:
+        get_logger(suffix).debug(message, *args)
+
+
+def info(suffix: str, message: str, *args: Any) -> None:
+    import sys
+
+    if "logging" in sys.modules:
+        get_logger(suffix).info(message, *args)

@@ -209,10 +209,9 @@ def _register(cls: type, registry: LazyDiscoveryDict) -> None:
     secondary = _register_secondary(cls, key, registry)
     report.add_class(_outcome(cls, registry, REGISTERED, f"registered under key {key!r}", key=key, secondary=secondary))
     if config.log_registration:
-        from ._log import get_logger
+        from ._log import debug
 
-        get_logger("registry").debug("registered %s.%s as %r in %s", cls.__module__, cls.__qualname__, key,
-                                     registry.name)
+        debug("registry", "registered %s.%s as %r in %s", cls.__module__, cls.__qualname__, key, registry.name)
 
 
 def _own_key(cls: type, attr: str) -> tuple[Any, type | None]:

@@ -89,11 +89,13 @@ class LazyDiscoveryDict(dict):
         self._discovered = False
         self._discovering_thread: int | None = None
         self._lock = _thread.RLock()
-        self._report = DiscoveryReport()
+        self._report_obj = DiscoveryReport()
+        self._pending_report: Any = None
         self._secondary_dicts: list[dict] = []
         self._loading_entry_point: str | None = None
         self._scanned_files: list = []
         self._advertised: list = []
+        self._dist_folders: Any = None
         self._cache: Any = None
         ref = _weakref.ref(self, _forget)
         _CATALOG[id(ref)] = ref
@@ -170,6 +172,22 @@ class LazyDiscoveryDict(dict):
     def report(self) -> DiscoveryReport:
         """What discovery saw: every module and class with its outcome."""
         return self._report
+
+    @property
+    def _report(self) -> DiscoveryReport:
+        pending = self._pending_report
+        if pending is not None:
+            # Served from a cache: the report is rebuilt only when somebody reads it.
+            from ._registry_cache import report_from_cache
+
+            self._pending_report = None
+            self._report_obj = report_from_cache(self, pending, self._report_obj)
+        return self._report_obj
+
+    @_report.setter
+    def _report(self, value: DiscoveryReport) -> None:
+        self._pending_report = None
+        self._report_obj = value
 
     @property
     def entry_point_group(self) -> str | None:

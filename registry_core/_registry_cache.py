@@ -103,60 +103,71 @@ class RegistryCache:
         self.startup_status = status
         if doc is None:
             return False
-        problem = self._check_items(doc)
+        problem = self._fill(doc)
         if problem:
             self.startup_status = CacheStatus(CORRUPT, problem, status.path, size=status.size,
                                               created=status.created, items=status.items,
                                               name=status.name, kind=status.kind)
             get_logger("cache").warning("%s cache rejected: %s", self.registry.name, problem)
             return False
-        self._fill(doc)
         if status.refresh:
             self._refresh_stamps(doc)
         return True
 
-    def _check_items(self, doc: dict) -> str | None:
-        package = self.registry.config.discovery_package
-        allowed_ep = set((doc.get("report") or {}).get("entry_point_modules") or [])
-        for name, item in doc["items"].items():
-            if not isinstance(item, dict):
-                return f"wrong shape: item {name!r} is not an object"
-            module, qualname, key = item.get("module"), item.get("qualname"), item.get("key")
-            if not isinstance(module, str) or not isinstance(qualname, str) or not isinstance(key, _JSON_KEY_TYPES):
-                return f"wrong shape: item {name!r} lacks module/qualname/key"
-            inside = module == package or module.startswith(package + ".")
-            if not inside and module not in allowed_ep:
-                return (f"tampered: plugin {key!r} points at module {module!r}, outside package {package} "
-                        "and its entry points; it was not imported")
-            secondary = item.get("secondary", {})
-            if not isinstance(secondary, dict):
-                return f"wrong shape: item {name!r} has malformed secondary entries"
-            for value in secondary.values():
-                if not (isinstance(value, list) and len(value) == 3 and isinstance(value[1], str)
-                        and isinstance(value[2], str) and isinstance(value[0], _JSON_KEY_TYPES)):
-                    return f"wrong shape: item {name!r} has malformed secondary entries"
-        return None
+    def _fill(self, doc: dict) -> str | None:
+        """Validate every item and put placeholders in; nothing is imported. Returns a problem or None.
 
-    def _fill(self, doc: dict) -> None:
+        This loop is the warm start (one pass, no per-item objects beyond the
+        placeholder), and validation happens before anything is stored.
+        """
         registry = self.registry
-        secondaries = {s.attr_name: s.registry_dict for s in registry.config.secondary_registries}
-        report = _report_from_cache(registry, doc)
-        for item in doc["items"].values():
-            key = item["key"]
-            placeholder = Unloaded(key, item["module"], item["qualname"], item.get("file"))
-            if not dict.__contains__(registry, key):
-                dict.__setitem__(registry, key, placeholder)
-            for attr_name, (secondary_key, module, qualname) in item.get("secondary", {}).items():
-                target = secondaries.get(attr_name)
-                if target is not None and not dict.__contains__(target, secondary_key):
-                    dict.__setitem__(target, secondary_key, Unloaded(secondary_key, module, qualname, None, key))
-        registry._report = report
-        for target in secondaries.values():
+        package = registry.config.discovery_package
+        report = doc.get("report") or {}
+        allowed = report.get("entry_point_modules") or []
+        if not isinstance(allowed, list):
+            return "wrong shape: report.entry_point_modules is not a list"
+        entries = []
+        for name, item in doc["items"].items():
+            if type(item) is not list or len(item) < 2:
+                return f"wrong shape: item {name!r} is not a [module, qualname, ...] list"
+            module, qualname = item[0], item[1]
+            if type(module) is not str or type(qualname) is not str or not module or not qualname:
+                return f"wrong shape: item {name!r} lacks module/qualname"
+            if module[0] == ".":
+                module = package if module == "." else package + module
+            elif module not in allowed:
+                return (f"tampered: plugin {name!r} points at module {module!r}, outside package {package} "
+                        "and its entry points; it was not imported")
+            key = item[4] if len(item) > 4 else name
+            if not isinstance(key, _JSON_KEY_TYPES):
+                return f"wrong shape: item {name!r} has a key that is not a JSON scalar"
+            secondary = item[3] if len(item) > 3 else None
+            if secondary and (type(secondary) is not dict or not all(
+                    type(v) is list and len(v) == 3 and type(v[1]) is str and type(v[2]) is str
+                    and isinstance(v[0], _JSON_KEY_TYPES) for v in secondary.values())):
+                return f"wrong shape: item {name!r} has malformed secondary entries"
+            entries.append((key, module, qualname, secondary))
+        contains = dict.__contains__
+        setitem = dict.__setitem__
+        targets = {s.attr_name: s.registry_dict for s in registry.config.secondary_registries}
+        for key, module, qualname, secondary in entries:
+            if not contains(registry, key):
+                setitem(registry, key, Unloaded(key, module, qualname, None))
+            if secondary:
+                for attr_name, (secondary_key, value_module, value_qualname) in secondary.items():
+                    target = targets.get(attr_name)
+                    if target is not None and not contains(target, secondary_key):
+                        setitem(target, secondary_key, Unloaded(secondary_key, value_module, value_qualname, None,
+                                                                key))
+        # The report is rebuilt only if someone reads it: the warm start does not need it.
+        registry._pending_report = doc
+        for target in targets.values():
             if type(target) is dict:
                 # A plain dict cannot load lazily on read: load what it holds now.
-                for key, value in list(target.items()):
+                for value in list(target.values()):
                     if type(value) is Unloaded:
                         registry._resolve(value.primary_key)
+        return None
 
     def _refresh_stamps(self, doc: dict) -> None:
         """Folder stamps moved without any source change: store the new ones (best effort)."""
@@ -177,110 +188,155 @@ class RegistryCache:
         registry = self.registry
         if self.disabled_reason():
             return False
+        package = registry.config.discovery_package
+        report = registry.report
         items: dict[str, Any] = {}
-        for outcome in registry.report.registered:
-            if outcome.outside_package and not _from_entry_point(registry.report, outcome.module):
+        for outcome in report.registered:
+            if outcome.outside_package and not _from_entry_point(report, outcome.module):
                 continue  # a discovery hook's or user's class: it registers when its importer runs again
             key = outcome.key
             if not isinstance(key, _JSON_KEY_TYPES):
                 self.manager._fail(f"key {key!r} of {outcome.qualname} is not a JSON value; keys must be str/int")
                 return False
-            items[_item_name(key)] = _item(registry, outcome)
-        files = files_fingerprint(getattr(registry, "_scanned_files", ()) or (), registry.config.discovery_recursive,
-                                  self.content_hash)
-        extra = {"entry_points": entry_points_fingerprint(registry.entry_point_group,
-                                                          getattr(registry, "_advertised", ())),
-                 "report": _report_to_cache(registry.report)}
+            name = key if isinstance(key, str) else f"{type(key).__name__}:{key!r}"
+            item: list = [_relative(outcome.module, package), outcome.qualname, outcome.doc or "",
+                          _secondary_of(registry, key)]
+            if not isinstance(key, str):
+                item.append(key)
+            items[name] = item
+        files = files_fingerprint(registry._scanned_files, registry.config.discovery_recursive, self.content_hash)
+        extra = {"entry_points": entry_points_fingerprint(registry.entry_point_group, registry._dist_folders,
+                                                          registry._advertised),
+                 "report": _report_to_cache(report, set(items))}
         doc = self.manager.build_document({}, files=files, extra=extra)
+        doc["identity"]["key_attribute"] = registry.config.key_attribute
         doc["items"] = items
         return self.manager.write_document(doc)
 
 
-def _item_name(key: Any) -> str:
-    return key if isinstance(key, str) else f"{type(key).__name__}:{key!r}"
+def _relative(module: str, package: str) -> str:
+    """Modules inside the package are stored relative ("." + rest): shorter, and never point outside."""
+    if module == package:
+        return "."
+    if module.startswith(package + "."):
+        return module[len(package):]
+    return module
 
 
-def _item(registry: Any, outcome: ClassOutcome) -> dict[str, Any]:
-    item: dict[str, Any] = {"key": outcome.key, "module": outcome.module, "qualname": outcome.qualname,
-                            "file": outcome.file}
-    if outcome.doc:
-        item["doc"] = outcome.doc
+def _secondary_of(registry: Any, key: Any) -> dict[str, list]:
+    from ._config import PRIMARY_KEY
+
     secondary: dict[str, list] = {}
-    cls = dict.get(registry, outcome.key)
+    cls = dict.get(registry, key)
+    if not isinstance(cls, type):
+        return secondary
     for spec in registry.config.secondary_registries:
-        value = getattr(cls, spec.attr_name, None) if isinstance(cls, type) else None
+        value = getattr(cls, spec.attr_name, None)
         if value is None:
             continue
-        from ._config import PRIMARY_KEY
-
-        secondary_key = outcome.key if spec.key_source == PRIMARY_KEY else getattr(cls, spec.key_source, None)
+        secondary_key = key if spec.key_source == PRIMARY_KEY else getattr(cls, spec.key_source, None)
         if isinstance(secondary_key, _JSON_KEY_TYPES) and dict.get(spec.registry_dict, secondary_key) is value:
             secondary[spec.attr_name] = [secondary_key, getattr(value, "__module__", ""),
                                          getattr(value, "__qualname__", "")]
-    if secondary:
-        item["secondary"] = secondary
-    return item
+    return secondary
 
 
 def _from_entry_point(report: DiscoveryReport, module: str) -> bool:
     return any(m.name == module and m.source == SOURCE_ENTRY_POINT and m.status == IMPORTED for m in report.modules)
 
 
-def _report_to_cache(report: DiscoveryReport) -> dict[str, Any]:
-    """The report, compactly: imported package modules by name only, everything unusual in full."""
+def _report_to_cache(report: DiscoveryReport, item_names: set) -> dict[str, Any]:
+    """The report, compactly: what the items already say is left out, everything unusual is kept whole."""
+    plugin_modules = {c.module for c in report.registered}
     imported, other = [], []
     for module in report.modules:
         if module.status == IMPORTED and module.source != SOURCE_ENTRY_POINT and not module.detail:
-            imported.append(module.name)
+            if module.name not in plugin_modules:
+                imported.append(module.name)
         else:
             other.append(module.to_dict())
     return {
         "package_error": report.package_error,
         "duration_s": report.duration_s,
         "started": report.started,
-        "entry_point_group": report.entry_point_group,
         "imported": imported,
         "modules": other,
-        "classes": [c.to_dict() for c in report.classes if c.status != REGISTERED and _jsonable_key(c)],
+        "classes": [_class_dict(c) for c in report.classes if c.status != REGISTERED],
         "entry_point_modules": sorted({m.name for m in report.modules
                                        if m.source == SOURCE_ENTRY_POINT and m.status == IMPORTED}),
     }
 
 
-def _jsonable_key(outcome: ClassOutcome) -> bool:
-    if outcome.key is not None and not isinstance(outcome.key, _JSON_KEY_TYPES):
-        outcome.key = repr(outcome.key)
-    return True
+def _class_dict(outcome: ClassOutcome) -> dict[str, Any]:
+    data = outcome.to_dict()
+    if data["key"] is not None and not isinstance(data["key"], _JSON_KEY_TYPES):
+        data["key"] = repr(data["key"])
+    return data
 
 
-def _report_from_cache(registry: Any, doc: dict) -> DiscoveryReport:
+def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> DiscoveryReport:
+    """Rebuild the full report from a cache document (when something reads it)."""
     cached = doc.get("report") or {}
-    live = registry._report
-    report = DiscoveryReport(registry.name, registry.config.discovery_package)
+    package = registry.config.discovery_package
+    report = DiscoveryReport(registry.name, package)
     report.entry_point_group = registry.entry_point_group
     report.source = "cache"
     report.package_error = cached.get("package_error")
     report.duration_s = cached.get("duration_s")
     report.started = cached.get("started")
-    try:
-        report.modules = [ModuleOutcome(name, IMPORTED) for name in cached.get("imported", [])]
-        report.modules += [ModuleOutcome.from_dict(m) for m in cached.get("modules", [])]
-        report.classes = [ClassOutcome.from_dict(c) for c in cached.get("classes", [])]
-    except (TypeError, AttributeError):
-        report.modules, report.classes = [], []
+    files = _FileIndex(doc.get("files"))
     key_attribute = registry.config.key_attribute
-    package = registry.config.discovery_package
-    for item in doc["items"].values():
-        module = item["module"]
-        report.classes.append(ClassOutcome(
-            module, item["qualname"], REGISTERED, f"registered under key {item['key']!r}", file=item.get("file"),
-            key=item["key"], key_attribute=key_attribute, doc=item.get("doc", ""),
-            secondary={k: f"{v[1]}.{v[2]}" for k, v in item.get("secondary", {}).items()},
-            outside_package=not (module == package or module.startswith(package + ".")),
-        ))
+    ep_modules = {m.get("name"): m for m in cached.get("modules", []) if isinstance(m, dict)}
+    seen_modules = set()
+    try:
+        for name, item in doc["items"].items():
+            module = item[0] if item[0][0] != "." else (package if item[0] == "." else package + item[0])
+            key = item[4] if len(item) > 4 else name
+            secondary = item[3] if len(item) > 3 and item[3] else {}
+            inside = module == package or module.startswith(package + ".")
+            file = files.find(module, package) if inside else (ep_modules.get(module) or {}).get("file")
+            report.classes.append(ClassOutcome(
+                module, item[1], REGISTERED, f"registered under key {key!r}", file=file, key=key,
+                key_attribute=key_attribute, doc=item[2] if len(item) > 2 else "",
+                secondary={k: f"{v[1]}.{v[2]}" for k, v in secondary.items()}, outside_package=not inside,
+            ))
+            if inside and module not in seen_modules:
+                seen_modules.add(module)
+                report.modules.append(ModuleOutcome(module, IMPORTED, file=file))
+        report.modules += [ModuleOutcome(name, IMPORTED, file=files.find(name, package))
+                           for name in cached.get("imported", [])]
+        report.modules += [ModuleOutcome.from_dict(m) for m in cached.get("modules", [])]
+        report.classes += [ClassOutcome.from_dict(c) for c in cached.get("classes", [])]
+    except (TypeError, AttributeError, IndexError, KeyError):
+        get_logger("cache").warning("%s: the cached discovery report is unreadable; showing what was read",
+                                    registry.name)
+    report.modules.sort(key=lambda m: m.name)
+    report._index.clear()
     for outcome in live.classes:  # classes defined in this process keep their live outcome
-        report.add_class(outcome)
+        if outcome.live:
+            report.add_class(outcome)
     return report
+
+
+class _FileIndex:
+    """Source file of a module, from the cache's file fingerprint (so items need not store paths)."""
+
+    def __init__(self, files: Any) -> None:
+        self.known: set[str] = set()
+        roots = (files or {}).get("roots") or {}
+        self.roots = list(roots)
+        for root, entries in roots.items():
+            for entry in entries:
+                self.known.add(os.path.join(root, entry[0]))
+
+    def find(self, module: str, package: str) -> str | None:
+        rest = module[len(package) + 1:].split(".") if module != package else []
+        for root in self.roots:
+            base = os.path.join(root, *rest)
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                if candidate in self.known:
+                    return candidate
+        return None
 
 
 def import_placeholder(registry: Any, placeholder: Unloaded) -> str | None:
@@ -303,13 +359,9 @@ def import_placeholder(registry: Any, placeholder: Unloaded) -> str | None:
 
 def _advertised_module(registry: Any, module: str) -> bool:
     """Check, at import time, that an installed distribution really advertises ``module``."""
-    from importlib.metadata import entry_points
+    from ._entry_points import entry_points
 
-    try:
-        advertised = entry_points(group=registry.entry_point_group)
-    except Exception:
-        return False
-    return any(ep.value.partition(":")[0].strip() == module for ep in advertised)
+    return any(ep.module == module for ep in entry_points(registry.entry_point_group))
 
 
 def populate(registry: Any) -> None:

@@ -194,6 +194,7 @@ class DiscoveryReport:
         self.entry_point_group: str | None = None
         self.modules: list[ModuleOutcome] = []
         self.classes: list[ClassOutcome] = []
+        self._index: dict[tuple[str, str], int] = {}
         self.package_error: str | None = None
         #: Why the registry threw its cache away and re-discovered, if it did.
         self.healed: str | None = None
@@ -207,9 +208,18 @@ class DiscoveryReport:
         self.modules.append(outcome)
 
     def add_class(self, outcome: ClassOutcome) -> None:
-        # A reloaded module re-creates its classes: keep the newest outcome only.
-        self.classes = [c for c in self.classes if (c.module, c.qualname) != (outcome.module, outcome.qualname)]
-        self.classes.append(outcome)
+        """Record a class; a reloaded module's class replaces its earlier outcome in place."""
+        key = (outcome.module, outcome.qualname)
+        index = self._index
+        if len(index) != len(self.classes):  # ``classes`` was assigned wholesale: re-index once
+            index.clear()
+            index.update(((c.module, c.qualname), i) for i, c in enumerate(self.classes))
+        position = index.get(key)
+        if position is not None:
+            self.classes[position] = outcome
+        else:
+            index[key] = len(self.classes)
+            self.classes.append(outcome)
 
     def begin(self) -> None:
         # A discovery retried after an interrupted one rescans every module: drop the stale module outcomes.
