@@ -29,11 +29,14 @@ def ensure_importable() -> Path:
 
 def load_demo() -> list:
     """Import the demo's registry modules and return their registries (not yet discovered)."""
+    from registry_core import LazyDiscoveryDict
+
     ensure_importable()
     registries = []
     for target in DEMO_TARGETS:
         module = importlib.import_module(target)
         for value in vars(module).values():
-            if type(value).__name__ == "LazyDiscoveryDict" and value not in registries:
+            # Identity, not ``in``: == on a registry discovers it and imports every plugin.
+            if isinstance(value, LazyDiscoveryDict) and not any(value is r for r in registries):
                 registries.append(value)
     return registries

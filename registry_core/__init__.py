@@ -22,6 +22,9 @@ from ._registry import (
     find_registry,
 )
 from ._report import ClassOutcome, DiscoveryReport, ModuleOutcome
+from ._cache import CacheConfig, CacheStatus, RegistryCacheManager
+from ._cache_admin import CacheFile, clear_all_caches, clear_cache, list_cache_files, rebuild_cache
+from ._paths import get_cache_dir
 
 __version__ = "0.1.0"
 
@@ -49,17 +52,23 @@ def discover_registry_classes_recursive(*args, **kwargs):  # type: ignore[no-unt
 
 __all__ = [
     "AutoRegisterMeta",
+    "CacheConfig",
+    "CacheFile",
+    "CacheStatus",
     "ClassOutcome",
     "DiscoveryReport",
     "LazyDiscoveryDict",
     "ModuleOutcome",
     "PRIMARY_KEY",
+    "RegistryCacheManager",
     "RegistryConfig",
     "RegistryKeyError",
     "RegistryKeyMissingError",
     "SecondaryRegistry",
     "SecondaryRegistryDict",
     "all_registries",
+    "clear_all_caches",
+    "clear_cache",
     "discover_registry_classes",
     "discover_registry_classes_recursive",
     "explain",
@@ -67,5 +76,8 @@ __all__ = [
     "extract_key_from_class_name",
     "extract_key_from_handler_suffix",
     "find_registry",
+    "get_cache_dir",
+    "list_cache_files",
     "make_suffix_extractor",
+    "rebuild_cache",
 ]

@@ -135,7 +135,7 @@ class RegistryCache:
                 return f"wrong shape: item {name!r} lacks module/qualname"
             if module[0] == ".":
                 module = package if module == "." else package + module
-            elif module not in allowed:
+            elif module.partition(".")[0] not in allowed:
                 return (f"tampered: plugin {name!r} points at module {module!r}, outside package {package} "
                         "and its entry points; it was not imported")
             key = item[4] if len(item) > 4 else name
@@ -262,7 +262,8 @@ def _report_to_cache(report: DiscoveryReport, item_names: set) -> dict[str, Any]
         "imported": imported,
         "modules": other,
         "classes": [_class_dict(c) for c in report.classes if c.status != REGISTERED],
-        "entry_point_modules": sorted({m.name for m in report.modules
+        # Top-level packages of the distributions whose entry points loaded: their modules may be cached.
+        "entry_point_modules": sorted({m.name.partition(".")[0] for m in report.modules
                                        if m.source == SOURCE_ENTRY_POINT and m.status == IMPORTED}),
     }
 
@@ -358,10 +359,11 @@ def import_placeholder(registry: Any, placeholder: Unloaded) -> str | None:
 
 
 def _advertised_module(registry: Any, module: str) -> bool:
-    """Check, at import time, that an installed distribution really advertises ``module``."""
+    """Check, at import time, that an installed distribution advertises ``module``'s top-level package."""
     from ._entry_points import entry_points
 
-    return any(ep.module == module for ep in entry_points(registry.entry_point_group))
+    top = module.partition(".")[0]
+    return any(ep.module.partition(".")[0] == top for ep in entry_points(registry.entry_point_group))
 
 
 def populate(registry: Any) -> None:

@@ -1,0 +1,142 @@
+"""Manual cache management: list every cache file with its owner, clear one or all, rebuild."""
+
+from __future__ import annotations
+
+import os
+
+from ._paths import get_cache_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+class CacheFile:
+    """One cache file on disk: where, whose, what kind, and whether a live registry owns it."""
+
+    __slots__ = ("path", "namespace", "kind", "owner", "registry", "size", "created", "owned", "problem")
+
+    def __init__(self, path: str, namespace: str, kind: str | None, owner: str | None, registry: str | None,
+                 size: int, created: float | None, owned: bool, problem: str | None) -> None:
+        self.path = path
+        self.namespace = namespace
+        self.kind = kind
+        self.owner = owner          # identity written in the file (e.g. module.BaseClass)
+        self.registry = registry    # human registry name written in the file
+        self.size = size
+        self.created = created
+        self.owned = owned          # a registry alive in this process claims it
+        self.problem = problem      # why the header could not be read, if it could not
+
+    @property
+    def orphan(self) -> bool:
+        """No registry in this process writes this file (renamed, removed, or simply not imported)."""
+        return not self.owned
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__} | {"orphan": self.orphan}
+
+    def __repr__(self) -> str:
+        return f"CacheFile({self.path!r}, owner={self.owner!r}, orphan={self.orphan})"
+
+
+def _namespaces(extra: "list[str] | None" = None) -> list[str]:
+    from ._registry import all_registries
+
+    names = {r.config.cache_namespace for r in all_registries() if r.config is not None}
+    names.update(extra or ())
+    return sorted(names)
+
+
+def list_cache_files(namespaces: "list[str] | None" = None) -> list[CacheFile]:
+    """Every cache file under the cache folders of ``namespaces`` (default: of every live registry)."""
+    from ._registry import all_registries
+
+    live_paths = {r.cache_path for r in all_registries() if r.config is not None}
+    found = []
+    for namespace in namespaces if namespaces is not None else _namespaces():
+        folder = get_cache_dir(namespace)
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith(".json"):
+                continue
+            path = os.path.join(folder, name)
+            found.append(_describe(path, namespace, path in live_paths))
+    return found
+
+
+def _describe(path: str, namespace: str, owned: bool) -> CacheFile:
+    import json
+
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            doc = json.loads(handle.read().decode("utf-8"))
+        identity = doc.get("identity") or {}
+        created = doc.get("created") if isinstance(doc.get("created"), (int, float)) else None
+        return CacheFile(path, namespace, doc.get("kind"), identity.get("name"), identity.get("registry"), size,
+                         created, owned, None)
+    except (OSError, ValueError, AttributeError, RecursionError) as exc:
+        return CacheFile(path, namespace, None, None, None, _size(path), None, owned,
+                         f"unreadable: {type(exc).__name__}")
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def clear_cache(registry: Any) -> bool:
+    """Delete one registry's cache file; True if there was one."""
+    return registry.clear_cache()
+
+
+def clear_all_caches(namespaces: "list[str] | None" = None) -> list[str]:
+    """Delete every cache file this library wrote in the given namespaces' folders (default: all live ones).
+
+    Removes our ``*.json`` caches (recognised by their format marker), their
+    ``.lock`` files and leftover ``.tmp`` files of interrupted writes; anything
+    else in those folders is left alone.
+    """
+    removed = []
+    for namespace in namespaces if namespaces is not None else _namespaces():
+        folder = get_cache_dir(namespace)
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            if name.endswith(".json"):
+                doomed = _is_ours(path)
+            elif name.endswith(".json.lock"):
+                doomed = True
+            else:
+                doomed = name.endswith(".tmp") and ".json." in name
+            if not doomed:
+                continue
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            removed.append(path)
+    return removed
+
+
+def _is_ours(path: str) -> bool:
+    """Our files start with the format marker; an unreadable or non-JSON one is a broken cache of ours."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return False
+    return head.startswith(b'{"format":') or not head.lstrip().startswith(b"{")
+
+
+def rebuild_cache(registry: Any) -> Any:
+    """Discover ``registry`` again now and rewrite its cache; returns the registry."""
+    return registry.rebuild()
