@@ -93,9 +93,13 @@ def explain(registry: Any, name: Any) -> Explanation:
         holder_outcome = _class_outcome_for(report, holder)
         if holder_outcome is not None and holder_outcome.outside_package:
             return _from_class(name, label, holder_outcome)  # registered only because something imported it
-        where = f"{holder.__module__}.{holder.__qualname__}" if isinstance(holder, type) else repr(holder)
-        return Explanation(name, label, True, CAUSE_REGISTERED, f"{name!r} is registered in the {label} registry: {where}.",
-                           outcome=_class_outcome_for(report, holder))
+        from ._registry_cache import identity_of
+
+        module, qualname = identity_of(holder)
+        where = f"{module}.{qualname}" if qualname else repr(holder)
+        loaded = "" if registry.is_loaded(name) else " (listed from the cache; not imported yet)"
+        return Explanation(name, label, True, CAUSE_REGISTERED,
+                           f"{name!r} is registered in {_the(label)}: {where}{loaded}.", outcome=holder_outcome)
 
     if isinstance(name, str):
         by_class = report.find_classes(name)
@@ -133,10 +137,18 @@ def _hashable(value: Any) -> bool:
 
 
 def _class_outcome_for(report: Any, cls: Any) -> ClassOutcome | None:
+    from ._registry_cache import identity_of
+
+    module, qualname = identity_of(cls)
     for outcome in reversed(report.classes):
-        if outcome.module == getattr(cls, "__module__", None) and outcome.qualname == getattr(cls, "__qualname__", None):
+        if outcome.module == module and outcome.qualname == qualname:
             return outcome
     return None
+
+
+def _the(label: str) -> str:
+    """``the storage backend registry``, but ``the library registry`` (not "registry registry")."""
+    return f"the {label}" if label.endswith("registry") else f"the {label} registry"
 
 
 def _from_class(subject: str, label: str, outcome: ClassOutcome) -> Explanation:
@@ -154,7 +166,7 @@ def _from_class(subject: str, label: str, outcome: ClassOutcome) -> Explanation:
     if outcome.status == DUPLICATE and outcome.holder:
         details.append(f"the key is held by {outcome.holder} ({outcome.holder_file or '?'})")
     return Explanation(subject, label, registered, cause,
-                       f"{outcome.class_name} {verb} the {label} registry: {outcome.reason}.", details, outcome)
+                       f"{outcome.class_name} {verb} {_the(label)}: {outcome.reason}.", details, outcome)
 
 
 def _from_module(subject: str, label: str, module: ModuleOutcome, report: Any) -> Explanation:
@@ -197,7 +209,7 @@ def _search_loaded_classes(registry: Any, name: str) -> Explanation | None:
             if inside:
                 return Explanation(name, label, False, CAUSE_WRONG_BASE,
                                    f"{name} in {module_name} is not a subclass of {base.__qualname__}, so it never "
-                                   f"registered in the {label} registry (wrong base class).")
+                                   f"registered in {_the(label)} (wrong base class).")
             continue
         if not inside:
             return Explanation(name, label, False, CAUSE_WRONG_LOCATION,
@@ -219,6 +231,6 @@ def _not_found(registry: Any, name: str) -> Explanation:
     if close:
         details.append("did you mean: " + ", ".join(close))
     return Explanation(name, registry.name, False, CAUSE_NOT_FOUND,
-                       f"{name!r} is not a key, class or module known to the {registry.name} registry (not found at "
+                       f"{name!r} is not a key, class or module known to {_the(registry.name)} (not found at "
                        "all): check the file is inside the discovery package, or advertised as an entry point.",
                        details)
