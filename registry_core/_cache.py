@@ -171,6 +171,11 @@ class RegistryCacheManager:
             return None, self._status(MISSING, "no cache file yet", path)
         except IsADirectoryError:
             return None, self._status(CORRUPT, "a folder stands where the cache file should be", path)
+        except NotADirectoryError:
+            # No file is wrong: the cache folder cannot exist. Uncached for this process (one warning).
+            self._fail(f"cache folder {os.path.dirname(path)} cannot be created: a file stands in its place "
+                       "or in the place of a folder above it")
+            return None, self._status(DISABLED, self._write_failure or "", path)
         except OSError as exc:
             return None, self._status(CORRUPT, f"cannot read the cache file: {exc.strerror or exc}", path)
         doc, problem = _parse(raw)
@@ -230,7 +235,7 @@ class RegistryCacheManager:
         """Validate the file on disk now and say what state it is in."""
         doc, status = self.read()
         failure = self._write_failure
-        if failure and status.state != VALID:
+        if failure and status.state != VALID and failure not in status.reason:
             status.reason = f"{status.reason}; and cannot be rewritten: {failure}"
             if status.state == MISSING:
                 status.state, status.reason = DISABLED, failure

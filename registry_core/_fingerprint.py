@@ -151,9 +151,11 @@ def entry_points_fingerprint(group: str | None, folders: "list | None", advertis
     paths = []
     for entry, names in folders:
         try:
-            paths.append([entry, os.stat(entry or ".").st_mtime_ns if names else None])
+            mtime = os.stat(entry or ".").st_mtime_ns
         except OSError:
             continue
+        # A folder without distributions keeps its mtime third: only a dist-info appearing there matters.
+        paths.append([entry, mtime] if names else [entry, None, mtime])
     files = []
     for ep in advertised:
         try:
@@ -168,10 +170,13 @@ def entry_points_fingerprint(group: str | None, folders: "list | None", advertis
 
 def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
     known = set()
-    for path, mtime in fingerprint.get("paths", []):
+    for path, mtime, *empty_mtime in fingerprint.get("paths", []):
         known.add(path)
         if mtime is None:
-            continue  # held no distributions when the cache was written
+            # Held no distributions when the cache was written: stale only if one was installed there since.
+            if empty_mtime and _first_distribution_installed(path, empty_mtime[0]):
+                return f"entry points changed: a distribution was installed in {path}"
+            continue
         try:
             if os.stat(path or ".").st_mtime_ns != mtime:
                 return f"entry points changed: a distribution was installed or removed in {path}"
@@ -192,6 +197,17 @@ def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
             if names:
                 return f"entry points changed: new sys.path entry with distributions: {entry}"
     return None
+
+
+def _first_distribution_installed(path: str, mtime: int) -> bool:
+    try:
+        if os.stat(path or ".").st_mtime_ns == mtime:
+            return False
+    except OSError:
+        return False
+    from ._entry_points import distribution_folders
+
+    return any(names for _, names in distribution_folders([path]))
 
 
 # -- environment -------------------------------------------------------------

@@ -35,7 +35,12 @@ def cache_env(cache_dir: Path, **extra: str) -> dict[str, str]:
 
 
 PRELUDE = """
-import json, os, sys
+import json, logging, os, sys
+WARNINGS = []
+class _Collect(logging.Handler):
+    def emit(self, record):
+        WARNINGS.append([record.name, record.getMessage()])
+logging.getLogger("registry_core").addHandler(_Collect(logging.WARNING))
 def _st(status):
     return None if status is None else [status.state, status.reason]
 def _plugins(pkg):
@@ -63,7 +68,7 @@ startup = _st(R.cache.startup_status)
 now = _st(R.cache_status())
 print(json.dumps({{"keys": keys, "before": before, "startup": startup, "now": now, "source": R.report.source,
                   "path": R.cache_path, "group": R.entry_point_group, "plugins": plugins_after_keys,
-                  "healed": R.cache.healed}}))
+                  "healed": R.cache.healed, "warnings": WARNINGS}}))
 """
 
 

@@ -41,6 +41,13 @@ class LibraryRegistryBase(ABC, metaclass=AutoRegisterMeta):
             if not name.startswith("_") and isinstance(obj, FunctionType) and obj.__module__ == module.__name__
         ]
 
+    @classmethod
+    def function_metadata(cls) -> dict:
+        """Name -> FunctionMetadata of the library's functions; from the cache, without importing them, when valid."""
+        from registry_core import load_function_metadata
+
+        return load_function_metadata(cls._registry_name, cls.FUNCTION_MODULE, namespace="openhcs_demo")
+
     @staticmethod
     def _installed(distribution_module: str) -> bool:
         return importlib.util.find_spec(distribution_module) is not None

@@ -1,0 +1,78 @@
+"""One row per cache file: state badge, reason in words, path, size, age, item count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PyQt6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PyQt6.QtGui import QBrush, QColor
+
+from registry_core._render import human_age, human_size
+
+from . import DATA_ROLE, SORT_ROLE
+
+COLUMNS = ("Cache", "State", "Reason", "Size", "Age", "Items", "Path")
+
+STATE_COLOURS = {
+    "valid": "#2e7d32",
+    "stale": "#ef6c00",
+    "corrupt": "#c62828",
+    "missing": "#546e7a",
+    "disabled": "#6a1b9a",
+    "orphan": "#546e7a",
+}
+
+
+class CacheTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+
+    def set_document(self, document: dict[str, Any]) -> None:
+        self.beginResetModel()
+        rows = [dict(c) for c in document.get("caches", [])]
+        for orphan in document.get("orphans", []):
+            rows.append({"registry": orphan.get("registry") or orphan.get("owner") or "?", "state": "orphan",
+                         "reason": "no registry loaded here writes this file (renamed or removed?)",
+                         "path": orphan["path"], "size": orphan.get("size"), "age_s": None, "items": None})
+        self._rows = rows
+        self.endResetModel()
+
+    def rows(self) -> list[dict[str, Any]]:
+        return list(self._rows)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.get("registry"), row.get("state"), row.get("reason") or "", human_size(row.get("size")),
+                    human_age(row.get("age_s")), "" if row.get("items") is None else str(row["items"]),
+                    row.get("path") or "")[column]
+        if role == SORT_ROLE:
+            return (row.get("registry") or "", row.get("state") or "", row.get("reason") or "",
+                    row.get("size") or 0, row.get("age_s") or 0.0, row.get("items") or 0,
+                    row.get("path") or "")[column]
+        if role == Qt.ItemDataRole.BackgroundRole and column == 1:
+            return QBrush(QColor(STATE_COLOURS.get(row.get("state"), "#546e7a")))
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            return QBrush(QColor("white"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.get("reason") or row.get("state")
+        if role == DATA_ROLE:
+            return row
+        return None

@@ -1,0 +1,105 @@
+"""What the window works on: the targets' registries, and the core calls behind each button.
+
+Every function here runs on a worker thread and returns plain report
+documents (``registry_core._model``); the window only presents them.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from registry_core._model import cache_inventory, inventory
+from registry_core._targets import load_targets
+
+from .demo import load_demo
+
+
+class Session:
+    """The inspected registries and the latest documents about them."""
+
+    def __init__(self, targets: list[str] | None = None) -> None:
+        self.targets = targets
+        self.registries: list[Any] = []
+        self.inventory: dict[str, Any] | None = None
+        self.caches: dict[str, Any] | None = None
+        self.enums: list[dict[str, Any]] = []
+        self.discovered_at: float | None = None
+        self.discovery_s: float | None = None
+
+    # -- worker functions: (state, ...) -> result ---------------------------------
+    def load(self, state: Any) -> dict[str, Any]:
+        """Import the targets, discover every registry, and describe registries, caches and enums."""
+        state.progress(0, 1, "importing targets")
+        started = time.perf_counter()
+        self.registries = load_targets(self.targets, load_demo)
+        total = len(self.registries)
+        for index, registry in enumerate(self.registries):
+            if state.cancelled():
+                break
+            state.progress(index, total, f"discovering {registry.name}")
+            registry.discover()
+        self.discovery_s = time.perf_counter() - started
+        self.discovered_at = time.time()
+        return self.describe(state)
+
+    def describe(self, state: Any) -> dict[str, Any]:
+        from registry_core.enums_report import enum_cache_statuses, enum_documents
+
+        state.progress(0, 1, "reading caches")
+        self.enums = enum_documents()
+        self.inventory = inventory(self.registries, self.enums)
+        self.caches = cache_inventory(self.registries, enum_cache_statuses())
+        return {"inventory": self.inventory, "caches": self.caches}
+
+    def cache_status(self, state: Any) -> dict[str, Any]:
+        """Re-validate every cache file now (a stat per plugin file: cheap)."""
+        from registry_core.enums_report import enum_cache_statuses
+
+        self.caches = cache_inventory(self.registries, enum_cache_statuses())
+        return {"caches": self.caches}
+
+    def invalidate(self, state: Any, names: list[str] | None) -> dict[str, Any]:
+        """Delete the cache files of the named registries (all when None)."""
+        removed = 0
+        for registry in self._named(names):
+            removed += bool(registry.clear_cache())
+        result = self.cache_status(state)
+        result["removed"] = removed
+        return result
+
+    def rebuild(self, state: Any, names: list[str] | None) -> dict[str, Any]:
+        """Discover the named registries again (all when None) and rewrite their caches."""
+        chosen = self._named(names)
+        started = time.perf_counter()
+        for index, registry in enumerate(chosen):
+            if state.cancelled():
+                break
+            state.progress(index, len(chosen), f"rebuilding {registry.name}")
+            registry.rebuild()
+        self.discovery_s = time.perf_counter() - started
+        self.discovered_at = time.time()
+        return self.describe(state)
+
+    def profile(self, state: Any, runs: int) -> dict[str, Any]:
+        from registry_core import profiling
+
+        return profiling.profile_registries(self.registries, self.targets, runs=runs, progress=state.progress,
+                                            cancelled=state.cancelled)
+
+    def export(self, state: Any, path: str, redact: bool, sections: list[str] | None) -> Any:
+        from registry_core import bundle
+
+        state.progress(0, 1, "writing bundle")
+        return bundle.build_bundle(path, self.registries, redact=redact, sections=sections, force=True)
+
+    def _named(self, names: list[str] | None) -> list[Any]:
+        if not names:
+            return list(self.registries)
+        return [r for r in self.registries if r.name in names]
+
+    def registry(self, name: str) -> Any:
+        for registry in self.registries:
+            if registry.name == name:
+                return registry
+        return None

@@ -1,0 +1,110 @@
+"""The details pane: what the selected row is, where it lives, and why it is (not) registered."""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Callable
+
+from PyQt6.QtCore import QUrl
+from PyQt6.QtGui import QDesktopServices
+from PyQt6.QtWidgets import QTextBrowser, QWidget
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _file_link(path: str | None) -> str:
+    if not path:
+        return "<i>unknown</i>"
+    url = QUrl.fromLocalFile(path).toString()
+    return f'<a href="{_esc(url)}">{_esc(path)}</a>'
+
+
+class DetailsPane(QTextBrowser):
+    """Read-only HTML; clicking a source file opens it in the system's editor."""
+
+    def __init__(self, explain: Callable[[str, str], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._explain = explain
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(lambda url: QDesktopServices.openUrl(url))
+        self.setObjectName("details")
+        self.show_message("Select a registry, plugin, failure or skipped class to see its details.")
+
+    def show_message(self, text: str) -> None:
+        self.setHtml(f"<p style='color:gray'>{_esc(text)}</p>")
+
+    def show_item(self, item: dict[str, Any] | None) -> None:
+        if not item:
+            self.show_message("Nothing selected.")
+            return
+        kind = item.get("kind")
+        render = getattr(self, f"_render_{kind}", None)
+        self.setHtml(render(item) if render else f"<pre>{_esc(item)}</pre>")
+
+    def _render_registry(self, reg: dict[str, Any]) -> str:
+        cache = reg.get("cache_at_start") or {}
+        rows = [
+            ("Base class", reg.get("base")),
+            ("Discovery package", reg.get("package")),
+            ("Key attribute", reg.get("key_attribute")),
+            ("Entry-point group", reg.get("entry_point_group")),
+            ("Plugins", len(reg.get("plugins", []))),
+            ("Import failures", len(reg.get("failures", []))),
+            ("Skipped classes", len(reg.get("skipped", []))),
+            ("Modules scanned", reg.get("modules_scanned")),
+            ("Served from", "cache (no plugin imported)" if reg.get("source") == "cache" else "discovery"),
+            ("Cache at start", f"{cache.get('state', '-')} {cache.get('reason') or ''}"),
+        ]
+        if reg.get("healed"):
+            rows.append(("Re-discovered because", reg["healed"]))
+        body = "".join(f"<tr><td><b>{_esc(k)}</b></td><td>{_esc(v)}</td></tr>" for k, v in rows)
+        return f"<h3>{_esc(reg.get('name'))} registry</h3><table cellspacing=4>{body}</table>"
+
+    def _render_plugin(self, plugin: dict[str, Any]) -> str:
+        loaded = "imported" if plugin.get("loaded") else "listed from the cache, not imported yet"
+        secondary = "".join(f"<li>{_esc(k)}: {_esc(v)}</li>" for k, v in (plugin.get("secondary") or {}).items())
+        return (
+            f"<h3>{_esc(plugin.get('key'))}</h3>"
+            f"<p>{_esc(plugin.get('doc') or 'No docstring.')}</p>"
+            f"<table cellspacing=4>"
+            f"<tr><td><b>Class</b></td><td>{_esc(plugin.get('module'))}.{_esc(plugin.get('class'))}</td></tr>"
+            f"<tr><td><b>Registry</b></td><td>{_esc(plugin.get('registry'))}</td></tr>"
+            f"<tr><td><b>State</b></td><td>{_esc(loaded)}</td></tr>"
+            f"<tr><td><b>Source file</b></td><td>{_file_link(plugin.get('file'))}</td></tr>"
+            f"</table>" + (f"<p><b>Secondary registries</b></p><ul>{secondary}</ul>" if secondary else "")
+        )
+
+    def _render_failure(self, failure: dict[str, Any]) -> str:
+        explanation = self._explain(failure.get("registry", ""), failure.get("module", ""))
+        origin = failure.get("entry_point")
+        return (
+            f"<h3 style='color:#d32f2f'>Import failed: {_esc(failure.get('module'))}</h3>"
+            f"<p>{_esc(failure.get('error'))}</p>"
+            + (f"<p>Entry point <code>{_esc(origin)}</code> of {_esc(failure.get('distribution'))}</p>" if origin else "")
+            + f"<p><b>Source file</b>: {_file_link(failure.get('file'))}</p>"
+            f"<p><b>Why</b>: {_esc(explanation)}</p>"
+            f"<pre style='font-size:small'>{_esc(failure.get('traceback'))}</pre>"
+        )
+
+    def _render_skipped(self, skipped: dict[str, Any]) -> str:
+        explanation = self._explain(skipped.get("registry", ""), skipped.get("class", ""))
+        holder = skipped.get("holder")
+        return (
+            f"<h3 style='color:#b8860b'>Not registered: {_esc(skipped.get('class'))}</h3>"
+            f"<p>{_esc(skipped.get('reason'))}</p>"
+            + (f"<p><b>Key held by</b>: {_esc(holder)}</p>" if holder else "")
+            + f"<p><b>Source file</b>: {_file_link(skipped.get('file'))}</p>"
+            f"<p><b>Explain</b>: {_esc(explanation)}</p>"
+        )
+
+    _render_duplicate = _render_skipped
+
+    def _render_excluded(self, excluded: dict[str, Any]) -> str:
+        return (f"<h3>Excluded: {_esc(excluded.get('module'))}</h3><p>{_esc(excluded.get('reason'))}</p>"
+                "<p>Discovery did not import this module on purpose.</p>")
+
+    def _render_secondary(self, entry: dict[str, Any]) -> str:
+        return (f"<h3>{_esc(entry.get('registry'))}</h3><p>Secondary-registry entry filled from the plugin's "
+                f"<code>{_esc(entry.get('attr_name'))}</code>: {_esc(entry.get('value'))}</p>")
