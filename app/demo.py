@@ -39,4 +39,17 @@ def load_demo() -> list:
             # Identity, not ``in``: == on a registry discovers it and imports every plugin.
             if isinstance(value, LazyDiscoveryDict) and not any(value is r for r in registries):
                 registries.append(value)
+    demo_component_enums()
     return registries
+
+
+def demo_component_enums(enable_cache: bool = True) -> tuple:
+    """The demo's component enums (AllComponents, VariableComponents, GroupBy), from its components table."""
+    ensure_importable()
+    import openhcs_demo
+    from openhcs_demo.components import COMPONENTS
+
+    from registry_core.enums import create_component_enums
+
+    return create_component_enums(COMPONENTS, namespace="openhcs_demo", version=openhcs_demo.__version__,
+                                  enable_cache=enable_cache)

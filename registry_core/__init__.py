@@ -50,6 +50,29 @@ def discover_registry_classes_recursive(*args, **kwargs):  # type: ignore[no-unt
     return _impl(*args, **kwargs)
 
 
+#: Exported names whose modules load on first use (enums and function caches): ``import registry_core`` stays light.
+_LAZY = {
+    "FunctionMetadata": "functions",
+    "colormap_swatches": "enums",
+    "create_colormap_enum": "enums",
+    "create_component_enums": "enums",
+    "enum_cache_status": "enums",
+    "function_cache_status": "functions",
+    "load_function_metadata": "functions",
+}
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'registry_core' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "AutoRegisterMeta",
     "CacheConfig",
@@ -57,6 +80,7 @@ __all__ = [
     "CacheStatus",
     "ClassOutcome",
     "DiscoveryReport",
+    "FunctionMetadata",
     "LazyDiscoveryDict",
     "ModuleOutcome",
     "PRIMARY_KEY",
@@ -69,15 +93,21 @@ __all__ = [
     "all_registries",
     "clear_all_caches",
     "clear_cache",
+    "colormap_swatches",
+    "create_colormap_enum",
+    "create_component_enums",
     "discover_registry_classes",
     "discover_registry_classes_recursive",
+    "enum_cache_status",
     "explain",
     "extract_key_from_backend_suffix",
     "extract_key_from_class_name",
     "extract_key_from_handler_suffix",
     "find_registry",
+    "function_cache_status",
     "get_cache_dir",
     "list_cache_files",
+    "load_function_metadata",
     "make_suffix_extractor",
     "rebuild_cache",
 ]

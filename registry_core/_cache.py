@@ -311,7 +311,7 @@ class RegistryCacheManager:
         """Delete this cache file; True if there was one."""
         try:
             os.unlink(self.cache_path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no file; or the cache folder is not a folder
             return False
         except IsADirectoryError:
             return False

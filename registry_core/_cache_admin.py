@@ -116,7 +116,7 @@ def clear_all_caches(namespaces: "list[str] | None" = None) -> list[str]:
             elif name.endswith(".json.lock"):
                 doomed = True
             else:
-                doomed = name.endswith(".tmp") and ".json." in name
+                doomed = name.endswith(".tmp") and ".json." in name and not _write_in_progress(path, name)
             if not doomed:
                 continue
             try:
@@ -125,6 +125,30 @@ def clear_all_caches(namespaces: "list[str] | None" = None) -> list[str]:
                 continue
             removed.append(path)
     return removed
+
+
+def _write_in_progress(path: str, name: str) -> bool:
+    """``<cache>.json.<pid>.<n>.tmp`` whose writer still runs: deleting it would fail that write."""
+    try:
+        pid = int(name.rsplit(".", 3)[-3])
+    except (ValueError, IndexError):
+        return False
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # no harmless liveness probe (os.kill would terminate): only old files are leftovers
+        try:
+            import time
+
+            return time.time() - os.path.getmtime(path) < 600
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, but another user's
+        return True
+    return True
 
 
 def _is_ours(path: str) -> bool:

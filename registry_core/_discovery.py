@@ -131,6 +131,9 @@ def run_discovery(registry: Any) -> None:
         prefix = package + "."
         if config.discovery_function is not None:
             config.discovery_function(paths, prefix, registry._base_class)
+            if not registry._scanned_files:
+                # The function imported modules its own way: still fingerprint what the package holds.
+                scan_package(paths, prefix, bool(config.discovery_recursive), registry._scanned_files)
         else:
             _discover(registry, paths, prefix, recursive=config.discovery_recursive, module_filter=None)
     load_entry_points(registry)

@@ -62,9 +62,14 @@ def user_cache_dir(namespace: str) -> str:
     ``tests/test_cache_location.py`` checks the two agree.
     """
     if sys.platform.startswith("linux"):
-        base = os.environ.get("XDG_CACHE_HOME", "").strip()
-        if not base or not os.path.isabs(base):
-            base = os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.environ.get("XDG_CACHE_HOME", "")  # used verbatim when absolute, as platformdirs does
+        if not os.path.isabs(base):
+            home = os.path.expanduser("~")
+            if not os.path.isabs(os.environ.get("HOME", "/")):  # an empty/relative HOME counts as unset
+                import pwd
+
+                home = pwd.getpwuid(os.getuid()).pw_dir
+            base = os.path.join(home, ".cache")
         return os.path.join(base, namespace)
     import platformdirs
 

@@ -268,7 +268,7 @@ class LazyDiscoveryDict(dict):
         cache = self.cache
         if cache is None:
             return None
-        return cache.manager.status()
+        return cache.status()
 
     def clear_cache(self) -> bool:
         """Delete this registry's cache file; the next fresh process discovers from scratch."""
@@ -341,6 +341,8 @@ class LazyDiscoveryDict(dict):
                 run_discovery(self)
                 self._report.healed = reason
                 cache = self.cache
+                if cache is not None and reason == "rebuild requested":
+                    cache.manager._write_failure = None  # an explicit rebuild tries to write again
                 if cache is not None and not cache.disabled_reason():
                     with cache.manager.lock() as lock:
                         if lock.acquired:

@@ -114,39 +114,58 @@ class RegistryCache:
             self._refresh_stamps(doc)
         return True
 
-    def _fill(self, doc: dict) -> str | None:
-        """Validate every item and put placeholders in; nothing is imported. Returns a problem or None.
+    def validate_items(self, doc: dict) -> "tuple[list, str | None]":
+        """(entries, None) when every item is well formed and inside the package or its entry points.
 
-        This loop is the warm start (one pass, no per-item objects beyond the
-        placeholder), and validation happens before anything is stored.
+        One pass over the items; on the warm path it is the only per-item work
+        besides creating the placeholder.
         """
-        registry = self.registry
-        package = registry.config.discovery_package
+        package = self.registry.config.discovery_package
         report = doc.get("report") or {}
         allowed = report.get("entry_point_modules") or []
         if not isinstance(allowed, list):
-            return "wrong shape: report.entry_point_modules is not a list"
+            return [], "wrong shape: report.entry_point_modules is not a list"
         entries = []
         for name, item in doc["items"].items():
             if type(item) is not list or len(item) < 2:
-                return f"wrong shape: item {name!r} is not a [module, qualname, ...] list"
+                return [], f"wrong shape: item {name!r} is not a [module, qualname, ...] list"
             module, qualname = item[0], item[1]
             if type(module) is not str or type(qualname) is not str or not module or not qualname:
-                return f"wrong shape: item {name!r} lacks module/qualname"
+                return [], f"wrong shape: item {name!r} lacks module/qualname"
             if module[0] == ".":
                 module = package if module == "." else package + module
             elif module.partition(".")[0] not in allowed:
-                return (f"tampered: plugin {name!r} points at module {module!r}, outside package {package} "
-                        "and its entry points; it was not imported")
+                return [], (f"tampered: plugin {name!r} points at module {module!r}, outside package {package} "
+                            "and its entry points; it was not imported")
             key = item[4] if len(item) > 4 else name
             if not isinstance(key, _JSON_KEY_TYPES):
-                return f"wrong shape: item {name!r} has a key that is not a JSON scalar"
+                return [], f"wrong shape: item {name!r} has a key that is not a JSON scalar"
             secondary = item[3] if len(item) > 3 else None
             if secondary and (type(secondary) is not dict or not all(
                     type(v) is list and len(v) == 3 and type(v[1]) is str and type(v[2]) is str
                     and isinstance(v[0], _JSON_KEY_TYPES) for v in secondary.values())):
-                return f"wrong shape: item {name!r} has malformed secondary entries"
+                return [], f"wrong shape: item {name!r} has malformed secondary entries"
             entries.append((key, module, qualname, secondary))
+        return entries, None
+
+    def status(self) -> CacheStatus:
+        """The file's state now, items included (a tampered entry makes it corrupt, not valid)."""
+        status = self.manager.status()
+        if status.state == "valid":
+            doc, _ = self.manager.read()
+            if doc is not None:
+                _, problem = self.validate_items(doc)
+                if problem:
+                    status = CacheStatus(CORRUPT, problem, status.path, size=status.size, created=status.created,
+                                         items=status.items, name=status.name, kind=status.kind)
+        return status
+
+    def _fill(self, doc: dict) -> str | None:
+        """Validate every item and put placeholders in; nothing is imported. Returns a problem or None."""
+        registry = self.registry
+        entries, problem = self.validate_items(doc)
+        if problem:
+            return problem
         contains = dict.__contains__
         setitem = dict.__setitem__
         targets = {s.attr_name: s.registry_dict for s in registry.config.secondary_registries}
@@ -190,6 +209,10 @@ class RegistryCache:
             return False
         package = registry.config.discovery_package
         report = registry.report
+        if report.package_error:
+            # Nothing was scanned, so no file change could ever invalidate such a cache.
+            self.manager._fail(f"not cached: the discovery package failed to import ({report.package_error})")
+            return False
         items: dict[str, Any] = {}
         for outcome in report.registered:
             if outcome.outside_package and not _from_entry_point(report, outcome.module):

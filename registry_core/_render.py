@@ -66,7 +66,11 @@ def render_inventory(document: "dict[str, Any]", out: "TextIO", verbose: bool = 
     for enum in document.get("enums", []):
         members = enum.get("members", [])
         shown = ", ".join(str(m["name"]) for m in members[:12]) + (" ..." if len(members) > 12 else "")
-        out.write(f"enum {enum['name']} ({len(members)} members; cache {enum.get('cache_state', '-')}): {shown}\n")
+        state = enum.get("cache_state", "-")
+        if not members and enum.get("note"):
+            out.write(f"enum {enum['name']} (cache {state}): {enum['note']}\n")
+            continue
+        out.write(f"enum {enum['name']} ({len(members)} members; cache {state}): {shown}\n")
 
 
 def render_status(document: "dict[str, Any]", out: "TextIO") -> None:

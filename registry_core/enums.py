@@ -43,8 +43,8 @@ _COMPONENT_KEYS = ("all_components", "variable_components", "group_by", "descrip
 
 #: One class (or tuple of classes) per distinct generated content: equal data, identical class.
 _CLASSES: dict[tuple, Any] = {}
-#: Every enum cache this process has used, by cache path (for enum_cache_status()).
-_MANAGERS: dict[str, RegistryCacheManager] = {}
+#: Every enum cache this process has used, by (namespace, file name); the latest manager of a file wins.
+_MANAGERS: dict[tuple[str, str], RegistryCacheManager] = {}
 
 
 # -- the classes --------------------------------------------------------------------
@@ -132,9 +132,14 @@ def member_name(text: str, taken: "set[str] | dict[str, Any]" = ()) -> str:
 
 
 def _content_key(*parts: Any) -> str:
+    """A key of plain JSON data, order included (member order is part of an enum)."""
+    return stable_hash(repr(parts))
+
+
+def _config_key(config: Any) -> str:
     import json
 
-    return stable_hash(json.dumps(parts, sort_keys=True, separators=(",", ":"), default=repr))
+    return stable_hash(json.dumps(config, separators=(",", ":"), default=str))
 
 
 # -- distribution versions, read without importing the distribution ------------------------
@@ -193,7 +198,7 @@ def colormap_cache_manager(namespace: str = DEFAULT_NAMESPACE, enable_cache: boo
 
 def _remember(manager: RegistryCacheManager) -> RegistryCacheManager:
     if manager.enabled:
-        _MANAGERS.setdefault(manager.cache_path, manager)
+        _MANAGERS[manager.namespace, manager.cache_name] = manager
     return manager
 
 
@@ -267,7 +272,8 @@ def _colormap_class(items: dict[str, dict], namespace: str) -> type:
             "_swatches": {name: tuple(item["swatch"]) for name, item in items.items()},
             "_sources": {name: item["source"] for name, item in items.items()},
         }
-        cls = _CLASSES[key] = _make_enum("ColormapEnum", ColormapMember, members, attrs, (_colormap_enum, (namespace,)))
+        built = _make_enum("ColormapEnum", ColormapMember, members, attrs, (_colormap_enum, (namespace,)))
+        cls = _CLASSES.setdefault(key, built)  # another thread may have built it first: keep one class
     return cls
 
 
@@ -335,7 +341,7 @@ def component_cache_manager(config: dict[str, dict], *, namespace: str, version:
                             enable_cache: bool = True) -> RegistryCacheManager:
     """The manager of ``component_enums.json`` in ``namespace``: valid for 7 days, for this
     ``version`` and this exact components table."""
-    config_hash = _content_key(config)
+    config_hash = _config_key(config)
     manager = RegistryCacheManager(
         "component_enums",
         lambda: f"{version}; components {config_hash}; schema {SCHEMA}",
@@ -361,7 +367,7 @@ def _component_classes(items: dict[str, dict], namespace: str, version: str) -> 
                                   recipe("VariableComponents"))
         group_cls = _make_enum("GroupBy", GroupByMember, items["group_by"], {"_all_components": all_cls},
                                recipe("GroupBy"))
-        classes = _CLASSES[key] = (all_cls, variable_cls, group_cls)
+        classes = _CLASSES.setdefault(key, (all_cls, variable_cls, group_cls))
     return classes
 
 
@@ -388,20 +394,11 @@ def create_component_enums(config: dict[str, dict], *, namespace: str, version: 
     return _component_classes(items, namespace, version)
 
 
-def demo_component_enums(enable_cache: bool = True) -> tuple[type[Enum], type[Enum], type[Enum]]:
-    """The embedded demo's component enums, from ``openhcs_demo.components.COMPONENTS``."""
-    import openhcs_demo
-    from openhcs_demo.components import COMPONENTS
-
-    return create_component_enums(COMPONENTS, namespace="openhcs_demo", version=openhcs_demo.__version__,
-                                  enable_cache=enable_cache)
-
-
 # -- status ------------------------------------------------------------------------------------
 def enum_cache_managers(namespace: str = DEFAULT_NAMESPACE) -> list[RegistryCacheManager]:
     """The colormap cache of ``namespace`` and every other enum cache this process has used."""
     colormap = colormap_cache_manager(namespace)
-    return [colormap, *(m for path, m in _MANAGERS.items() if path != colormap.cache_path)]
+    return [colormap, *(m for m in _MANAGERS.values() if m is not colormap)]
 
 
 def enum_cache_status(namespace: str = DEFAULT_NAMESPACE) -> list[CacheStatus]:

@@ -1,11 +1,71 @@
-"""Enums for the report model; filled in by registry_core.enums once it exists."""
+"""Generated enums as report documents (for ``list``, the app's Enums tab and the bundle).
+
+The colormap enum is shown from its cache only: building it imports pyqtgraph
+(and so Qt), which the headless CLI never does. Component enums are shown as
+this process generated them.
+"""
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
-def enum_documents() -> list:
-    return []
+
+def _members(cls: Any) -> list[dict[str, Any]]:
+    members = []
+    for member in cls:
+        entry: dict[str, Any] = {"name": member.name, "value": member.value}
+        swatch = getattr(member, "swatch", None)
+        if swatch:
+            entry["swatch"] = list(swatch)
+        description = getattr(member, "description", None)
+        if description:
+            entry["description"] = description
+        members.append(entry)
+    return members
 
 
-def enum_cache_statuses() -> list:
-    return []
+def _state(status: Any) -> dict[str, Any]:
+    return {"cache_state": status.state, "cache_reason": status.reason, "cache_path": status.path}
+
+
+def enum_documents(build_colormaps: bool = False) -> list[dict[str, Any]]:
+    """Every generated enum known here: the colormap enum and the component enums of this process.
+
+    ``build_colormaps=True`` (the app) builds the colormap enum when its cache is
+    not valid, which imports pyqtgraph; otherwise only a valid cache is shown.
+    """
+    from . import enums
+
+    documents = []
+    manager = enums.colormap_cache_manager()
+    doc, status = manager.read()
+    colormap_doc: dict[str, Any] = {"name": "ColormapEnum", "kind": "colormap", "members": []}
+    if doc is not None or build_colormaps:
+        cls = enums.create_colormap_enum()
+        colormap_doc["members"] = _members(cls)
+        status = manager.status()
+    colormap_doc.update(_state(status))
+    if not colormap_doc["members"]:
+        colormap_doc["note"] = "not built yet: building it imports pyqtgraph; open the inspector window once"
+    documents.append(colormap_doc)
+    statuses = {s.name: s for s in enums.enum_cache_status()}
+    for key, value in list(enums._CLASSES.items()):
+        if key[0] != "components":
+            continue
+        namespace = key[1]
+        status = statuses.get("/".join(enums.COMPONENT_ENUM_NAMES))
+        for cls in value:
+            entry = {"name": cls.__name__, "kind": "component", "namespace": namespace, "members": _members(cls)}
+            if status is not None:
+                entry.update(_state(status))
+            documents.append(entry)
+    return documents
+
+
+def enum_cache_statuses() -> list[tuple[str, Any]]:
+    """(label, CacheStatus) of each enum cache, for ``status`` and the cache panel."""
+    from . import enums
+
+    return [(f"enum {s.name}", s) for s in enums.enum_cache_status()]

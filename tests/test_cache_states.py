@@ -9,7 +9,6 @@ and the start after that is valid again.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -19,8 +18,6 @@ import pytest
 
 from cache_helpers import (
     bump_mtime,
-    child,
-    cache_env,
     plugin_files,
     plugin_source,
     read_cache,
