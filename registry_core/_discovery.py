@@ -27,6 +27,10 @@ from ._report import (
 
 _log = None
 
+#: Called with each plugin module's name just before discovery imports it (``profile`` children set it
+#: to name a module that hangs); None, the default, costs one global read per module.
+on_import: Callable[[str], None] | None = None
+
 
 def _logger() -> Any:
     global _log
@@ -206,6 +210,8 @@ def _exclusion(name: str, patterns: tuple[str, ...], module_filter: Callable[[st
 
 def import_plugin_module(registry: Any, name: str, file: str | None, **source: Any) -> ModuleOutcome:
     """Import one plugin module, recording success or the full failure; never raises but KeyboardInterrupt."""
+    if on_import is not None:
+        on_import(name)
     started = time.perf_counter()
     try:
         importlib.import_module(name)

@@ -25,6 +25,7 @@ class CacheLock:
         self.timeout = timeout
         self.acquired = False
         self.error: str | None = None
+        self.busy = False  # another holder had it (as opposed to a lock that cannot be created)
         self._fd: int | None = None
         self._filelock: Any = None
 
@@ -56,6 +57,7 @@ class CacheLock:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     os.close(fd)
+                    self.busy = True
                     self.error = f"another process held the cache lock for over {self.timeout:g} s"
                     return
                 time.sleep(delay)
@@ -77,6 +79,7 @@ class CacheLock:
             self._filelock.acquire()
             self.acquired = True
         except Timeout:
+            self.busy = True
             self.error = f"another process held the cache lock for over {self.timeout:g} s"
         except OSError as exc:
             self.error = f"cannot create the cache lock {self.path}: {exc.strerror or exc}"

@@ -76,8 +76,15 @@ def user_cache_dir(namespace: str) -> str:
     return platformdirs.user_cache_dir(namespace, appauthor=False)
 
 
+#: Overrides the inspector's data folder (profile history): ``$REGISTRY_INSPECTOR_DATA_DIR``.
+DATA_DIR_VAR = "REGISTRY_INSPECTOR_DATA_DIR"
+
+
 def user_data_dir(namespace: str = "registry-inspector") -> str:
-    """Where the inspector keeps profile history (platformdirs' user data dir)."""
+    """Where the inspector keeps profile history (platformdirs' user data dir, or ``$REGISTRY_INSPECTOR_DATA_DIR``)."""
+    override = os.environ.get(DATA_DIR_VAR)
+    if override and namespace == "registry-inspector":
+        return os.path.abspath(os.path.expanduser(override))
     import platformdirs
 
     return platformdirs.user_data_dir(namespace, appauthor=False)

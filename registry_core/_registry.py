@@ -22,6 +22,21 @@ UNCONFIGURED = "unconfigured"
 
 _MISSING = object()
 _CATALOG: dict[int, Any] = {}  # id -> weak reference; weakref.WeakSet costs an import we avoid
+#: Thread id -> the registry whose discovery it is waiting for (deadlock detection, as importlib's module locks).
+_WAITING: dict[int, Any] = {}
+
+
+def _would_deadlock(registry: Any, me: int) -> bool:
+    """Whether waiting for ``registry``'s discovery closes a cycle of threads waiting for each other's."""
+    seen = set()
+    owner = registry._discovering_thread
+    while owner is not None and owner not in seen:
+        if owner == me:
+            return True
+        seen.add(owner)
+        waited = _WAITING.get(owner)
+        owner = waited._discovering_thread if waited is not None else None
+    return False
 
 
 def _forget(ref: Any) -> None:
@@ -216,7 +231,16 @@ class LazyDiscoveryDict(dict):
         if self._discovering_thread == me:
             # A plugin module read the registry while discovery imports it.
             return
-        with self._lock:
+        _WAITING[me] = self
+        try:
+            if _would_deadlock(self, me):
+                # Its discoverer waits (maybe through others) for a discovery this thread runs, e.g. plugins
+                # of two registries reading each other's: read what has registered so far, as a nested read.
+                return
+            self._lock.acquire()
+        finally:
+            del _WAITING[me]
+        try:
             if self._discovered or self._discovering_thread == me:
                 return
             self._discovering_thread = me
@@ -227,6 +251,8 @@ class LazyDiscoveryDict(dict):
                 self._discovered = True
             finally:
                 self._discovering_thread = None
+        finally:
+            self._lock.release()
 
     def _add(self, key: Any, cls: type) -> Any:
         """Store ``cls`` under ``key`` unless another class holds it; return the holder.
@@ -641,6 +667,7 @@ def _secondary_of(primary: LazyDiscoveryDict, index: int) -> dict:
 
 
 def _after_fork_in_child() -> None:
+    _WAITING.clear()
     for registry in all_registries():
         registry._reset_after_fork()
 

@@ -318,11 +318,12 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
             key = item[4] if len(item) > 4 else name
             secondary = item[3] if len(item) > 3 and item[3] else {}
             inside = module == package or module.startswith(package + ".")
-            file = files.find(module, package) if inside else (ep_modules.get(module) or {}).get("file")
+            file = files.find(module, package) if inside else _entry_point_file(module, ep_modules)
             report.classes.append(ClassOutcome(
                 module, item[1], REGISTERED, f"registered under key {key!r}", file=file, key=key,
                 key_attribute=key_attribute, doc=item[2] if len(item) > 2 else "",
-                secondary={k: f"{v[1]}.{v[2]}" for k, v in secondary.items()}, outside_package=not inside,
+                # Only discovery's finds are cached (package or entry point): none is "outside", as live.
+                secondary={k: f"{v[1]}.{v[2]}" for k, v in secondary.items()}, outside_package=False,
             ))
             if inside and module not in seen_modules:
                 seen_modules.add(module)
@@ -340,6 +341,20 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
         if outcome.live:
             report.add_class(outcome)
     return report
+
+
+def _entry_point_file(module: str, ep_modules: dict) -> str | None:
+    """Source file of an entry-point plugin: the entry point's module, or a submodule its hook package imported."""
+    if module in ep_modules:
+        return ep_modules[module].get("file")
+    for name, info in ep_modules.items():
+        init = info.get("file") or ""
+        if module.startswith(name + ".") and os.path.basename(init) == "__init__.py":
+            base = os.path.join(os.path.dirname(init), *module[len(name) + 1:].split("."))
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                if os.path.isfile(candidate):
+                    return candidate
+    return None
 
 
 class _FileIndex:
@@ -402,12 +417,29 @@ def populate(registry: Any) -> None:
     if cache.startup_status is not None and cache.startup_status.state == DISABLED:
         run_discovery(registry)
         return
-    with cache.manager.lock() as lock:
+    import _thread
+
+    me = _thread.get_ident()
+    # Inside another registry's discovery (a plugin read this registry) this thread holds that cache's lock:
+    # waiting here could wait for a process that waits for ours (plugins reading each other's registries).
+    nested = me in _LOCK_HOLDERS
+    with cache.manager.lock(timeout=0 if nested else None) as lock:
         if lock.acquired and cache.try_load():
             return  # another process rebuilt it while we waited
-        run_discovery(registry)
+        holds = lock.acquired and not nested
+        if holds:
+            _LOCK_HOLDERS.add(me)
+        try:
+            run_discovery(registry)
+        finally:
+            if holds:
+                _LOCK_HOLDERS.discard(me)
         if lock.acquired:
             cache.save()
-        else:
+        elif not (nested and lock.busy):  # nested and busy: the process holding the lock writes it
             # No lock (timed out, or the folder refuses a lock file): never write unlocked.
             cache.manager._fail(lock.error or "no cache lock")
+
+
+#: Threads discovering a registry while holding its cache lock.
+_LOCK_HOLDERS: set = set()

@@ -181,8 +181,10 @@ def cmd_clear(args: Any) -> int:
         _emit_json(result)
     else:
         for path in result["removed"]:
-            print(f"removed {path}")
-        print(f"{result['caches_removed']} cache file(s) removed")
+            if path.endswith(".json"):
+                print(f"removed {path}")
+        others = len(result["removed"]) - result["caches_removed"]
+        print(f"{result['caches_removed']} cache file(s) removed" + (f" (and {others} lock/temp files)" if others else ""))
     return EXIT_OK
 
 

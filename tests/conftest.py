@@ -32,3 +32,6 @@ def _isolated_cache(tmp_path, monkeypatch):
     """Keep every test's caches (and the user's real cache folder) apart."""
     monkeypatch.setenv("REGISTRY_CORE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    # Logs and profile history too: no test writes into the real home.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.setenv("REGISTRY_INSPECTOR_DATA_DIR", str(tmp_path / "data"))

@@ -8,6 +8,7 @@ Three pyqtgraph plots over the profile documents of ``registry_core.profiling``
 from __future__ import annotations
 
 import math
+import re
 import os
 import statistics
 import time
@@ -16,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import exporters
-from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtCore import QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QCursor, QFont, QFontMetrics
 from PyQt6.QtWidgets import QApplication, QLabel, QSplitter, QStackedWidget, QToolTip, QVBoxLayout, QWidget
 
@@ -27,11 +28,11 @@ EMPTY_TEXT = "No profile yet: press Profile (Ctrl+P) to time cold and warm disco
 #: Chart names, in export order: ``<stem>-<name>.<suffix>``.
 CHARTS = ("discovery", "imports", "history")
 TOP_MODULES = 20
-#: Size of exported charts (logical pixels; PNGs are rendered at twice this for sharp text).
-EXPORT_SIZE = (1000, 560)
+#: Size of exported charts, in pixels.
+EXPORT_SIZE = (1100, 620)
 TICK_POINT_SIZE = 9
 TITLE_SIZE = "11pt"
-MAX_MODULE_LABEL = 38
+MAX_MODULE_LABEL = 40
 
 
 # -- documents -> numbers (pure functions, no Qt) ----------------------------------------------
@@ -99,11 +100,15 @@ def shorten_modules(names: list[str], limit: int = MAX_MODULE_LABEL) -> tuple[li
     labels = []
     for p in parts:
         label = ".".join(p[len(prefix):])
-        if len(label) > limit and len(p) - len(prefix) > 2:
-            rest = p[len(prefix):]
-            label = f"{rest[0]}.….{rest[-1]}"
-            if len(label) > limit:
-                label = "…" + rest[-1]
+        rest = p[len(prefix):]
+        if len(label) > limit and len(rest) > 2:
+            # Keep the first component and as many trailing ones as fit: "openhcs_demo…servers.server_base".
+            tail: list[str] = []
+            for component in reversed(rest[1:]):
+                if len(rest[0]) + 1 + len(".".join([component, *tail])) > limit:
+                    break
+                tail.insert(0, component)
+            label = f"{rest[0]}…{'.'.join(tail)}" if tail else "…" + rest[-1]
         if len(label) > limit:
             keep = limit - 1
             label = label[: keep // 2] + "…" + label[len(label) - (keep - keep // 2):]
@@ -158,16 +163,49 @@ def export_paths(path: str) -> list[tuple[str, str, str]]:
 
 # -- axes ---------------------------------------------------------------------------------------
 class CategoryAxis(pg.AxisItem):
-    """An axis of named slots at 0, 1, 2 ...: labels wrapped/elided to their slot, thinned when crowded."""
+    """An axis of named slots at 0, 1, 2 ...
+
+    Bottom axis: each name on one line if it fits its slot, else on two lines; when some name fits
+    neither, every name is drawn rotated (elided if very long). Left axis: one name per slot. Both
+    thin their labels out when the slots get too small for text, so labels never overlap.
+    """
+
+    ROTATION = 40.0  # degrees, for crowded bottom labels
+    MAX_ROTATED_PX = 150
 
     def __init__(self, orientation: str, **kwargs: Any) -> None:
         super().__init__(orientation, **kwargs)
         self.categories: list[str] = []
-        self._slot_px = 100.0
+        self._slot_px = 0.0
+        self.rotated = False
+        self._rotated_labels: dict[int, str] = {}
+        #: Left axis: names longer than this are elided at the start (the end is the specific part).
+        self.max_label_px: float | None = None
         self.enableAutoSIPrefix(False)
+
+    def elide_dotted(self, name: str) -> str:
+        """``name`` within ``max_label_px``: leading dotted components dropped first ("…io.napari_stream")."""
+        metrics = self._metrics()
+        room = int(self.max_label_px or 0)
+        if metrics.horizontalAdvance(name) <= room:
+            return name
+        parts = re.split(r"(?<=[.…])", name)  # pieces keep their trailing "." or "…"
+        for start in range(1, len(parts)):
+            candidate = "…" + "".join(parts[start:])
+            if metrics.horizontalAdvance(candidate) <= room:
+                return candidate
+        return metrics.elidedText(name, Qt.TextElideMode.ElideLeft, room)
+
+    def set_max_label_px(self, px: float | None) -> None:
+        if px != self.max_label_px:
+            self.max_label_px = px
+            self.picture = None
+            self.update()
 
     def set_categories(self, names: list[str]) -> None:
         self.categories = list(names)
+        if self._slot_px:
+            self._choose_layout(self._slot_px)
         self.picture = None
         self.update()
 
@@ -175,14 +213,58 @@ class CategoryAxis(pg.AxisItem):
         font = self.style.get("tickFont") or QApplication.font()
         return QFontMetrics(font)
 
+    # -- horizontal labels ----------------------------------------------------------------------
+    def horizontal_label(self, name: str, room: float) -> str | None:
+        """``name`` on one line, or split on two lines at a space/``_``/``.``, if that fits ``room`` px."""
+        metrics = self._metrics()
+        if metrics.horizontalAdvance(name) <= room:
+            return name
+        words = name.replace("_", "_ ").replace(".", ". ").split()
+        best = None
+        for cut in range(1, len(words)):
+            first = " ".join(words[:cut]).replace("_ ", "_").replace(". ", ".")
+            second = " ".join(words[cut:]).replace("_ ", "_").replace(". ", ".")
+            width = max(metrics.horizontalAdvance(first), metrics.horizontalAdvance(second))
+            if best is None or width < best[0]:
+                best = (width, f"{first}\n{second}")
+        if best is not None and best[0] <= room:
+            return best[1]
+        return None
+
+    def _choose_layout(self, slot_px: float) -> None:
+        """Horizontal or rotated labels for this slot width, and the axis height they need."""
+        if self.orientation not in ("top", "bottom"):
+            return
+        metrics = self._metrics()
+        room = slot_px - 10
+        labels = [self.horizontal_label(n, room) for n in self.categories]
+        self.rotated = any(label is None for label in labels)
+        if self.rotated:
+            longest = min(self.MAX_ROTATED_PX, max((metrics.horizontalAdvance(n) for n in self.categories), default=0))
+            angle = math.radians(self.ROTATION)
+            height = longest * math.sin(angle) + metrics.height() * math.cos(angle) + 16
+        else:
+            lines = 2 if any("\n" in (label or "") for label in labels) else 1
+            height = metrics.lineSpacing() * lines + 14
+        if self.fixedHeight is None or abs(self.fixedHeight - int(height)) > 1:
+            self.setHeight(int(height))
+
+    # -- pyqtgraph hooks ------------------------------------------------------------------------
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802, N803 - pyqtgraph's names
         if not self.categories:
             return []
-        span = max(maxVal - minVal, 1e-9)
-        self._slot_px = size / span
+        slot_px = size / max(maxVal - minVal, 1e-9)
+        if abs(slot_px - self._slot_px) > 0.5:
+            self._slot_px = slot_px
+            self._choose_layout(slot_px)
         metrics = self._metrics()
-        need = metrics.height() * 1.2 if self.orientation in ("left", "right") else metrics.horizontalAdvance("Mmmm…")
-        step = max(1, math.ceil(need / max(self._slot_px, 1e-9)))
+        if self.orientation in ("left", "right"):
+            need = metrics.height() * 1.15
+        elif self.rotated:
+            need = metrics.height() * 1.1 / math.sin(math.radians(self.ROTATION))
+        else:
+            need = 0.0
+        step = max(1, math.ceil(need / max(slot_px, 1e-9)))
         values = [float(i) for i in range(0, len(self.categories), step) if minVal - 0.5 <= i <= maxVal + 0.5]
         return [(float(step), values)]
 
@@ -191,30 +273,81 @@ class CategoryAxis(pg.AxisItem):
         for value in values:
             index = int(round(value))
             name = self.categories[index] if 0 <= index < len(self.categories) else ""
-            labels.append(self.fit(name) if self.orientation in ("top", "bottom") else name)
+            if self.orientation in ("left", "right"):
+                labels.append(self.elide_dotted(name) if self.max_label_px is not None else name)
+            elif self.rotated:
+                self._rotated_labels[index] = name
+                labels.append(" ")  # a placeholder: drawPicture draws the name, rotated
+            else:
+                label = self.horizontal_label(name, self._slot_px - 10)
+                labels.append(label if label is not None else
+                              self._metrics().elidedText(name, Qt.TextElideMode.ElideRight, int(self._slot_px - 10)))
         return labels
 
-    def fit(self, name: str) -> str:
-        """The name on one line if it fits its slot, else on two lines, else elided: never overlapping."""
+    def _left_room(self) -> float:
+        """How far left of this axis the plot extends (rotated labels may use it)."""
+        parent = self.parentItem()
+        return max(0.0, self.mapFromItem(parent, QPointF(0, 0)).x() * -1) if parent is not None else 0.0
+
+    def boundingRect(self) -> Any:  # noqa: N802
+        rect = super().boundingRect()
+        if self.rotated and self.orientation == "bottom":
+            rect = rect.adjusted(-self._left_room(), 0, 0, 0)
+        return rect
+
+    def drawPicture(self, p: Any, axisSpec: Any, tickSpecs: Any, textSpecs: Any) -> None:  # noqa: N802, N803
+        if not (self.rotated and self.orientation == "bottom"):
+            super().drawPicture(p, axisSpec, tickSpecs, textSpecs)
+            return
+        super().drawPicture(p, axisSpec, tickSpecs, [])
+        view = self.linkedView()
+        if view is None:
+            return
         metrics = self._metrics()
-        room = max(self._slot_px - 10, 12)
-        if metrics.horizontalAdvance(name) <= room:
-            return name
-        words = name.replace("_", "_ ").replace(".", ". ").split()
-        if len(words) > 1:
-            best = None
-            for cut in range(1, len(words)):
-                first = " ".join(words[:cut]).replace("_ ", "_").replace(". ", ".")
-                second = " ".join(words[cut:]).replace("_ ", "_").replace(". ", ".")
-                width = max(metrics.horizontalAdvance(first), metrics.horizontalAdvance(second))
-                if best is None or width < best[0]:
-                    best = (width, first, second)
-            assert best is not None
-            _width, first, second = best
-            elide = Qt.TextElideMode.ElideRight
-            return (metrics.elidedText(first, elide, int(room)) + "\n" +
-                    metrics.elidedText(second, elide, int(room)))
-        return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, int(room))
+        angle = math.radians(self.ROTATION)
+        left_edge = -self._left_room()
+        for rect, _flags, _text in textSpecs:
+            x = rect.center().x()
+            index = int(round(view.mapToView(view.mapFromItem(self, QPointF(x, 0))).x()))
+            name = self._rotated_labels.get(index)
+            if not name:
+                continue
+            room = min(self.MAX_ROTATED_PX, (x - left_edge - 4) / math.cos(angle))
+            text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(max(room, 10)))
+            width = metrics.horizontalAdvance(text)
+            p.save()
+            p.translate(x + 3, rect.top())
+            p.rotate(-self.ROTATION)
+            p.drawText(QRectF(-width - 2, -metrics.height() / 2, width + 2, metrics.height()),
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+            p.restore()
+
+
+class PlainLogAxis(pg.AxisItem):
+    """A log-scale axis labelled 1, 10, 100 (and 2, 5, 20 ... when there is room), not 10⁰, 10¹, 10²."""
+
+    _px_per_decade = 100.0
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802, N803
+        self._px_per_decade = size / max(maxVal - minVal, 1e-9)
+        levels, seen = [], set()
+        for spacing, values in super().tickValues(minVal, maxVal, size):
+            # Minor levels repeat the decades; drawing those labels twice makes them look bold.
+            kept = [v for v in values if round(v, 6) not in seen]
+            seen.update(round(v, 6) for v in values)
+            levels.append((spacing, kept))
+        return levels
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        labels = []
+        for v in values:
+            value = 10 ** v * scale
+            mantissa = round(value / 10 ** math.floor(math.log10(value) + 1e-9), 3) if value > 0 else 0
+            if mantissa == 1 or (mantissa in (2, 5) and self._px_per_decade >= 70):
+                labels.append(f"{value:.3g}")
+            else:
+                labels.append("")
+        return labels
 
 
 # -- the panel ----------------------------------------------------------------------------------
@@ -259,7 +392,7 @@ class ChartsPanel(QWidget):
         self.splitter.addWidget(self.plots["imports"])
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([600, 400])
+        self.splitter.setSizes([580, 420])
         left.setSizes([550, 450])
         layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -305,12 +438,16 @@ class ChartsPanel(QWidget):
             self._draw(name, plot)
             plot.show()
             QApplication.processEvents()  # lay the plot out at its export size
+            plot.grab()  # one paint: axes size themselves to their labels
+            QApplication.processEvents()
             item = plot.getPlotItem()
             if fmt == "svg":
+                _tolerate_closed_svg_paths()
                 exporter = exporters.SVGExporter(item)
             else:
                 exporter = exporters.ImageExporter(item)
-                exporter.parameters()["width"] = int(item.sceneBoundingRect().width() * 2)
+                # Native size: pyqtgraph does not scale text items or legend labels with the image.
+                exporter.parameters()["width"] = int(item.sceneBoundingRect().width())
                 exporter.parameters()["antialias"] = True
             folder = os.path.dirname(os.path.abspath(target))
             os.makedirs(folder, exist_ok=True)
@@ -327,11 +464,17 @@ class ChartsPanel(QWidget):
         elif name == "imports":
             axes = {"left": CategoryAxis("left")}
         else:
-            axes = {"bottom": pg.DateAxisItem("bottom")}
+            axes = {"bottom": pg.DateAxisItem("bottom"), "left": PlainLogAxis("left")}
         plot = pg.PlotWidget(parent, axisItems=axes)
         item = plot.getPlotItem()
+        # The title spans the whole plot, so a long title does not widen the plot beyond its pane.
+        item.layout.removeItem(item.titleLabel)
+        item.layout.addItem(item.titleLabel, 0, 0, 1, 3)
+        plot.fitted_labels = []  # (TextItem, share of a slot it may take), re-checked on resize
+        item.getViewBox().sigResized.connect(lambda _vb, p=plot: self._fit_labels(p))
         item.hideButtons()
         item.setMenuEnabled(False)
+        item.setContentsMargins(4, 4, 14, 4)
         if name != "history":
             item.setMouseEnabled(x=False, y=False)
         for axis in ("left", "bottom"):
@@ -386,11 +529,13 @@ class ChartsPanel(QWidget):
             parts.append(f"<code>import registry_core</code>: <b>{imported * 1000:.1f} ms</b>")
         return f"<span style='color:{c['foreground']}'>{' · '.join(parts) or 'Latest profile'}</span>"
 
-    def _style(self, plot: pg.PlotWidget, title: str, left: str, bottom: str) -> None:
+    def _style(self, plot: pg.PlotWidget, titles: str | list[str], left: str, bottom: str) -> None:
+        """Theme colours, fonts and labels; ``titles`` from longest to shortest, the widest that fits is shown."""
         c = theme.colors(self.dark)
         plot.setBackground(c["background"])
         item = plot.getPlotItem()
-        item.setTitle(title, color=c["foreground"], size=TITLE_SIZE)
+        plot.title_variants = [titles] if isinstance(titles, str) else list(titles)
+        self._set_title(plot, plot.title_variants[0])
         font = QFont(QApplication.font())
         font.setPointSize(TICK_POINT_SIZE)
         for side, text in (("left", left), ("bottom", bottom)):
@@ -398,8 +543,16 @@ class ChartsPanel(QWidget):
             axis.setPen(pg.mkPen(c["muted"]))
             axis.setTextPen(pg.mkPen(c["foreground"]))
             axis.setTickFont(font)
-            axis.setLabel(text, color=c["foreground"], **{"font-size": "10pt"})
+            if text:
+                axis.setLabel(text, color=c["foreground"], **{"font-size": "10pt"})
+            axis.showLabel(bool(text))
         item.showGrid(x=False, y=False)
+
+    def _set_title(self, plot: pg.PlotWidget, title: str) -> None:
+        item = plot.getPlotItem()
+        item.setTitle(title, color=theme.colors(self.dark)["foreground"], size=TITLE_SIZE)
+        item.titleLabel.setMinimumWidth(0)  # a long title must not widen the plot beyond its pane
+        plot.title_shown = title
 
     def _legend(self, plot: pg.PlotWidget, columns: int = 1) -> pg.LegendItem:
         c = theme.colors(self.dark)
@@ -417,10 +570,15 @@ class ChartsPanel(QWidget):
     def _draw(self, name: str, plot: pg.PlotWidget) -> None:
         item = plot.getPlotItem()
         item.clear()
+        plot.fitted_labels = []
+        plot.legend_variants = {}  # legend label text -> shorter text for narrow plots
+        plot.x_headroom = None  # (largest value, px to keep right of it) for value labels
+        plot.y_headroom = None  # (bottom, highest value, px to keep above it) for labels and the legend
         profile = self._current_profile()
         if profile is None:
             return
         getattr(self, f"_draw_{name}")(plot, profile)
+        self._fit_labels(plot)
 
     def _text(self, plot: pg.PlotWidget, text: str, pos: tuple[float, float], anchor: tuple[float, float],
               colour: str, bold: bool = False, size: float = 9) -> pg.TextItem:
@@ -439,8 +597,9 @@ class ChartsPanel(QWidget):
         rows = registry_rows(profile)
         runs = profile.get("runs")
         runs_text = f"median of {runs} runs" if isinstance(runs, int) else "median"
-        self._style(plot, f"Discovery per registry: cold vs warm ({runs_text}, whiskers min–max)",
-                    "discovery time (ms)", "registry")
+        self._style(plot, [f"Discovery per registry: cold vs warm ({runs_text}, whiskers min–max)",
+                           "Discovery per registry: cold vs warm", "Cold vs warm discovery"],
+                    "discovery time (ms)", "")
         item = plot.getPlotItem()
         axis: CategoryAxis = item.getAxis("bottom")  # type: ignore[assignment]
         axis.set_categories([r["name"] for r in rows])
@@ -455,16 +614,19 @@ class ChartsPanel(QWidget):
         width = 0.36
         top = max([v for r in rows for k in ("cold", "warm") for v in (r[k]["max"], r[k]["median"])
                    if v is not None] or [1.0])
+        timed = [r if r["problem"] is None else {**r, "cold": _timing_ms(None), "warm": _timing_ms(None)}
+                 for r in rows]  # a registry with a problem is a labelled gap, not half a pair
         for key, offset, label in (("cold", -width / 2, "cold (fresh process, no cache)"),
                                    ("warm", width / 2, "warm (served from the cache)")):
-            xs = [i + offset for i, r in enumerate(rows) if r[key]["median"] is not None]
-            meds = [r[key]["median"] for r in rows if r[key]["median"] is not None]
+            plot.legend_variants[label] = key
+            xs = [i + offset for i, r in enumerate(timed) if r[key]["median"] is not None]
+            meds = [r[key]["median"] for r in timed if r[key]["median"] is not None]
             colour = QColor(c[key])
             bars = pg.BarGraphItem(x=xs, height=meds, width=width, brush=pg.mkBrush(colour),
                                    pen=pg.mkPen(colour.darker(125) if not self.dark else colour.lighter(115)),
                                    name=label)
             item.addItem(bars)
-            spans = [(i + offset, r[key]) for i, r in enumerate(rows) if r[key]["median"] is not None]
+            spans = [(i + offset, r[key]) for i, r in enumerate(timed) if r[key]["median"] is not None]
             if spans:
                 errors = pg.ErrorBarItem(
                     x=np.array([s[0] for s in spans]), y=np.array([s[1]["median"] for s in spans]),
@@ -480,10 +642,18 @@ class ChartsPanel(QWidget):
                                       pen=pg.mkPen(c["accent"], width=1, style=Qt.PenStyle.DashLine))
                 item.addItem(gap)
             elif r["speedup"] is not None:
-                self._text(plot, speedup_text(r["speedup"]), (i, high + top * 0.02), (0.5, 1), c["foreground"],
-                           bold=True, size=10)
+                label = self._text(plot, speedup_text(r["speedup"]), (i, high + top * 0.02), (0.5, 1),
+                                   c["foreground"], bold=True, size=10)
+                plot.fitted_labels.append((label, 1.0))
+            warm = r["warm"]
+            if warm["median"] is not None and not r["problem"]:
+                label = self._text(plot, _ms_text(warm["median"]), (i + width / 2, (warm["max"] or 0) + top * 0.01),
+                                   (0.5, 1), c["warm"] if self.dark else QColor(c["warm"]).darker(115).name(), size=8)
+                plot.fitted_labels.append((label, 0.5))
         item.setXRange(-0.6, len(rows) - 0.4, padding=0)
-        item.setYRange(0, top * 1.32, padding=0)  # room for the speed-ups and the legend
+        item.setYRange(0, top * 1.32, padding=0)
+        # Room above the highest whisker for its speed-up label and the legend, whatever the plot's height.
+        plot.y_headroom = (0.0, top, QFontMetrics(self._font(10, bold=True)).height() + 12)
         item.showGrid(y=True, alpha=0.25)
 
         def hover(x: float, _y: float) -> str | None:
@@ -510,8 +680,7 @@ class ChartsPanel(QWidget):
         c = theme.colors(self.dark)
         rows = top_modules(profile)
         labels, prefix = shorten_modules([r["module"] for r in rows])
-        title = f"Slowest imports: top {len(rows)} modules by self time"
-        self._style(plot, title, f"module (under {prefix}…)" if prefix else "module", "self import time (ms)")
+        self._style(plot, [f"Top {len(rows)} imports by self time", "Slowest imports"], f"module in {prefix[:-1]}" if prefix else "module", "self import time (ms)")
         item = plot.getPlotItem()
         axis: CategoryAxis = item.getAxis("left")  # type: ignore[assignment]
         # Slowest at the top: slot n-1-i.
@@ -533,6 +702,7 @@ class ChartsPanel(QWidget):
             self._text(plot, f"{r['self_ms']:.1f}", (r["self_ms"] + top * 0.01, y), (0, 0.5), c["foreground"],
                        size=8)
         item.setXRange(0, top * 1.14, padding=0)
+        plot.x_headroom = (top, QFontMetrics(self._font(8)).horizontalAdvance("000.0") + 12)
         item.setYRange(-0.6, n - 0.4, padding=0)
         item.showGrid(x=True, alpha=0.25)
 
@@ -552,14 +722,15 @@ class ChartsPanel(QWidget):
         c = theme.colors(self.dark)
         points = history_points(self._history_docs())
         hint = "" if len(points) > 1 else " (profile again to see a trend)"
-        self._style(plot, f"History: median over registries, {len(points)} profile run"
-                    f"{'s' if len(points) != 1 else ''}{hint}", "median discovery time (ms, log scale)",
-                    "profile run (date, time)")
+        runs = f"{len(points)} profile run{'s' if len(points) != 1 else ''}"
+        self._style(plot, [f"History: median over registries, {runs}{hint}", f"History: median over registries, {runs}",
+                           f"History ({runs})"], "median (ms, log scale)", "profile run (date, time)")
         item = plot.getPlotItem()
         item.setLogMode(x=False, y=True)
         self._legend(plot, columns=2).anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-10, 8))
         xs = [p["created"] for p in points]
         for key, symbol, label in (("cold", "o", "cold"), ("warm", "t", "warm")):
+            plot.legend_variants[label] = label
             ys = [p[key] if p[key] and p[key] > 0 else math.nan for p in points]
             item.plot(xs, ys, pen=pg.mkPen(c[key], width=2), symbol=symbol, symbolSize=9,
                       symbolBrush=pg.mkBrush(c[key]), symbolPen=pg.mkPen(c["background"]), name=label,
@@ -570,7 +741,9 @@ class ChartsPanel(QWidget):
             item.setXRange(low - pad, high + pad, padding=0)
         values = [p[k] for p in points for k in ("cold", "warm") if p[k] and p[k] > 0]
         if values:
-            item.setYRange(math.log10(min(values)) - 0.25, math.log10(max(values)) + 0.45, padding=0)
+            low, high = math.log10(min(values)) - 0.25, math.log10(max(values)) + 0.1
+            item.setYRange(low, high + 0.35, padding=0)
+            plot.y_headroom = (low, high, 8)
         item.showGrid(x=True, y=True, alpha=0.25)
 
         def hover(x: float, _y: float) -> str | None:
@@ -588,6 +761,69 @@ class ChartsPanel(QWidget):
 
         self._hover["history"] = hover
 
+    def _fit_labels(self, plot: pg.PlotWidget) -> None:
+        """Adapt to the plot's size: title and legend length, bar labels that fit their slot, headroom."""
+        if getattr(plot, "_fitting", False):
+            return
+        plot._fitting = True
+        try:
+            item = plot.getPlotItem()
+            view = item.getViewBox()
+            metrics = QFontMetrics(self._font(11))
+            variants = getattr(plot, "title_variants", [])
+            if variants:
+                room = item.width() - 24
+                title = next((t for t in variants if metrics.horizontalAdvance(t) <= room), variants[-1])
+                if title != getattr(plot, "title_shown", None):
+                    self._set_title(plot, title)
+            legend = item.legend
+            if legend is not None and legend.items:
+                short = item.width() < 620
+                entries = [(sample.item, label.text) for sample, label in legend.items]
+                wanted = [(entry, self._legend_text(plot, text, short)) for entry, text in entries]
+                if any(text != new for (_entry, text), (_e, new) in zip(entries, wanted)):
+                    legend.clear()  # re-added, so the box shrinks or grows with its labels
+                    for entry, text in wanted:
+                        legend.addItem(entry, text)
+            left = item.getAxis("left")
+            if isinstance(left, CategoryAxis):
+                left.set_max_label_px(max(80.0, item.width() * 0.5))
+            headroom = getattr(plot, "x_headroom", None)
+            width = view.width()
+            if headroom and width > headroom[1] * 3:
+                top, px = headroom
+                item.setXRange(0, top * width / (width - px), padding=0)
+            headroom = getattr(plot, "y_headroom", None)
+            height = view.height()
+            if headroom:
+                low, high, px = headroom
+                if legend is not None and legend.isVisible() and legend.items:
+                    px += legend.height() + 10
+                usable = max(height - px, height * 0.45, 1.0)
+                item.setYRange(low, low + (high - low) * height / usable, padding=0)
+            (x0, x1), _ = view.viewRange()
+            slot_px = width / max(x1 - x0, 1e-9)
+            for label, share in getattr(plot, "fitted_labels", []):
+                text_px = QFontMetrics(label.textItem.font()).horizontalAdvance(label.toPlainText())
+                label.setVisible(text_px <= slot_px * share - 4)
+        finally:
+            plot._fitting = False
+
+    @staticmethod
+    def _legend_text(plot: pg.PlotWidget, text: str, short: bool) -> str:
+        variants = getattr(plot, "legend_variants", {})
+        if short:
+            return variants.get(text, text)
+        longer = {v: k for k, v in variants.items()}
+        return longer.get(text, text)
+
+    @staticmethod
+    def _font(points: float, bold: bool = False) -> QFont:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(points)
+        font.setBold(bold)
+        return font
+
     def _on_hover(self, name: str, pos: QPointF) -> None:
         plot = self.plots[name]
         item = plot.getPlotItem()
@@ -600,6 +836,42 @@ class ChartsPanel(QWidget):
             QToolTip.showText(QCursor.pos(), text, plot)
         else:
             QToolTip.hideText()
+
+
+_SVG_SHIM_INSTALLED = False
+
+
+def _tolerate_closed_svg_paths() -> None:
+    """Let pyqtgraph's SVGExporter read paths that Qt closes with ``Z`` (pyqtgraph issue #3495).
+
+    pyqtgraph 0.14's ``correctCoordinates`` expects every path token to be ``x,y`` and raises on the
+    close-path command recent Qt versions write (the plot's own frame is one). Dropping the ``Z``
+    before it parses the path changes nothing visible: fills close implicitly, and the frame
+    ends where it started.
+    """
+    global _SVG_SHIM_INSTALLED
+    if _SVG_SHIM_INSTALLED:
+        return
+    import importlib
+
+    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+    original = module.correctCoordinates
+
+    def correct_coordinates(node: Any, defs: Any, item: Any, options: Any) -> Any:
+        for path in node.getElementsByTagName("path"):
+            tokens = path.getAttribute("d").split()
+            kept = [t.lstrip("Zz") for t in tokens if t not in ("Z", "z")]
+            kept = [t for t in kept if t]
+            if len(kept) != len(tokens) or kept != tokens:
+                path.setAttribute("d", " ".join(kept))
+        return original(node, defs, item, options)
+
+    module.correctCoordinates = correct_coordinates
+    _SVG_SHIM_INSTALLED = True
+
+
+def _ms_text(value: float) -> str:
+    return f"{value:.0f} ms" if value >= 100 else f"{value:.1f} ms" if value >= 1 else f"{value:.2f} ms"
 
 
 def _clip(text: str, limit: int) -> str:

@@ -1,0 +1,210 @@
+"""Tree of enums -> members: each enum's cache state as a badge, each colormap member with its swatch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PyQt6.QtCore import QAbstractItemModel, QModelIndex, QRectF, Qt
+from PyQt6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPen, QPixmap
+
+from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
+from .cache_table import STATE_COLOURS
+
+COLUMNS = ("Name", "Value", "Cache", "Details")
+ENUM = "enum"
+MEMBER = "member"
+#: Logical size of a colormap swatch (the view should use it as its icon size).
+SWATCH_WIDTH, SWATCH_HEIGHT = 64, 12
+UNKNOWN_STATE_COLOUR = "#546e7a"
+
+
+def swatch_pixmap(colours: list[str], width: int = SWATCH_WIDTH, height: int = SWATCH_HEIGHT,
+                  ratio: float = 1.0) -> QPixmap | None:
+    """A horizontal gradient through ``colours`` (``#rrggbb``), or None when none of them is a colour."""
+    stops = [QColor(c) for c in colours if isinstance(c, str)]
+    stops = [c for c in stops if c.isValid()]
+    if not stops:
+        return None
+    pixmap = QPixmap(int(width * ratio), int(height * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    rect = QRectF(0.5, 0.5, width - 1, height - 1)
+    if len(stops) == 1:
+        brush = QBrush(stops[0])
+    else:
+        gradient = QLinearGradient(rect.left(), 0, rect.right(), 0)
+        for i, colour in enumerate(stops):
+            gradient.setColorAt(i / (len(stops) - 1), colour)
+        brush = QBrush(gradient)
+    painter.setBrush(brush)
+    # A neutral frame keeps near-white and near-black ends visible on either theme.
+    painter.setPen(QPen(QColor(128, 128, 128, 160), 1))
+    painter.drawRoundedRect(rect, 2, 2)
+    painter.end()
+    return pixmap
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value_text(v) for v in value)
+    return repr(value)
+
+
+class _Node:
+    __slots__ = ("kind", "data", "parent", "children", "row", "cells", "enum", "swatch")
+
+    def __init__(self, kind: str, data: dict[str, Any], parent: "_Node | None", cells: tuple, enum: str) -> None:
+        self.kind = kind
+        self.data = data
+        self.parent = parent
+        self.children: list[_Node] = []
+        self.row = 0
+        self.cells = cells
+        self.enum = enum
+        self.swatch: Any = False  # False: not drawn yet; None: nothing to draw
+
+    def add(self, node: "_Node") -> "_Node":
+        node.row = len(self.children)
+        self.children.append(node)
+        return node
+
+
+def build_tree(enums: list[dict[str, Any]]) -> _Node:
+    """Plain-Python tree from the enum documents; the model only serves it."""
+    root = _Node("root", {}, None, (), "")
+    for doc in enums or []:
+        if not isinstance(doc, dict):
+            continue
+        name = str(doc.get("name") or "?")
+        members = [m for m in doc.get("members") or [] if isinstance(m, dict)]
+        kind = doc.get("kind") or "enum"
+        count = f"{len(members)} member{'s' if len(members) != 1 else ''} · {kind}"
+        state = doc.get("cache_state") or "unknown"
+        details = doc.get("cache_reason") or doc.get("cache_path") or ""
+        enode = root.add(_Node(ENUM, doc, root, (name, count, state, details), name))
+        for member in members:
+            extra = member.get("description") or member.get("source") or ""
+            enode.add(_Node(MEMBER, member, enode,
+                            (str(member.get("name", "")), _value_text(member.get("value")), "", str(extra)), name))
+    return root
+
+
+class EnumTreeModel(QAbstractItemModel):
+    """Read-only tree over the enum documents: cache-state badges, swatches, a numeric sort role."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._root = _Node("root", {}, None, (), "")
+        self.swatch_ratio = 1.0
+
+    def set_enums(self, enums: list[dict[str, Any]] | None) -> None:
+        self.beginResetModel()
+        self._root = build_tree(enums or [])
+        self.endResetModel()
+
+    def enum_count(self) -> int:
+        return len(self._root.children)
+
+    def member_count(self) -> int:
+        return sum(len(e.children) for e in self._root.children)
+
+    # -- QAbstractItemModel ------------------------------------------------------------
+    def _node(self, index: QModelIndex) -> _Node:
+        return index.internalPointer() if index.isValid() else self._root
+
+    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
+        if column < 0 or column >= len(COLUMNS) or row < 0:
+            return QModelIndex()
+        if parent.isValid() and parent.column() != 0:
+            return QModelIndex()
+        node = self._node(parent)
+        if row >= len(node.children):
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row])
+
+    def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        node: _Node = index.internalPointer()
+        parent = node.parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self.createIndex(parent.row, 0, parent)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def _swatch(self, node: _Node) -> QPixmap | None:
+        if node.swatch is False:
+            colours = node.data.get("swatch")
+            node.swatch = swatch_pixmap(list(colours), ratio=self.swatch_ratio) if isinstance(colours, (list, tuple)) \
+                else None
+        return node.swatch
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node: _Node = index.internalPointer()
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return node.cells[column] if column < len(node.cells) else None
+        if role == SORT_ROLE:
+            if node.kind == ENUM and column == 1:
+                return len(node.children)
+            if node.kind == MEMBER and column == 1:
+                value = node.data.get("value")
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    return value
+            value = node.cells[column] if column < len(node.cells) else ""
+            return value.lower() if isinstance(value, str) else value
+        if role == Qt.ItemDataRole.FontRole and column == 0 and node.kind == ENUM:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.DecorationRole and column == 0 and node.kind == MEMBER:
+            return self._swatch(node)
+        if node.kind == ENUM and column == 2:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(STATE_COLOURS.get(node.cells[2], UNKNOWN_STATE_COLOUR)))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("white"))
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if node.kind == ENUM:
+                doc = node.data
+                lines = [f"cache {doc.get('cache_state') or 'unknown'}"
+                         + (f": {doc['cache_reason']}" if doc.get("cache_reason") else "")]
+                if doc.get("cache_path"):
+                    lines.append(str(doc["cache_path"]))
+                return "\n".join(lines)
+            return f"{node.enum}.{node.cells[0]} = {node.cells[1]}"
+        if role == KIND_ROLE:
+            return node.kind
+        if role == DATA_ROLE:
+            # The document itself ("kind" there is colormap/component); KIND_ROLE says enum or member.
+            if node.kind == ENUM:
+                return dict(node.data)
+            return {**node.data, "enum": node.enum}
+        return None

@@ -1,0 +1,271 @@
+"""The Timing tab's charts: grouped bars with whiskers and speed-ups, slowest imports, history, themes, export."""
+
+from __future__ import annotations
+
+import os
+import time
+from xml.dom import minidom
+
+import pyqtgraph as pg
+import pytest
+from PyQt6.QtGui import QColor, QImage
+
+from app import theme
+from app.widgets.charts import (
+    EMPTY_TEXT,
+    CategoryAxis,
+    ChartsPanel,
+    export_paths,
+    history_points,
+    registry_rows,
+    shorten_modules,
+    speedup_text,
+    top_modules,
+)
+
+REGISTRIES = ("microscope handler", "storage backend", "zmq server", "library registry", "format registry")
+
+
+def _timing(median_ms: float, spread: float = 0.1) -> dict:
+    runs = [median_ms * (1 - spread), median_ms, median_ms * (1 + spread)]
+    return {"median_s": median_ms / 1000, "min_s": runs[0] / 1000, "max_s": runs[-1] / 1000,
+            "runs": [r / 1000 for r in runs]}
+
+
+def make_profile(created: float | None = None, scale: float = 1.0, modules: int = 22) -> dict:
+    registries = []
+    for i, name in enumerate(REGISTRIES):
+        cold, warm = (20 + 15 * i) * scale, (1 + 0.5 * i) * scale
+        registries.append({"name": name, "cold": _timing(cold), "warm": _timing(warm), "speedup": cold / warm,
+                           "timed_out": False, "error": None})
+    top = [{"module": f"openhcs_demo.io.module_{i:02d}", "self_us": 500.0 + 400 * i, "cumulative_us": 9000.0 + i}
+           for i in range(modules)]
+    return {"schema": 1, "registries": registries, "import_registry_core_s": 0.031, "top_modules": top,
+            "created": created if created is not None else time.time(), "python": "3.11.9 (main)", "runs": 3}
+
+
+def make_history(count: int = 4) -> list[dict]:
+    now = time.time()
+    return [make_profile(now - (count - i) * 3600, scale=1 + 0.1 * i) for i in range(count)]
+
+
+def _items(panel: ChartsPanel, name: str, kind: type) -> list:
+    return [item for item in panel.plots[name].getPlotItem().items if isinstance(item, kind)]
+
+
+def _texts(panel: ChartsPanel, name: str) -> list[str]:
+    return [item.toPlainText() for item in _items(panel, name, pg.TextItem)]
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = ChartsPanel(None, dark=False)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    return widget
+
+
+# -- pure functions ---------------------------------------------------------------------------
+def test_rows_tolerate_missing_none_and_errors():
+    profile = make_profile()
+    profile["registries"][1] = {"name": "storage backend", "cold": None, "warm": None, "speedup": None,
+                                "timed_out": True, "error": None}
+    profile["registries"][2].update(error="ImportError: boom", cold={"median_s": None}, speedup=None)
+    profile["registries"][3].update(speedup=None, warm={"median_s": 0.002})  # speed-up derived, min/max missing
+    profile["registries"].append({"cold": "n/a"})  # no name, junk values
+    rows = registry_rows(profile)
+    assert [r["problem"] for r in rows] == [None, "timed out", "error", None, "no timing"]
+    assert rows[3]["speedup"] == pytest.approx(rows[3]["cold"]["median"] / 2.0)
+    assert rows[3]["warm"]["min"] == rows[3]["warm"]["max"] == pytest.approx(2.0)
+    assert rows[4]["name"] == "registry 5"
+    assert registry_rows(None) == [] and registry_rows({"registries": None}) == []
+
+
+def test_speedup_text_and_module_labels():
+    assert speedup_text(12.34) == "12.3×"
+    assert speedup_text(250.0) == "250×"
+    assert speedup_text(None) == ""
+    labels, prefix = shorten_modules(["openhcs_demo.io.napari_stream", "openhcs_demo.formats.tiff"])
+    assert prefix == "openhcs_demo." and labels == ["io.napari_stream", "formats.tiff"]
+    labels, prefix = shorten_modules(["json", "registry_core._cache"])
+    assert prefix == "" and labels == ["json", "registry_core._cache"]
+    labels, _ = shorten_modules(["a.b", "a.b"])  # never an empty label
+    assert labels == ["b", "b"]
+    long = "pkg." + ".".join(f"component{i}" for i in range(8)) + ".leaf"
+    (label,), _ = shorten_modules([long], limit=40)
+    assert len(label) <= 40 and label.startswith("pkg…") and label.endswith(".leaf")
+
+
+def test_top_modules_sorted_and_capped():
+    profile = make_profile(modules=30)
+    profile["top_modules"].append({"module": "bad", "self_us": None})
+    rows = top_modules(profile)
+    assert len(rows) == 20
+    assert [r["self_ms"] for r in rows] == sorted((r["self_ms"] for r in rows), reverse=True)
+
+
+def test_history_points_use_medians_over_healthy_registries():
+    docs = make_history(3)
+    docs[1]["registries"][0]["error"] = "boom"
+    docs.append({"created": None})  # skipped
+    points = history_points(docs)
+    assert len(points) == 3
+    assert points[1]["registries"] == 4
+    assert all(p["cold"] > p["warm"] > 0 for p in points)
+
+
+def test_export_paths_by_suffix():
+    assert [p for _n, p, _f in export_paths("/x/timing.png")] == [
+        "/x/timing-discovery.png", "/x/timing-imports.png", "/x/timing-history.png"]
+    assert {f for _n, _p, f in export_paths("/x/t.SVG")} == {"svg"}
+    assert export_paths("/x/t")[0][1] == "/x/t-discovery.png"
+
+
+# -- the widget -------------------------------------------------------------------------------
+def test_empty_state_without_profile(panel, qtbot, tmp_path):
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.stack.currentWidget() is panel.empty_label
+    assert panel.empty_label.text() == EMPTY_TEXT
+    assert "Ctrl+P" in panel.empty_label.text()
+    assert not panel.has_profile()
+    assert panel.export(str(tmp_path / "charts.png")) == []
+    panel.set_history([])
+    panel.set_profile(None)
+    assert panel.stack.currentWidget() is panel.empty_label
+
+
+def test_discovery_chart_groups_bars_whiskers_and_speedups(panel, qtbot):
+    panel.set_history(make_history(3))
+    panel.set_profile(make_profile())
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.stack.currentIndex() == 1
+    bars = _items(panel, "discovery", pg.BarGraphItem)
+    assert len(bars) == 2  # cold and warm, side by side
+    cold, warm = bars
+    assert len(cold.opts["x"]) == len(warm.opts["x"]) == 5
+    assert all(w > c for c, w in zip(cold.opts["x"], warm.opts["x"]))  # grouped: cold left of warm
+    assert QColor(cold.opts["brush"].color()).name() == theme.LIGHT["cold"]
+    assert QColor(warm.opts["brush"].color()).name() == theme.LIGHT["warm"]
+    assert len(_items(panel, "discovery", pg.ErrorBarItem)) == 2
+    speedups = [t for t in _texts(panel, "discovery") if t.endswith("×")]
+    assert speedups == ["20.0×", "23.3×", "25.0×", "26.0×", "26.7×"]
+    legend = panel.plots["discovery"].getPlotItem().legend
+    assert [label.text for _sample, label in legend.items][0].startswith("cold")
+    axis = panel.plots["discovery"].getPlotItem().getAxis("bottom")
+    assert isinstance(axis, CategoryAxis) and axis.categories == list(REGISTRIES)
+    left = panel.plots["discovery"].getPlotItem().getAxis("left")
+    assert "discovery time (ms)" in left.labelString()
+    qtbot.waitUntil(lambda: axis._slot_px > 0)  # painted: the axis measured its slots
+    strings = axis.tickStrings(axis.tickValues(-0.6, 4.6, 700)[0][1], 1, 1)
+    assert [s.replace("\n", " ") for s in strings] == list(REGISTRIES)
+    assert "Profile of" in panel.header.text() and "31.0 ms" in panel.header.text()
+
+
+def test_crowded_registry_names_rotate_instead_of_overlapping(qtbot):
+    axis = CategoryAxis("bottom")
+    names = [f"a rather long registry name {i}" for i in range(14)]
+    axis.set_categories(names)
+    axis.tickValues(-0.6, 13.4, 1400)  # 100 px per slot: two lines fit
+    assert not axis.rotated
+    axis.tickValues(-0.6, 13.4, 420)  # 30 px per slot: rotated, and thinned out
+    assert axis.rotated
+    (step, values), = axis.tickValues(-0.6, 13.4, 300)
+    assert step >= 2 and len(values) < len(names)
+    assert axis.tickStrings(values, 1, step) == [" "] * len(values)  # drawn rotated by drawPicture
+
+
+def test_imports_chart_is_horizontal_top_20_with_short_names(panel, qtbot):
+    panel.set_profile(make_profile(modules=25))
+    bars = _items(panel, "imports", pg.BarGraphItem)
+    assert len(bars) == 1
+    opts = bars[0].opts
+    assert len(opts["width"]) == 20 and all(x == 0 for x in opts["x0"])  # bars grow to the right
+    axis = panel.plots["imports"].getPlotItem().getAxis("left")
+    assert axis.categories[-1] == "io.module_24"  # slowest at the top, common prefix dropped
+    assert "module in openhcs_demo" in axis.labelString()
+    bottom = panel.plots["imports"].getPlotItem().getAxis("bottom")
+    assert "self import time (ms)" in bottom.labelString()
+    assert len(_texts(panel, "imports")) == 20  # a value at the end of each bar
+
+
+def test_history_lines_with_date_axis(panel):
+    history = make_history(5)
+    panel.set_history(history)
+    panel.set_profile(history[-1])
+    item = panel.plots["history"].getPlotItem()
+    assert isinstance(item.getAxis("bottom"), pg.DateAxisItem)
+    lines = item.listDataItems()
+    assert [line.name() for line in lines] == ["cold", "warm"]
+    xs, _ys = lines[0].getData()
+    assert len(xs) == 5 and list(xs) == sorted(xs)
+    assert lines[0].opts["symbol"] is not None
+    assert item.legend is not None and len(item.legend.items) == 2
+    # A profile not yet in the history still shows as the newest point.
+    panel.set_profile(make_profile(time.time() + 60))
+    assert len(panel.plots["history"].getPlotItem().listDataItems()[0].getData()[0]) == 6
+
+
+def test_errors_and_timeouts_are_labelled_gaps(panel, qtbot):
+    profile = make_profile()
+    profile["registries"][1].update(timed_out=True, cold=None, warm=None, speedup=None)
+    profile["registries"][3].update(error="ModuleNotFoundError: No module named 'cupy'")
+    profile["top_modules"] = None
+    panel.set_profile(profile)
+    panel.show()
+    qtbot.waitExposed(panel)
+    texts = _texts(panel, "discovery")
+    assert "timed out" in texts and "error" in texts
+    cold = _items(panel, "discovery", pg.BarGraphItem)[0]
+    assert len(cold.opts["x"]) == 3
+    assert len([t for t in texts if t.endswith("×")]) == 3
+    assert panel.notes.isVisible() and "cupy" in panel.notes.text()
+    assert "no import timings" in " ".join(_texts(panel, "imports"))
+
+
+def test_garbage_documents_do_not_crash(panel):
+    panel.set_history([None, {}, {"created": "yesterday"}, {"created": 1.0, "registries": [None, 3]}])
+    panel.set_profile({"registries": [{"name": "x", "cold": {"median_s": float("nan")}}], "top_modules": [{}]})
+    assert panel.stack.currentIndex() == 1
+    assert "no timing" in _texts(panel, "discovery")
+    panel.set_profile({"registries": []})
+    assert "This profile times no registry" in _texts(panel, "discovery")
+
+
+def test_theme_switch_restyles_every_chart(panel):
+    panel.set_profile(make_profile())
+    plot = panel.plots["discovery"]
+    assert plot.backgroundBrush().color().name() == theme.LIGHT["background"]
+    assert plot.getPlotItem().getAxis("left").textPen().color().name() == theme.LIGHT["foreground"]
+    panel.apply_theme(True)
+    for chart in panel.plots.values():
+        assert chart.backgroundBrush().color().name() == theme.DARK["background"]
+        assert chart.getPlotItem().getAxis("bottom").textPen().color().name() == theme.DARK["foreground"]
+    cold = _items(panel, "discovery", pg.BarGraphItem)[0]
+    assert QColor(cold.opts["brush"].color()).name() == theme.DARK["cold"]
+    speedup = next(t for t in _items(panel, "discovery", pg.TextItem) if t.toPlainText().endswith("×"))
+    assert speedup.color.name() == theme.DARK["foreground"]
+    panel.apply_theme(False)
+    assert plot.backgroundBrush().color().name() == theme.LIGHT["background"]
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_export_writes_one_file_per_chart(panel, tmp_path, suffix):
+    history = make_history(3)
+    panel.set_history(history)
+    panel.set_profile(history[-1])
+    written = panel.export(str(tmp_path / "out" / f"timing{suffix}"))
+    assert [os.path.basename(p) for p in written] == [f"timing-{n}{suffix}" for n in ("discovery", "imports",
+                                                                                        "history")]
+    for path in written:
+        assert os.path.getsize(path) > 1000
+        if suffix == ".png":
+            image = QImage(path)
+            assert not image.isNull() and image.width() >= 600
+        else:
+            document = minidom.parse(path)
+            texts = "".join(node.toxml() for node in document.getElementsByTagName("text"))
+            assert texts  # labels are text, not paths
+    if suffix == ".svg":
+        assert "×" in open(written[0], encoding="utf-8").read()

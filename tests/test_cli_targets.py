@@ -1,0 +1,206 @@
+"""``registry-inspector --target MODULE``: throw-away plugin packages inspected from a fresh process.
+
+Covers a broken plugin, targets that fail to import or declare nothing, cache
+states seen by ``status`` (missing, valid, stale, corrupt, orphans) and what
+``clear-cache`` removes in a target's namespace.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import Cli, check_inventory, check_status
+from helpers import BASE_MODULE
+
+PKG = "clipkg"
+TARGET = f"{PKG}.base"
+# Every plugin module appends its name here when imported: proof of what a command imported.
+IMPORT_LOG = "CLI_TEST_IMPORT_LOG"
+RECORD = f"import os\nwith open(os.environ['{IMPORT_LOG}'], 'a') as _f:\n    _f.write(__name__ + '\\n')\n"
+
+
+def plugin(cls: str, key: str, head: str = "") -> str:
+    return f"{head}{RECORD}from {PKG}.base import Plugin\nclass {cls}(Plugin):\n    plugin_key = {key!r}\n"
+
+
+@pytest.fixture
+def cli(tmp_path, make_package):
+    runner = Cli(tmp_path)
+    root = make_package({
+        f"{PKG}/__init__.py": "",
+        f"{PKG}/base.py": BASE_MODULE,
+        f"{PKG}/p_alpha.py": plugin("Alpha", "alpha"),
+        f"{PKG}/p_beta.py": plugin("Beta", "beta"),
+        f"{PKG}/p_broken.py": plugin("Broken", "broken", head="import no_such_dependency_xyz\n"),
+        "cli_bad_target.py": "raise RuntimeError('boom at import')\n",
+        "cli_no_registries.py": "from registry_core import LazyDiscoveryDict\nVALUE = 1\n",
+        "otherpkg/__init__.py": "",
+        "otherpkg/base.py": BASE_MODULE.replace("class Plugin", "class OtherPlugin"),
+        "otherpkg/p_one.py": "from otherpkg.base import OtherPlugin\nclass One(OtherPlugin):\n    plugin_key = 'one'\n",
+    })
+    runner.root = root
+    runner.path = [str(root)]
+    runner.import_log = tmp_path / "imports.txt"
+    runner.import_log.write_text("")
+    return runner
+
+
+def run(cli: Cli, *args: str, expect: int = 0):
+    return cli(*args, expect=expect, env={IMPORT_LOG: str(cli.import_log)})
+
+
+def imported(cli: Cli) -> list[str]:
+    """Plugin modules imported since the last call."""
+    names = cli.import_log.read_text().split()
+    cli.import_log.write_text("")
+    return sorted(names)
+
+
+# -- --target ------------------------------------------------------------------------------------------
+
+
+def test_target_before_or_after_the_subcommand_lists_the_broken_plugin(cli):
+    for args in (("--target", TARGET, "list", "--json"), ("list", "--json", "--target", TARGET)):
+        doc = check_inventory(run(cli, *args).json())
+        assert list(doc) == ["plugin"]  # only the target's registry: the demo is not loaded
+        reg = doc["plugin"]
+        assert reg["base"] == f"{TARGET}.Plugin"
+        assert [(p["key"], p["class"], p["module"]) for p in reg["plugins"]] == [
+            ("alpha", "Alpha", f"{PKG}.p_alpha"), ("beta", "Beta", f"{PKG}.p_beta")]
+        [failure] = reg["failures"]
+        assert failure["module"] == f"{PKG}.p_broken"
+        assert failure["reason"] == "import failed: ModuleNotFoundError: No module named 'no_such_dependency_xyz'"
+        assert failure["error"] == "ModuleNotFoundError: No module named 'no_such_dependency_xyz'"
+        assert failure["traceback"].startswith("Traceback (most recent call last):")
+        assert str(cli.root / PKG / "p_broken.py") in failure["traceback"]
+        assert failure["traceback"].rstrip().endswith("No module named 'no_such_dependency_xyz'")
+    text = run(cli, "list", "--target", TARGET).stdout
+    assert "plugin  [clipkg.base.Plugin]  package clipkg, 2 plugins, served from cache" in text
+    assert f"  FAILED   {PKG}.p_broken: ModuleNotFoundError: No module named 'no_such_dependency_xyz'" in text
+
+
+def test_target_is_repeatable_on_both_sides_of_the_subcommand(cli):
+    doc = check_inventory(run(cli, "--target", TARGET, "list", "--json", "--target", "otherpkg.base").json())
+    assert sorted(doc) == ["other plugin", "plugin"]
+    assert [p["key"] for p in doc["other plugin"]["plugins"]] == ["one"]
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_target_that_fails_to_import_is_one_line_unless_verbose(cli, where):
+    args = ["list", "--target", "cli_bad_target"]
+    quiet = run(cli, *args, expect=2)
+    assert quiet.stdout == ""
+    assert quiet.stderr == "registry-inspector: cannot import target 'cli_bad_target': RuntimeError: boom at import\n"
+    verbose = run(cli, *(args + ["-v"] if where == "after" else ["-v", *args]), expect=2)
+    assert verbose.stderr.startswith(quiet.stderr)
+    assert "Traceback (most recent call last):" in verbose.stderr
+    assert "cli_bad_target.py\", line 1, in <module>" in verbose.stderr
+
+
+def test_missing_target_module_and_target_without_registries(cli):
+    missing = run(cli, "status", "--target", "cli_no_such_module", expect=2)
+    assert missing.stderr == ("registry-inspector: cannot import target 'cli_no_such_module': "
+                              "ModuleNotFoundError: No module named 'cli_no_such_module'\n")
+    empty = run(cli, "list", "--target", "cli_no_registries", expect=2)
+    assert empty.stdout == ""
+    assert empty.stderr == "registry-inspector: the targets declare no registries\n"
+
+
+# -- status --------------------------------------------------------------------------------------------
+
+
+def test_status_does_not_discover_then_valid_then_stale_after_a_plugin_edit(cli):
+    first = check_status(run(cli, "status", "--json", "--target", TARGET).json())
+    cache = first["plugin"]
+    assert (cache["state"], cache["reason"]) == ("missing", "no cache file yet")
+    assert not os.path.exists(cache["path"])
+    assert imported(cli) == []  # status imported no plugin module
+
+    run(cli, "list", "--target", TARGET)
+    assert imported(cli) == [f"{PKG}.p_alpha", f"{PKG}.p_beta"]
+    run(cli, "list", "--target", TARGET)
+    assert imported(cli) == []  # the second list is served from the cache
+    ok = run(cli, "status", "--check", "--target", TARGET)
+    assert ok.stdout.splitlines()[2].split()[:2] == ["plugin", "valid"]
+    assert check_status(run(cli, "status", "--json", "--target", TARGET).json())["plugin"]["items"] == 2
+
+    with open(cli.root / PKG / "p_alpha.py", "a") as handle:
+        handle.write("# edited\n")
+    stale = run(cli, "status", "--check", "--target", TARGET, expect=1)
+    assert re.search(r"^plugin\s+stale\s+modified: clipkg/p_alpha\.py \(size \d+ -> \d+ bytes\)", stale.stdout, re.M)
+    doc = check_status(run(cli, "status", "--json", "--check", "--target", TARGET, expect=1).json())
+    assert doc["plugin"]["state"] == "stale" and "p_alpha.py" in doc["plugin"]["reason"]
+    assert imported(cli) == []
+
+    run(cli, "list", "--target", TARGET)  # rediscovers and rewrites the cache
+    run(cli, "status", "--check", "--target", TARGET, expect=0)
+
+
+def test_status_lists_an_orphan_cache_file(cli):
+    run(cli, "list", "--target", TARGET)
+    path = Path(check_status(run(cli, "status", "--json", "--target", TARGET).json())["plugin"]["path"])
+    doc = json.loads(path.read_text())
+    doc["identity"]["name"] = f"{PKG}.old.RenamedPlugin"
+    doc["identity"]["registry"] = "renamed plugin"
+    orphan = path.with_name("registry_renamed_plugin-0123456789abcdef.json")
+    orphan.write_text(json.dumps(doc))
+    shutil.copyfile(path, path.with_name("registry_copy-fedcba9876543210.json"))  # same identity, other name
+
+    status = run(cli, "status", "--json", "--check", "--target", TARGET).json()
+    assert [c["registry"] for c in status["caches"] if c["path"] == str(path)] == ["plugin"]
+    orphans = {Path(o["path"]).name: o for o in status["orphans"]}
+    assert sorted(orphans) == ["registry_copy-fedcba9876543210.json", "registry_renamed_plugin-0123456789abcdef.json"]
+    renamed = orphans[orphan.name]
+    assert renamed["orphan"] is True and renamed["owned"] is False
+    assert renamed["owner"] == f"{PKG}.old.RenamedPlugin" and renamed["registry"] == "renamed plugin"
+    assert renamed["namespace"] == PKG
+    text = run(cli, "status", "--target", TARGET).stdout
+    assert (f"orphan: {orphan} (written by renamed plugin; no registry loaded here claims it)") in text
+
+    (path.parent / "notes.txt").write_text("keep me")
+    cleared = run(cli, "clear-cache", "--all", "--json", "--target", TARGET).json()
+    assert cleared["caches_removed"] == 3
+    assert sorted(Path(p).name for p in cleared["removed"] if p.endswith(".json")) == sorted(
+        [path.name, orphan.name, "registry_copy-fedcba9876543210.json"])
+    assert sorted(p.name for p in path.parent.iterdir()) == ["notes.txt"]
+
+
+# -- explain, clear-cache, rebuild on a target ---------------------------------------------------------
+
+
+def test_explain_on_a_target(cli):
+    doc = run(cli, "explain", f"{PKG}.p_broken", "--json", "--target", TARGET, expect=1).json()
+    [answer] = doc["answers"]
+    assert answer["cause"] == "import error"
+    assert "ModuleNotFoundError: No module named 'no_such_dependency_xyz'" in answer["message"]
+    assert run(cli, "explain", "Alpha", "--target", TARGET).stdout.startswith(
+        "[plugin] Alpha is registered in the plugin registry: registered under key 'alpha'.")
+    missing = run(cli, "explain", "gamma", "--target", TARGET, expect=1).stdout
+    assert "'gamma' is not a key, class or module known to the plugin registry (not found at all)" in missing
+
+
+def test_clear_cache_and_rebuild_one_registry_of_a_target(cli):
+    run(cli, "rebuild", "--target", TARGET, "--target", "otherpkg.base")
+    assert imported(cli) == [f"{PKG}.p_alpha", f"{PKG}.p_beta"]
+    status = check_status(run(cli, "status", "--json", "--target", TARGET, "--target", "otherpkg.base").json())
+    assert {status[n]["state"] for n in ("plugin", "other plugin")} == {"valid"}
+
+    cleared = run(cli, "clear-cache", "--registry", "plugin", "--json", "--target", TARGET,
+                  "--target", "otherpkg.base").json()
+    assert cleared == {"schema": 1, "removed": [status["plugin"]["path"]], "caches_removed": 1}
+    assert os.path.isfile(status["other plugin"]["path"])
+
+    doc = run(cli, "rebuild", "--registry", "plugin", "--json", "--target", TARGET).json()
+    [item] = doc["rebuilt"]
+    assert (item["registry"], item["plugins"], item["failures"], item["skipped"]) == ("plugin", 2, 1, 0)
+    assert (item["state"], item["reason"], item["path"]) == ("valid", "", status["plugin"]["path"])
+    run(cli, "status", "--check", "--target", TARGET)
+
+    unknown = run(cli, "rebuild", "--registry", "nope", "--target", TARGET, expect=2)
+    assert unknown.stderr.endswith("no registry named 'nope'; known registries: plugin\n")
