@@ -104,7 +104,9 @@ class MainWindow(QMainWindow):
         self.tree.setObjectName("registryTree")
         self.tree.setModel(self.tree_proxy)
         self.tree.setSortingEnabled(True)
-        self.tree.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        # Source order until the user clicks a header: plugins first, then what did not register.
+        self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.tree_proxy.sort(-1)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([820, 460])
         layout = QVBoxLayout(page)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
@@ -133,6 +136,8 @@ class MainWindow(QMainWindow):
         self.cache_view.setObjectName("cacheTable")
         self.cache_view.setModel(self.cache_proxy)
         self.cache_view.setSortingEnabled(True)
+        self.cache_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.cache_proxy.sort(-1)
         self.cache_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cache_view.setAlternatingRowColors(True)
         self.cache_view.verticalHeader().setVisible(False)
@@ -290,9 +295,12 @@ class MainWindow(QMainWindow):
         inventory = result["inventory"]
         self.tree_model.set_registries(inventory["registries"])
         self.tree.expandToDepth(0)
-        for column in range(4):
+        for column, widest in enumerate((240, 320, 110, 300)):
             self.tree.resizeColumnToContents(column)
-            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), 360))
+            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), widest))
+        if not self.tree.currentIndex().isValid() and self.tree_proxy.rowCount():
+            # Start with something in the details pane rather than an empty one.
+            self.tree.setCurrentIndex(self.tree_proxy.index(0, 0))
         self.filter_bar.set_total(self.tree_model.leaf_count())
         self._show_caches(result)
         self._update_counts()
@@ -329,8 +337,9 @@ class MainWindow(QMainWindow):
 
             when = time.strftime("%H:%M:%S", time.localtime(self.session.discovered_at))
             when = f" · last discovery {when} ({(self.session.discovery_s or 0) * 1000:.0f} ms)"
-        self.counts_label.setText(f"{len(regs)} registries · {plugins} plugins · {failures} failed imports · "
-                                  f"{skipped} skipped classes{when}")
+        self.counts_label.setText(f"{_count(len(regs), 'registry', 'registries')} · {_count(plugins, 'plugin')} · "
+                                  f"{_count(failures, 'failed import')} · {_count(skipped, 'skipped class', 'skipped classes')}"
+                                  f"{when}")
 
     def _watch_plugin_folders(self, inventory: dict[str, Any]) -> None:
         """Watch the folders plugin files live in, so cache badges turn stale without a refresh."""
@@ -535,6 +544,10 @@ class MainWindow(QMainWindow):
         self.dark = dark
         if self.charts is not None:
             self.charts.apply_theme(dark)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def show_error(parent: QWidget | None, message: str, details: str) -> None:

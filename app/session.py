@@ -47,7 +47,9 @@ class Session:
         from registry_core.enums_report import enum_cache_statuses, enum_documents
 
         state.progress(0, 1, "reading caches")
-        self.enums = enum_documents()
+        # The window may build the colormap enum (it has Qt anyway); this also imports pyqtgraph here,
+        # off the GUI thread, before the charts need it.
+        self.enums = enum_documents(build_colormaps=True)
         self.inventory = inventory(self.registries, self.enums)
         self.caches = cache_inventory(self.registries, enum_cache_statuses())
         return {"inventory": self.inventory, "caches": self.caches}

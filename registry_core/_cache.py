@@ -196,6 +196,12 @@ class RegistryCacheManager:
                                           size=len(raw), created=created, items=items)
             if change is not None:
                 return None, self._status(STALE, change, path, size=len(raw), created=created, items=items)
+        files = doc.get("files")
+        if self.config.check_mtimes and files:
+            checked = sum(len(entries) for entries in files["roots"].values())
+            status.reason = f"matches all {checked} source files and folders"
+        else:
+            status.reason = f"written for {doc['version']}"
         if self._write_failure:
             status.reason = f"valid, but not writable: {self._write_failure}"
         return doc, status

@@ -74,10 +74,11 @@ def test_rows_tolerate_missing_none_and_errors():
     profile["registries"][3].update(speedup=None, warm={"median_s": 0.002})  # speed-up derived, min/max missing
     profile["registries"].append({"cold": "n/a"})  # no name, junk values
     rows = registry_rows(profile)
-    assert [r["problem"] for r in rows] == [None, "timed out", "error", None, "no timing"]
+    assert [r["problem"] for r in rows] == [None, "timed out", "error", None, None, "no timing"]
     assert rows[3]["speedup"] == pytest.approx(rows[3]["cold"]["median"] / 2.0)
     assert rows[3]["warm"]["min"] == rows[3]["warm"]["max"] == pytest.approx(2.0)
-    assert rows[4]["name"] == "registry 5"
+    assert rows[5]["name"] == "registry 6"
+    assert rows[1]["speedup"] is None and rows[2]["speedup"] is None
     assert registry_rows(None) == [] and registry_rows({"registries": None}) == []
 
 
@@ -165,7 +166,7 @@ def test_discovery_chart_groups_bars_whiskers_and_speedups(panel, qtbot):
 
 def test_crowded_registry_names_rotate_instead_of_overlapping(qtbot):
     axis = CategoryAxis("bottom")
-    names = [f"a rather long registry name {i}" for i in range(14)]
+    names = [f"registry name {i}" for i in range(14)]
     axis.set_categories(names)
     axis.tickValues(-0.6, 13.4, 1400)  # 100 px per slot: two lines fit
     assert not axis.rotated
@@ -183,8 +184,8 @@ def test_imports_chart_is_horizontal_top_20_with_short_names(panel, qtbot):
     opts = bars[0].opts
     assert len(opts["width"]) == 20 and all(x == 0 for x in opts["x0"])  # bars grow to the right
     axis = panel.plots["imports"].getPlotItem().getAxis("left")
-    assert axis.categories[-1] == "io.module_24"  # slowest at the top, common prefix dropped
-    assert "module in openhcs_demo" in axis.labelString()
+    assert axis.categories[-1] == "module_24"  # slowest at the top, common prefix dropped...
+    assert "module in openhcs_demo.io" in axis.labelString()  # ...and named once
     bottom = panel.plots["imports"].getPlotItem().getAxis("bottom")
     assert "self import time (ms)" in bottom.labelString()
     assert len(_texts(panel, "imports")) == 20  # a value at the end of each bar
@@ -269,3 +270,24 @@ def test_export_writes_one_file_per_chart(panel, tmp_path, suffix):
             assert texts  # labels are text, not paths
     if suffix == ".svg":
         assert "×" in open(written[0], encoding="utf-8").read()
+
+
+def test_hover_explains_the_bar_under_the_mouse(panel, qtbot):
+    profile = make_profile()
+    profile["registries"][4].update(error="ImportError: no cupy")
+    panel.set_history(make_history(2))
+    panel.set_profile(profile)
+    panel.show()
+    qtbot.waitExposed(panel)
+    discovery = panel._hover["discovery"]
+    assert "microscope handler" in discovery(0.1, 10) and "faster" in discovery(0.1, 10)
+    assert "no cupy" in discovery(4, 5)
+    assert discovery(0.5, 10) is None  # between two pairs
+    imports = panel._hover["imports"]
+    assert "openhcs_demo.io.module_21" in imports(1, 19)  # the full name, slowest at the top
+    assert panel._hover["history"](profile["created"], 1) is not None
+    # The scene hook itself: a mouse move over the view does not raise.
+    view = panel.plots["discovery"].getPlotItem().getViewBox()
+    panel._on_hover("discovery", view.mapViewToScene(pg.Point(0, 10)))
+    axis = panel.plots["imports"].getPlotItem().getAxis("left")
+    assert axis.tickStrings([19.0, 0.0], 1, 1) == ["module_21", "module_02"]

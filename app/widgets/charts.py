@@ -732,7 +732,11 @@ class ChartsPanel(QWidget):
         for key, symbol, label in (("cold", "o", "cold"), ("warm", "t", "warm")):
             plot.legend_variants[label] = label
             ys = [p[key] if p[key] and p[key] > 0 else math.nan for p in points]
-            item.plot(xs, ys, pen=pg.mkPen(c[key], width=2), symbol=symbol, symbolSize=9,
+            if all(math.isnan(y) for y in ys):
+                xs_line, ys = [], []  # nothing to draw, but keep the legend entry
+            else:
+                xs_line = xs
+            item.plot(xs_line, ys, pen=pg.mkPen(c[key], width=2), symbol=symbol, symbolSize=9,
                       symbolBrush=pg.mkBrush(c[key]), symbolPen=pg.mkPen(c["background"]), name=label,
                       connect="finite", antialias=True)
         if xs:

@@ -55,7 +55,8 @@ class DetailsPane(QTextBrowser):
             ("Skipped classes", len(reg.get("skipped", []))),
             ("Modules scanned", reg.get("modules_scanned")),
             ("Served from", "cache (no plugin imported)" if reg.get("source") == "cache" else "discovery"),
-            ("Cache at start", f"{cache.get('state', '-')} {cache.get('reason') or ''}"),
+            ("Cache at start", f"{cache.get('state', '-')}: {cache['reason']}" if cache.get("reason")
+             else cache.get("state", "-")),
         ]
         if reg.get("healed"):
             rows.append(("Re-discovered because", reg["healed"]))
