@@ -41,6 +41,8 @@ def main(argv: list[str]) -> int:
     QCoreApplication.setApplicationName(APP_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    # One style everywhere, so forced light/dark palettes and screenshots look the same on every desktop.
+    app.setStyle("Fusion")
     from . import theme
     from .main_window import MainWindow, show_error
     from .resources_path import icon_path

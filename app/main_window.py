@@ -463,11 +463,18 @@ class MainWindow(QMainWindow):
         self._ensure_side_panels()
         from PyQt6.QtWidgets import QFileDialog
 
+        if not self.charts.has_profile():
+            self.statusBar().showMessage("No charts to export yet: run Profile (Ctrl+P) first", 8000)
+            return
         path, _ = QFileDialog.getSaveFileName(self, "Export charts", os.path.expanduser("~/registry-timing.png"),
                                               "PNG image (*.png);;SVG drawing (*.svg)")
-        if path:
-            written = self.charts.export(path)
+        if not path:
+            return
+        written = self.charts.export(path)
+        if written:
             self.statusBar().showMessage(f"Charts written: {', '.join(written)}", 8000)
+        else:
+            self.statusBar().showMessage("No charts to export yet: run Profile (Ctrl+P) first", 8000)
 
     def open_cache_folder(self) -> None:
         name = self.selected_registry()

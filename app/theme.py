@@ -49,3 +49,11 @@ def apply_palette(app: QGuiApplication, dark: bool) -> None:
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     palette.setColor(QPalette.ColorRole.Link, QColor("#1a73e8" if not dark else "#8ab4f8"))
     app.setPalette(palette)
+    # Fusion draws check-box outlines in a colour close to a dark background: give them an edge.
+    border = "#9aa0a6" if dark else "#80868b"
+    app.setStyleSheet(
+        f"QCheckBox::indicator, QTreeView::indicator, QListView::indicator {{ border: 1px solid {border}; "
+        f"border-radius: 2px; width: 13px; height: 13px; background: {c['background']}; }}"
+        f"QCheckBox::indicator:checked, QTreeView::indicator:checked, QListView::indicator:checked "
+        f"{{ background: {'#4c8bf5' if dark else '#1a73e8'}; image: none; }}"
+    )

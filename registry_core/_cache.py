@@ -63,7 +63,7 @@ class CacheConfig:
 class CacheStatus:
     """The state of one cache file and, unless valid, why."""
 
-    __slots__ = ("state", "reason", "path", "size", "age_s", "items", "created", "name", "kind", "refresh")
+    __slots__ = ("state", "reason", "path", "size", "age_s", "items", "created", "name", "kind", "refresh", "detail")
 
     def __init__(self, state: str, reason: str = "", path: str | None = None, *, size: int | None = None,
                  created: float | None = None, items: int | None = None, name: str = "", kind: str = "") -> None:
@@ -77,6 +77,7 @@ class CacheStatus:
         self.name = name
         self.kind = kind
         self.refresh = False  # valid, but folder stamps moved: rewrite when convenient
+        self.detail = ""  # for a valid cache: what it was checked against
 
     @property
     def valid(self) -> bool:
@@ -90,8 +91,8 @@ class CacheStatus:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "path": self.path, "state": self.state,
-                "reason": self.reason, "size": self.size, "age_s": self.age_s, "items": self.items,
-                "created": self.created}
+                "reason": self.reason, "detail": self.detail, "size": self.size, "age_s": self.age_s,
+                "items": self.items, "created": self.created}
 
 
 def stable_hash(text: str) -> str:
@@ -199,9 +200,9 @@ class RegistryCacheManager:
         files = doc.get("files")
         if self.config.check_mtimes and files:
             checked = sum(len(entries) for entries in files["roots"].values())
-            status.reason = f"matches all {checked} source files and folders"
+            status.detail = f"matches all {checked} source files and folders"
         else:
-            status.reason = f"written for {doc['version']}"
+            status.detail = f"written for {doc['version']}"
         if self._write_failure:
             status.reason = f"valid, but not writable: {self._write_failure}"
         return doc, status
@@ -228,7 +229,7 @@ class RegistryCacheManager:
                 changed = check_entry_points(entry_points)
                 if changed:
                     return changed
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             return f"wrong shape: fingerprint unreadable ({exc})"
         return None
 
@@ -339,8 +340,10 @@ def _parse(raw: bytes) -> "tuple[dict | None, str]":
         doc = json.loads(text)
     except RecursionError:
         return None, "not valid JSON: nested too deeply"
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return None, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); truncated?"
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts (4300)
+        return None, f"not valid JSON: {exc}"
     if not isinstance(doc, dict):
         return None, f"wrong shape: top level is {type(doc).__name__}, expected an object"
     if "format" not in doc:
@@ -350,7 +353,7 @@ def _parse(raw: bytes) -> "tuple[dict | None, str]":
         if not isinstance(value, kind) or isinstance(value, bool):
             return None, f"wrong shape: {field!r} is {type(value).__name__}, expected {_kind_name(kind)}"
     created = doc["created"]
-    if created != created or created in (float("inf"), float("-inf")):
+    if not -1e300 < created < 1e300:  # NaN, infinities, and integers too large for a float time
         return None, "wrong shape: 'created' is not a finite time"
     for field in ("files", "entry_points", "report"):
         if doc.get(field) is not None and not isinstance(doc[field], dict):

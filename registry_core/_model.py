@@ -86,7 +86,8 @@ def registry_document(registry: Any) -> dict[str, Any]:
         "failures": failures,
         "skipped": skipped,
         "excluded": excluded,
-        "cache_at_start": None if status is None else {"state": status.state, "reason": status.reason},
+        "cache_at_start": None if status is None else {"state": status.state,
+                                                        "reason": status.reason or status.detail},
     }
 
 

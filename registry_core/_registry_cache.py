@@ -310,7 +310,9 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
     report.started = cached.get("started")
     files = _FileIndex(doc.get("files"))
     key_attribute = registry.config.key_attribute
-    ep_modules = {m.get("name"): m for m in cached.get("modules", []) if isinstance(m, dict)}
+    modules = cached.get("modules")
+    ep_modules = ({m["name"]: m for m in modules if isinstance(m, dict) and isinstance(m.get("name"), str)}
+                  if isinstance(modules, list) else {})
     seen_modules = set()
     try:
         for name, item in doc["items"].items():
@@ -330,8 +332,9 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
                 report.modules.append(ModuleOutcome(module, IMPORTED, file=file))
         report.modules += [ModuleOutcome(name, IMPORTED, file=files.find(name, package))
                            for name in cached.get("imported", [])]
-        report.modules += [ModuleOutcome.from_dict(m) for m in cached.get("modules", [])]
-        report.classes += [ClassOutcome.from_dict(c) for c in cached.get("classes", [])]
+        report.modules += [ModuleOutcome.from_dict(_named(m, "name", "status")) for m in cached.get("modules", [])]
+        report.classes += [ClassOutcome.from_dict(_named(c, "module", "qualname", "status"))
+                           for c in cached.get("classes", [])]
     except (TypeError, AttributeError, IndexError, KeyError):
         get_logger("cache").warning("%s: the cached discovery report is unreadable; showing what was read",
                                     registry.name)
@@ -341,6 +344,13 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
         if outcome.live:
             report.add_class(outcome)
     return report
+
+
+def _named(data: Any, *fields: str) -> Any:
+    """``data`` if its naming fields are strings (readers sort and split them), else TypeError."""
+    if isinstance(data, dict) and not all(isinstance(data.get(field), str) for field in fields):
+        raise TypeError(f"a cached report record lacks string {', '.join(fields)}")
+    return data
 
 
 def _entry_point_file(module: str, ep_modules: dict) -> str | None:

@@ -74,7 +74,7 @@ def render_inventory(document: "dict[str, Any]", out: "TextIO", verbose: bool = 
 
 
 def render_status(document: "dict[str, Any]", out: "TextIO") -> None:
-    rows = [[c["registry"], c["state"], c["reason"] or "", human_size(c["size"]), human_age(c["age_s"]),
+    rows = [[c["registry"], c["state"], c["reason"] or c.get("detail") or "", human_size(c["size"]), human_age(c["age_s"]),
              "-" if c["items"] is None else c["items"], c["path"]] for c in document["caches"]]
     out.write(table(["registry", "state", "reason", "size", "age", "items", "path"], rows, indent=""))
     for orphan in document.get("orphans", []):

@@ -182,7 +182,7 @@ def test_status_reports_missing_without_discovering_then_valid_after_list(cli):
         assert 0 <= cache["age_s"] < 600
     text = cli("status").stdout
     for name, plugin_keys in DEMO_REGISTRIES.items():
-        assert re.search(rf"^{re.escape(name)}\s+valid\s+[\d.]+ K?i?B\s+\d+ s\s+{len(plugin_keys)}\s+/", text, re.M)
+        assert re.search(rf"^{re.escape(name)}\s+valid\s+matches all \d+ source files and folders\s+[\d.]+ K?i?B\s+\d+ s\s+{len(plugin_keys)}\s+/", text, re.M)
 
 
 def test_status_check_exits_1_on_a_corrupt_cache(cli):

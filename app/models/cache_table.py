@@ -58,7 +58,8 @@ class CacheTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.get("registry"), row.get("state"), row.get("reason") or "", human_size(row.get("size")),
+            return (row.get("registry"), row.get("state"), row.get("reason") or row.get("detail") or "",
+                    human_size(row.get("size")),
                     human_age(row.get("age_s")), "" if row.get("items") is None else str(row["items"]),
                     row.get("path") or "")[column]
         if role == SORT_ROLE:

@@ -7,6 +7,7 @@ Three pyqtgraph plots over the profile documents of ``registry_core.profiling``
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import os
@@ -378,6 +379,7 @@ class ChartsPanel(QWidget):
         self.notes = QLabel(page)
         self.notes.setObjectName("chartsNotes")
         self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.RichText)
         self.plots: dict[str, pg.PlotWidget] = {name: self._new_plot(name, page) for name in CHARTS}
         for name, plot in self.plots.items():
             plot.setObjectName(f"{name}Plot")
@@ -419,7 +421,6 @@ class ChartsPanel(QWidget):
         self.dark = dark
         c = theme.colors(dark)
         self.empty_label.setStyleSheet(f"color: {c['muted']}; padding: 40px;")
-        self.notes.setStyleSheet(f"color: {c['accent']};")
         self._render()
 
     def has_profile(self) -> bool:
@@ -503,15 +504,31 @@ class ChartsPanel(QWidget):
             return
         self.stack.setCurrentIndex(1)
         self.header.setText(self._header_html(profile))
-        problems = [r for r in registry_rows(profile) if r["problem"]]
-        note = " · ".join(f"{r['name']}: {r['problem']}" + (f" ({_clip(r['error'], 90)})"
-                                                             if r["error"] and r["error"] != r["problem"] else "")
-                          for r in problems)
-        self.notes.setText(f"⚠ Not timed: {note}" if note else "")
-        self.notes.setToolTip("\n".join(f"{r['name']}: {r['error'] or r['problem']}" for r in problems))
-        self.notes.setVisible(bool(note))
+        self._show_notes(profile)
         for name, plot in self.plots.items():
             self._draw(name, plot)
+
+    def _show_notes(self, profile: dict[str, Any]) -> None:
+        """Registries that could not be timed, and the profile's caveats, above the charts."""
+        c = theme.colors(self.dark)
+        rows = registry_rows(profile)
+        problems = [r for r in rows if r["problem"]]
+        lines = []
+        if problems:
+            text = " · ".join(f"{r['name']}: {r['problem']}" + (f" ({_clip(r['error'], 90)})" if r["error"]
+                                                                 and r["error"] != r["problem"] else "")
+                              for r in problems)
+            lines.append(f"<span style='color:{c['accent']}'>⚠ Not timed: {html.escape(text)}</span>")
+        caveats = [str(n) for n in profile.get("notes") or [] if n]
+        names = {id(reg): reg.get("name") for reg in profile.get("registries") or [] if isinstance(reg, dict)}
+        caveats += [f"{names[id(reg)]}: {reg['note']}" for reg in profile.get("registries") or []
+                    if isinstance(reg, dict) and reg.get("note")]
+        if caveats:
+            lines.append(f"<span style='color:{c['muted']}'>Note: {html.escape(' · '.join(_clip(n, 160) for n in caveats))}"
+                         "</span>")
+        self.notes.setText("<br>".join(lines))
+        self.notes.setToolTip("\n".join([f"{r['name']}: {r['error'] or r['problem']}" for r in problems] + caveats))
+        self.notes.setVisible(bool(lines))
 
     def _header_html(self, profile: dict[str, Any]) -> str:
         c = theme.colors(self.dark)
@@ -647,8 +664,9 @@ class ChartsPanel(QWidget):
                 plot.fitted_labels.append((label, 1.0))
             warm = r["warm"]
             if warm["median"] is not None and not r["problem"]:
-                label = self._text(plot, _ms_text(warm["median"]), (i + width / 2, (warm["max"] or 0) + top * 0.01),
-                                   (0.5, 1), c["warm"] if self.dark else QColor(c["warm"]).darker(115).name(), size=8)
+                # Left-aligned on the warm bar: clear of the (taller) cold bar beside it.
+                label = self._text(plot, _ms_text(warm["median"]), (i + width * 0.05, (warm["max"] or 0) + top * 0.01),
+                                   (0, 1), c["warm"] if self.dark else QColor(c["warm"]).darker(115).name(), size=8)
                 plot.fitted_labels.append((label, 0.5))
         item.setXRange(-0.6, len(rows) - 0.4, padding=0)
         item.setYRange(0, top * 1.32, padding=0)
