@@ -402,16 +402,12 @@ def atomic_write(path: str, data: bytes) -> str | None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # nothing partial is left behind, whatever stopped the write
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        return f"cannot write {path}: {exc.strerror or exc}"
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if isinstance(exc, OSError):
+            return f"cannot write {path}: {exc.strerror or exc}"
         raise
     return None

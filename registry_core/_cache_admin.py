@@ -52,19 +52,21 @@ def list_cache_files(namespaces: "list[str] | None" = None) -> list[CacheFile]:
     from ._registry import all_registries
 
     live_paths = {r.cache_path for r in all_registries() if r.config is not None}
-    found = []
+    return [_describe(path, namespace, path in live_paths)
+            for namespace, name, path in _folder_entries(namespaces) if name.endswith(".json")]
+
+
+def _folder_entries(namespaces: "list[str] | None") -> "list[tuple[str, str, str]]":
+    """(namespace, file name, path) of everything in the namespaces' cache folders (default: all live ones)."""
+    entries = []
     for namespace in namespaces if namespaces is not None else _namespaces():
         folder = get_cache_dir(namespace)
         try:
             names = sorted(os.listdir(folder))
         except OSError:
             continue
-        for name in names:
-            if not name.endswith(".json"):
-                continue
-            path = os.path.join(folder, name)
-            found.append(_describe(path, namespace, path in live_paths))
-    return found
+        entries.extend((namespace, name, os.path.join(folder, name)) for name in names)
+    return entries
 
 
 def _describe(path: str, namespace: str, owned: bool) -> CacheFile:
@@ -103,27 +105,20 @@ def clear_all_caches(namespaces: "list[str] | None" = None) -> list[str]:
     else in those folders is left alone.
     """
     removed = []
-    for namespace in namespaces if namespaces is not None else _namespaces():
-        folder = get_cache_dir(namespace)
+    for _namespace, name, path in _folder_entries(namespaces):
+        if name.endswith(".json"):
+            doomed = _is_ours(path)
+        elif name.endswith(".json.lock"):
+            doomed = True
+        else:
+            doomed = name.endswith(".tmp") and ".json." in name and not _write_in_progress(path, name)
+        if not doomed:
+            continue
         try:
-            names = sorted(os.listdir(folder))
+            os.unlink(path)
         except OSError:
             continue
-        for name in names:
-            path = os.path.join(folder, name)
-            if name.endswith(".json"):
-                doomed = _is_ours(path)
-            elif name.endswith(".json.lock"):
-                doomed = True
-            else:
-                doomed = name.endswith(".tmp") and ".json." in name and not _write_in_progress(path, name)
-            if not doomed:
-                continue
-            try:
-                os.unlink(path)
-            except OSError:
-                continue
-            removed.append(path)
+        removed.append(path)
     return removed
 
 

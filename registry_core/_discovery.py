@@ -125,10 +125,11 @@ def run_discovery(registry: Any) -> None:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:
-        report.package_error = f"{type(exc).__name__}: {exc}"
-        report.add_module(_failure(package, None, exc))
+        failure = _failure(package, None, exc)
+        report.package_error = f"{failure.error_type}: {failure.error_message}"
+        report.add_module(failure)
         _logger().warning("discovery package %s of the %s registry failed to import: %s: %s", package,
-                          registry.name, type(exc).__name__, exc)
+                          registry.name, failure.error_type, failure.error_message)
         module = None
     paths = list(getattr(module, "__path__", None) or [])
     if module is not None and paths:
@@ -220,7 +221,8 @@ def import_plugin_module(registry: Any, name: str, file: str | None, **source: A
     except BaseException as exc:  # SystemExit too: a plugin must not end discovery
         outcome = _failure(name, file, exc, duration_s=time.perf_counter() - started, **source)
         _roll_back(registry, name)
-        _logger().warning("plugin module %s failed to import: %s: %s", name, type(exc).__name__, exc)
+        _logger().warning("plugin module %s failed to import: %s: %s", name, type(exc).__name__,
+                          outcome.error_message)
     else:
         outcome = ModuleOutcome(name, IMPORTED, file=file, duration_s=time.perf_counter() - started, **source)
     registry._report.add_module(outcome)
@@ -230,12 +232,16 @@ def import_plugin_module(registry: Any, name: str, file: str | None, **source: A
 def _failure(name: str, file: str | None, exc: BaseException, **extra: Any) -> ModuleOutcome:
     import traceback
 
+    try:
+        message = str(exc)
+    except Exception as problem:  # a plugin's exception class whose __str__ itself raises
+        message = f"<str() of the exception failed: {type(problem).__name__}>"
     return ModuleOutcome(
         name,
         FAILED,
         file=file,
         error_type=type(exc).__name__,
-        error_message=str(exc),
+        error_message=message,
         traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
         **extra,
     )
@@ -281,7 +287,8 @@ def _load_entry_point(registry: Any, ep: Any) -> None:
         outcome = _failure(module_name, _module_file(module_name), exc, duration_s=time.perf_counter() - started,
                            **source)
         _roll_back(registry, module_name)
-        _logger().warning("entry point %s failed to load: %s: %s", ep.value, type(exc).__name__, exc)
+        _logger().warning("entry point %s failed to load: %s: %s", ep.value, type(exc).__name__,
+                          outcome.error_message)
     else:
         detail = ""
         base = registry._base_class

@@ -305,9 +305,9 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
     report = DiscoveryReport(registry.name, package)
     report.entry_point_group = registry.entry_point_group
     report.source = "cache"
-    report.package_error = cached.get("package_error")
-    report.duration_s = cached.get("duration_s")
-    report.started = cached.get("started")
+    report.package_error = _typed(cached.get("package_error"), str)
+    report.duration_s = _typed(cached.get("duration_s"), (int, float))
+    report.started = _typed(cached.get("started"), (int, float))
     files = _FileIndex(doc.get("files"))
     key_attribute = registry.config.key_attribute
     modules = cached.get("modules")
@@ -332,8 +332,9 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
                 report.modules.append(ModuleOutcome(module, IMPORTED, file=file))
         report.modules += [ModuleOutcome(name, IMPORTED, file=files.find(name, package))
                            for name in cached.get("imported", [])]
-        report.modules += [ModuleOutcome.from_dict(_named(m, "name", "status")) for m in cached.get("modules", [])]
-        report.classes += [ClassOutcome.from_dict(_named(c, "module", "qualname", "status"))
+        report.modules += [ModuleOutcome.from_dict(_record(ModuleOutcome, m, "name", "status"))
+                           for m in cached.get("modules", [])]
+        report.classes += [ClassOutcome.from_dict(_record(ClassOutcome, c, "module", "qualname", "status"))
                            for c in cached.get("classes", [])]
     except (TypeError, AttributeError, IndexError, KeyError):
         get_logger("cache").warning("%s: the cached discovery report is unreadable; showing what was read",
@@ -346,10 +347,24 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
     return report
 
 
-def _named(data: Any, *fields: str) -> Any:
-    """``data`` if its naming fields are strings (readers sort and split them), else TypeError."""
-    if isinstance(data, dict) and not all(isinstance(data.get(field), str) for field in fields):
-        raise TypeError(f"a cached report record lacks string {', '.join(fields)}")
+_FIELD_TYPES = {"duration_s": (int, float), "abstract_methods": (list,), "secondary": (dict,),
+                "outside_package": (bool,), "key": (str, int, float, bool)}
+
+
+def _typed(value: Any, types: Any) -> Any:
+    return value if isinstance(value, types) else None
+
+
+def _record(kind: Any, data: Any, *names: str) -> Any:
+    """``data`` if its fields have the types readers expect (``names`` are strings), else TypeError."""
+    if isinstance(data, dict):
+        for field in kind.__slots__:
+            value = data.get(field)
+            if value is None and field not in names:
+                continue
+            if not isinstance(value, _FIELD_TYPES.get(field, str)) or (
+                    field == "abstract_methods" and not all(isinstance(m, str) for m in value)):
+                raise TypeError(f"cached report record: {field} is {type(value).__name__}")
     return data
 
 
