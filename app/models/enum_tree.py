@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PyQt6.QtCore import QAbstractItemModel, QModelIndex, QRectF, Qt
+from PyQt6.QtCore import QModelIndex, QRectF, Qt
 from PyQt6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPen, QPixmap
 
 from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
+from ._tree import TreeModelBase, TreeNode as _Node
 from .cache_table import STATE_COLOURS
 
 COLUMNS = ("Name", "Value", "Cache", "Details")
@@ -56,25 +57,6 @@ def _value_text(value: Any) -> str:
     return repr(value)
 
 
-class _Node:
-    __slots__ = ("kind", "data", "parent", "children", "row", "cells", "enum", "swatch")
-
-    def __init__(self, kind: str, data: dict[str, Any], parent: "_Node | None", cells: tuple, enum: str) -> None:
-        self.kind = kind
-        self.data = data
-        self.parent = parent
-        self.children: list[_Node] = []
-        self.row = 0
-        self.cells = cells
-        self.enum = enum
-        self.swatch: Any = False  # False: not drawn yet; None: nothing to draw
-
-    def add(self, node: "_Node") -> "_Node":
-        node.row = len(self.children)
-        self.children.append(node)
-        return node
-
-
 def build_tree(enums: list[dict[str, Any]]) -> _Node:
     """Plain-Python tree from the enum documents; the model only serves it."""
     root = _Node("root", {}, None, (), "")
@@ -95,18 +77,17 @@ def build_tree(enums: list[dict[str, Any]]) -> _Node:
     return root
 
 
-class EnumTreeModel(QAbstractItemModel):
+class EnumTreeModel(TreeModelBase):
     """Read-only tree over the enum documents: cache-state badges, swatches, a numeric sort role."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._root = _Node("root", {}, None, (), "")
         self.swatch_ratio = 1.0
 
     def set_enums(self, enums: list[dict[str, Any]] | None) -> None:
-        self.beginResetModel()
-        self._root = build_tree(enums or [])
-        self.endResetModel()
+        self.set_root(build_tree(enums or []))
 
     def enum_count(self) -> int:
         return len(self._root.children)
@@ -114,53 +95,12 @@ class EnumTreeModel(QAbstractItemModel):
     def member_count(self) -> int:
         return sum(len(e.children) for e in self._root.children)
 
-    # -- QAbstractItemModel ------------------------------------------------------------
-    def _node(self, index: QModelIndex) -> _Node:
-        return index.internalPointer() if index.isValid() else self._root
-
-    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
-        if column < 0 or column >= len(COLUMNS) or row < 0:
-            return QModelIndex()
-        if parent.isValid() and parent.column() != 0:
-            return QModelIndex()
-        node = self._node(parent)
-        if row >= len(node.children):
-            return QModelIndex()
-        return self.createIndex(row, column, node.children[row])
-
-    def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not index.isValid():
-            return QModelIndex()
-        node: _Node = index.internalPointer()
-        parent = node.parent
-        if parent is None or parent is self._root:
-            return QModelIndex()
-        return self.createIndex(parent.row, 0, parent)
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        return len(self._node(parent).children)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def _swatch(self, node: _Node) -> QPixmap | None:
-        if node.swatch is False:
+        if node.cache is False:
             colours = node.data.get("swatch")
-            node.swatch = swatch_pixmap(list(colours), ratio=self.swatch_ratio) if isinstance(colours, (list, tuple)) \
+            node.cache = swatch_pixmap(list(colours), ratio=self.swatch_ratio) if isinstance(colours, (list, tuple)) \
                 else None
-        return node.swatch
+        return node.cache
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -199,12 +139,12 @@ class EnumTreeModel(QAbstractItemModel):
                 if doc.get("cache_path"):
                     lines.append(str(doc["cache_path"]))
                 return "\n".join(lines)
-            return f"{node.enum}.{node.cells[0]} = {node.cells[1]}"
+            return f"{node.group}.{node.cells[0]} = {node.cells[1]}"
         if role == KIND_ROLE:
             return node.kind
         if role == DATA_ROLE:
             # The document itself ("kind" there is colormap/component); KIND_ROLE says enum or member.
             if node.kind == ENUM:
                 return dict(node.data)
-            return {**node.data, "enum": node.enum}
+            return {**node.data, "enum": node.group}
         return None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PyQt6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PyQt6.QtCore import QModelIndex, Qt
 from PyQt6.QtGui import QBrush, QColor
 
 from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
+from ._tree import TreeModelBase, TreeNode as _Node
 
 COLUMNS = ("Name", "Class / reason", "Status", "Module", "File")
 
@@ -26,24 +27,6 @@ _STATUS_COLOURS = {
     SKIPPED: QColor("#b8860b"),
     EXCLUDED: QColor("#757575"),
 }
-
-
-class _Node:
-    __slots__ = ("kind", "data", "parent", "children", "row", "cells", "registry")
-
-    def __init__(self, kind: str, data: dict[str, Any], parent: "_Node | None", cells: tuple, registry: str) -> None:
-        self.kind = kind
-        self.data = data
-        self.parent = parent
-        self.children: list[_Node] = []
-        self.row = 0
-        self.cells = cells
-        self.registry = registry
-
-    def add(self, node: "_Node") -> "_Node":
-        node.row = len(self.children)
-        self.children.append(node)
-        return node
 
 
 def _registry_cells(reg: dict[str, Any]) -> tuple:
@@ -87,63 +70,23 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
     return root
 
 
-class RegistryTreeModel(QAbstractItemModel):
+class RegistryTreeModel(TreeModelBase):
     """Read-only tree over the registry documents, with icons/colours per outcome and a numeric sort role."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._root = _Node("root", {}, None, (), "")
         self._icons: dict[str, Any] = {}
 
     def set_registries(self, registries: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self._root = build_tree(registries)
-        self.endResetModel()
+        self.set_root(build_tree(registries))
 
     def set_icons(self, icons: dict[str, Any]) -> None:
         self._icons = icons
 
     def leaf_count(self) -> int:
         return sum(len(r.children) for r in self._root.children)
-
-    # -- QAbstractItemModel ------------------------------------------------------------
-    def _node(self, index: QModelIndex) -> _Node:
-        return index.internalPointer() if index.isValid() else self._root
-
-    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
-        if column < 0 or column >= len(COLUMNS) or row < 0:
-            return QModelIndex()
-        node = self._node(parent)
-        if row >= len(node.children):
-            return QModelIndex()
-        return self.createIndex(row, column, node.children[row])
-
-    def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not index.isValid():
-            return QModelIndex()
-        node: _Node = index.internalPointer()
-        parent = node.parent
-        if parent is None or parent is self._root:
-            return QModelIndex()
-        return self.createIndex(parent.row, 0, parent)
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        return len(self._node(parent).children)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -171,5 +114,5 @@ class RegistryTreeModel(QAbstractItemModel):
         if role == KIND_ROLE:
             return node.kind
         if role == DATA_ROLE:
-            return {"kind": node.kind, "registry": node.registry, **node.data}
+            return {"kind": node.kind, "registry": node.group, **node.data}
         return None
