@@ -86,7 +86,113 @@ class RegistryKeyError(KeyError):
         )
 
 
-class LazyDiscoveryDict(dict):
+class _LazyReads(dict):
+    """Every dict read path, running discovery first and importing cache placeholders where a value is returned.
+
+    Subclasses say how to discover (``_ensure_discovered``), how to load one
+    placeholder (``_resolve``) and what to call themselves in errors (``_label``).
+    Keys, length, membership and iteration never import anything.
+    """
+
+    def _ensure_discovered(self) -> None:
+        raise NotImplementedError
+
+    def _resolve(self, key: Any) -> Any:
+        raise NotImplementedError
+
+    def _label(self) -> str:
+        raise NotImplementedError
+
+    def _resolve_all(self) -> None:
+        for key, value in list(dict.items(self)):
+            if type(value) is Unloaded:
+                self._resolve(key)
+
+    def _missing(self, key: Any) -> RegistryKeyError:
+        return RegistryKeyError(key, self._label(), sorted(dict.keys(self), key=str))
+
+    def __getitem__(self, key: Any) -> Any:
+        self._ensure_discovered()
+        value = dict.get(self, key, _MISSING)
+        if type(value) is Unloaded:
+            value = self._resolve(key)
+            if value is None:
+                raise self._missing(key)
+        if value is _MISSING:
+            raise self._missing(key)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._ensure_discovered()
+        value = dict.get(self, key, default)
+        if type(value) is Unloaded:
+            value = self._resolve(key)
+            return default if value is None else value
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        self._ensure_discovered()
+        return dict.__contains__(self, key)
+
+    def __len__(self) -> int:
+        self._ensure_discovered()
+        return dict.__len__(self)
+
+    def __iter__(self) -> Iterator[Any]:
+        self._ensure_discovered()
+        return dict.__iter__(self)
+
+    def __reversed__(self) -> Iterator[Any]:
+        self._ensure_discovered()
+        return dict.__reversed__(self)
+
+    def keys(self) -> Any:
+        self._ensure_discovered()
+        return dict.keys(self)
+
+    # Values are classes: these import whatever the cache deferred.
+    def values(self) -> Any:
+        self._ensure_discovered()
+        self._resolve_all()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self._ensure_discovered()
+        self._resolve_all()
+        return dict.items(self)
+
+    def copy(self) -> dict:
+        self._ensure_discovered()
+        self._resolve_all()
+        return dict(dict.items(self))
+
+    def __repr__(self) -> str:
+        self._ensure_discovered()
+        self._resolve_all()
+        return dict.__repr__(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._ensure_discovered()
+        self._resolve_all()
+        if isinstance(other, _LazyReads):
+            other._ensure_discovered()
+            other._resolve_all()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __or__(self, other: Any) -> Any:
+        return self.copy() | other
+
+    def __ror__(self, other: Any) -> Any:
+        return other | self.copy()
+
+
+class LazyDiscoveryDict(_LazyReads):
     """A dict of plugin classes that discovers its plugins on first read.
 
     Every read path (``[]``, ``get``, ``in``, ``len``, iteration, ``keys``,
@@ -328,10 +434,8 @@ class LazyDiscoveryDict(dict):
             current = dict.get(self, key)
         return current
 
-    def _resolve_all(self) -> None:
-        for key, value in list(dict.items(self)):
-            if type(value) is Unloaded:
-                self._resolve(key)
+    def _label(self) -> str:
+        return self.name
 
     def _rediscover(self, reason: str) -> None:
         """Throw away what the cache said, discover, and rewrite the cache."""
@@ -395,100 +499,6 @@ class LazyDiscoveryDict(dict):
                     except TypeError:  # an unhashable secondary key was never stored
                         pass
 
-    # -- read paths --------------------------------------------------------
-    def __getitem__(self, key: Any) -> Any:
-        if not self._discovered:
-            self._ensure_discovered()
-        try:
-            value = dict.__getitem__(self, key)
-        except KeyError:
-            raise RegistryKeyError(key, self.name, sorted(dict.keys(self), key=str)) from None
-        if type(value) is Unloaded:
-            value = self._resolve(key)
-            if value is None:
-                raise RegistryKeyError(key, self.name, sorted(dict.keys(self), key=str))
-        return value
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        if not self._discovered:
-            self._ensure_discovered()
-        value = dict.get(self, key, default)
-        if type(value) is Unloaded:
-            value = self._resolve(key)
-            return default if value is None else value
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        if not self._discovered:
-            self._ensure_discovered()
-        return dict.__contains__(self, key)
-
-    def __len__(self) -> int:
-        if not self._discovered:
-            self._ensure_discovered()
-        return dict.__len__(self)
-
-    def __iter__(self) -> Iterator[Any]:
-        if not self._discovered:
-            self._ensure_discovered()
-        return dict.__iter__(self)
-
-    def __reversed__(self) -> Iterator[Any]:
-        if not self._discovered:
-            self._ensure_discovered()
-        return dict.__reversed__(self)
-
-    def keys(self) -> Any:
-        if not self._discovered:
-            self._ensure_discovered()
-        return dict.keys(self)
-
-    # Values are classes: these import whatever the cache deferred.
-    def values(self) -> Any:
-        if not self._discovered:
-            self._ensure_discovered()
-        self._resolve_all()
-        return dict.values(self)
-
-    def items(self) -> Any:
-        if not self._discovered:
-            self._ensure_discovered()
-        self._resolve_all()
-        return dict.items(self)
-
-    def copy(self) -> dict:
-        if not self._discovered:
-            self._ensure_discovered()
-        self._resolve_all()
-        return dict(dict.items(self))
-
-    def __repr__(self) -> str:
-        if not self._discovered:
-            self._ensure_discovered()
-        self._resolve_all()
-        return dict.__repr__(self)
-
-    def __eq__(self, other: object) -> bool:
-        if not self._discovered:
-            self._ensure_discovered()
-        self._resolve_all()
-        if isinstance(other, LazyDiscoveryDict):
-            other._ensure_discovered()
-            other._resolve_all()
-        return dict.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __or__(self, other: Any) -> Any:
-        return self.copy() | other
-
-    def __ror__(self, other: Any) -> Any:
-        return other | self.copy()
-
     # Mutations discover first, or a later discovery would undo them.
     def pop(self, key: Any, *default: Any) -> Any:
         self._ensure_discovered()
@@ -542,7 +552,7 @@ def _same_declaration(a: Any, b: Any) -> bool:
     return identity_of(a) == identity_of(b)
 
 
-class SecondaryRegistryDict(dict):
+class SecondaryRegistryDict(_LazyReads):
     """A secondary registry: reading it runs its primary registry's discovery.
 
     Declare it at module level (``METADATA_HANDLERS = SecondaryRegistryDict()``)
@@ -584,75 +594,8 @@ class SecondaryRegistryDict(dict):
                 value = None
         return value
 
-    def _resolve_all(self) -> None:
-        for key, value in list(dict.items(self)):
-            if type(value) is Unloaded:
-                self._resolve(key)
-
-    def __getitem__(self, key: Any) -> Any:
-        self._ensure_discovered()
-        value = dict.get(self, key, _MISSING)
-        if type(value) is Unloaded:
-            value = self._resolve(key)
-        if value is _MISSING or value is None and not dict.__contains__(self, key):
-            name = f"secondary registry of {self._primary.name}" if self._primary else "secondary registry"
-            raise RegistryKeyError(key, name, sorted(dict.keys(self), key=str))
-        return value
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._ensure_discovered()
-        value = dict.get(self, key, default)
-        if type(value) is Unloaded:
-            value = self._resolve(key)
-            return default if value is None else value
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        self._ensure_discovered()
-        return dict.__contains__(self, key)
-
-    def __len__(self) -> int:
-        self._ensure_discovered()
-        return dict.__len__(self)
-
-    def __iter__(self) -> Iterator[Any]:
-        self._ensure_discovered()
-        return dict.__iter__(self)
-
-    def keys(self) -> Any:
-        self._ensure_discovered()
-        return dict.keys(self)
-
-    def values(self) -> Any:
-        self._ensure_discovered()
-        self._resolve_all()
-        return dict.values(self)
-
-    def items(self) -> Any:
-        self._ensure_discovered()
-        self._resolve_all()
-        return dict.items(self)
-
-    def copy(self) -> dict:
-        self._ensure_discovered()
-        self._resolve_all()
-        return dict(dict.items(self))
-
-    def __repr__(self) -> str:
-        self._ensure_discovered()
-        self._resolve_all()
-        return dict.__repr__(self)
-
-    def __eq__(self, other: object) -> bool:
-        self._ensure_discovered()
-        self._resolve_all()
-        return dict.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
-    __hash__ = None  # type: ignore[assignment]
+    def _label(self) -> str:
+        return f"secondary registry of {self._primary.name}" if self._primary else "secondary registry"
 
     def __reduce__(self) -> tuple:
         primary = self._primary
