@@ -115,6 +115,9 @@ class MainWindow(QMainWindow):
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Column widths from the rows on screen and a few more, not 1000 rows per column (~0.3 s at 10 000).
+        header.setResizeContentsPrecision(100)
+        self.filter_bar.applied.connect(lambda shown, _total: self._expand_small_registries(shown))
         self.details = DetailsPane(self._explain_text, page)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, page)
         left = QWidget(self.splitter)
@@ -241,17 +244,19 @@ class MainWindow(QMainWindow):
         if on_result is not None:
             worker.signals.returned.connect(on_result)
         worker.signals.errored.connect(self._on_error)
-        worker.signals.errored.connect(lambda *_: self.task_done.emit(name, False))
-        worker.signals.returned.connect(lambda _r: self.task_done.emit(name, True))
-        worker.signals.finished.connect(lambda: self._finished(worker, exclusive))
+        outcome = {"ok": False}
+        worker.signals.returned.connect(lambda _r: outcome.update(ok=True))
+        worker.signals.finished.connect(lambda: self._finished(worker, exclusive, outcome["ok"]))
         start(worker)
         return worker
 
-    def _finished(self, worker: Worker, exclusive: bool) -> None:
+    def _finished(self, worker: Worker, exclusive: bool, ok: bool = True) -> None:
         if exclusive and self._busy is worker:
             self._set_busy(None)
         if worker in self._workers:
             self._workers.remove(worker)
+        # Last, once the buttons are back: a slot on task_done may start the next task straight away.
+        self.task_done.emit(worker.name, ok)
 
     def _set_busy(self, worker: Worker | None) -> None:
         self._busy = worker
@@ -262,8 +267,11 @@ class MainWindow(QMainWindow):
         self.cancel_button.setVisible(busy)
         if busy:
             self.progress.setRange(0, 0)  # busy indicator until the task reports progress
-            self.statusBar().showMessage(f"{worker.name}…")  # type: ignore[union-attr]
-        else:
+            self._task_message = f"{worker.name}…"  # type: ignore[union-attr]
+            self.statusBar().showMessage(self._task_message)
+        elif self.statusBar().currentMessage() == getattr(self, "_task_message", None):
+            # Clear only the task's own progress text: keep the result its slot just showed
+            # ("Removed 5 cache file(s)", "Diagnostics bundle written: ...").
             self.statusBar().clearMessage()
 
     def _on_progress(self, done: int, total: int, message: str) -> None:
@@ -271,12 +279,14 @@ class MainWindow(QMainWindow):
             self.progress.setRange(0, total)
             self.progress.setValue(done)
         if message:
+            self._task_message = message
             self.statusBar().showMessage(message)
 
     def cancel_task(self) -> None:
         if self._busy is not None:
             self._busy.state.cancel()
-            self.statusBar().showMessage(f"cancelling {self._busy.name}…")
+            self._task_message = f"cancelling {self._busy.name}…"
+            self.statusBar().showMessage(self._task_message)
 
     def _on_error(self, message: str, details: str) -> None:
         self.last_error = message
@@ -294,7 +304,7 @@ class MainWindow(QMainWindow):
         first = self.tree_model.leaf_count() == 0 and not getattr(self, "_loaded_once", False)
         inventory = result["inventory"]
         self.tree_model.set_registries(inventory["registries"])
-        self.tree.expandToDepth(0)
+        self._expand_small_registries()
         for column, widest in enumerate((240, 320, 110, 300)):
             self.tree.resizeColumnToContents(column)
             self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), widest))
@@ -309,6 +319,19 @@ class MainWindow(QMainWindow):
         if first:
             self._loaded_once = True
             self.loaded.emit()
+
+    #: A registry with more rows than this starts collapsed: laying out thousands of expanded rows on every
+    #: filter keystroke costs more than the 100 ms a keystroke may take. A filter showing fewer expands all.
+    EXPAND_LIMIT = 500
+
+    def _expand_small_registries(self, shown: int | None = None) -> None:
+        proxy = self.tree_proxy
+        if shown is not None and shown <= self.EXPAND_LIMIT:
+            self.tree.expandToDepth(0)
+            return
+        for row in range(proxy.rowCount()):
+            index = proxy.index(row, 0)
+            self.tree.setExpanded(index, proxy.rowCount(index) <= self.EXPAND_LIMIT)
 
     def _show_caches(self, result: dict[str, Any]) -> None:
         caches = result.get("caches")
@@ -350,9 +373,16 @@ class MainWindow(QMainWindow):
                     folders.add(os.path.dirname(item["file"]))
         files = {p["file"] for reg in inventory["registries"] for p in reg["plugins"] if p.get("file")}
         watched = set(self._watcher.directories()) | set(self._watcher.files())
-        wanted = sorted((folders | files) - watched)
-        if wanted:
-            self._watcher.addPaths(wanted)
+        # Folders now, files in batches between events: adding 10 000 watches at once froze the GUI ~0.45 s.
+        self._unwatched = sorted(folders - watched) + sorted(files - watched)
+        self._watch_batch()
+
+    def _watch_batch(self, size: int = 500) -> None:
+        batch, self._unwatched = self._unwatched[:size], self._unwatched[size:]
+        if batch:
+            self._watcher.addPaths(batch)
+        if self._unwatched:
+            QTimer.singleShot(0, self._watch_batch)
 
     def refresh_cache_status(self) -> None:
         # Not exclusive: it only stats files, and must run while the user is doing other things.
@@ -388,7 +418,10 @@ class MainWindow(QMainWindow):
                 if item.widget() is not None:
                     item.widget().deleteLater()
             layout.addWidget(self.enums_panel)
-        self.enums_panel.set_enums(self.session.enums)
+        if self.session.enums != getattr(self, "_shown_enums", None):
+            # Redrawing 70-odd swatches costs ~40 ms: only when the enums really changed (not on every rebuild).
+            self._shown_enums = self.session.enums
+            self.enums_panel.set_enums(self.session.enums)
 
     # -- actions -----------------------------------------------------------------------------
     def selected_registry(self) -> str | None:
@@ -429,11 +462,12 @@ class MainWindow(QMainWindow):
 
     def _show_profile(self, profile: dict[str, Any]) -> None:
         self._profile = profile
-        self._ensure_side_panels()
+        if self.charts is None:  # (not every time: that also rebuilds the enums tab, ~40 ms)
+            self._ensure_side_panels()
         from registry_core import profiling
 
-        self.charts.set_profile(profile)
-        self.charts.set_history(profiling.load_history())
+        # One chart per event-loop turn: drawing all three at once froze the window ~120-165 ms.
+        self.charts.show_profile(profile, profiling.load_history())
         self.tabs.setCurrentIndex(TAB_TIMING)
 
     def export_bundle(self, path: str | None = None, redact: bool = True, sections: list[str] | None = None) -> None:
@@ -545,6 +579,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         if self._busy is not None:
             self._busy.state.cancel()
+        # A closed window watches nothing: no cache check may start (and report) after it is gone.
+        self._watch_timer.stop()
+        self._watcher.blockSignals(True)
         super().closeEvent(event)
 
     def apply_theme(self, dark: bool) -> None:

@@ -84,4 +84,10 @@ class TreeModelBase(QAbstractItemModel):
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        # Constants (an enum ``|`` per call is slow), and leaves say so: the view skips child checks for them.
+        return _FLAGS if index.internalPointer().children else _LEAF_FLAGS
+
+
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+#: Nodes only change in a model reset, so a node without children never gets one.
+_LEAF_FLAGS = _FLAGS | Qt.ItemFlag.ItemNeverHasChildren

@@ -114,5 +114,10 @@ class RegistryTreeModel(TreeModelBase):
         if role == KIND_ROLE:
             return node.kind
         if role == DATA_ROLE:
-            return {"kind": node.kind, "registry": node.group, **node.data}
+            return _Item({"kind": node.kind, "registry": node.group, **node.data})
         return None
+
+
+class _Item(dict):
+    """A row's document. PyQt hands a dict subclass through as is; a plain dict became a QVariantMap and
+    back, a deep copy of every plugin when a registry row was selected (~0.15 s at 10 000 plugins)."""

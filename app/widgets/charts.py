@@ -18,7 +18,7 @@ from typing import Any, Callable
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import exporters
-from PyQt6.QtCore import QPointF, QRectF, Qt
+from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer
 from PyQt6.QtGui import QColor, QCursor, QFont, QFontMetrics
 from PyQt6.QtWidgets import QApplication, QLabel, QSplitter, QStackedWidget, QToolTip, QVBoxLayout, QWidget
 
@@ -495,7 +495,9 @@ class ChartsPanel(QWidget):
             docs.append(profile)
         return docs
 
-    def _render(self) -> None:
+    def _render(self, staged: bool = False) -> None:
+        """Draw every chart; ``staged`` draws one per event-loop turn so the window never freezes ~100 ms."""
+        self._generation = getattr(self, "_generation", 0) + 1
         profile = self._current_profile()
         if profile is None:
             self.stack.setCurrentIndex(0)
@@ -505,8 +507,28 @@ class ChartsPanel(QWidget):
         self.stack.setCurrentIndex(1)
         self.header.setText(self._header_html(profile))
         self._show_notes(profile)
-        for name, plot in self.plots.items():
+        pending = list(self.plots.items())
+        if not staged:
+            for name, plot in pending:
+                self._draw(name, plot)
+            return
+        generation = self._generation
+
+        def next_chart() -> None:
+            if generation != self._generation or not pending:
+                return  # a newer render superseded this one
+            name, plot = pending.pop(0)
             self._draw(name, plot)
+            if pending:
+                QTimer.singleShot(0, next_chart)
+
+        next_chart()
+
+    def show_profile(self, profile: dict[str, Any] | None, history: list[dict[str, Any]] | None) -> None:
+        """Set both and draw the charts one at a time (what the window uses after a profile run)."""
+        self.profile = profile if isinstance(profile, dict) else None
+        self.history = [doc for doc in (history or []) if isinstance(doc, dict)]
+        self._render(staged=True)
 
     def _show_notes(self, profile: dict[str, Any]) -> None:
         """Registries that could not be timed, and the profile's caveats, above the charts."""
