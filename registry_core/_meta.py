@@ -245,7 +245,9 @@ def _register_secondary(cls: type, key: Any, registry: LazyDiscoveryDict) -> dic
             continue
         target = secondary.registry_dict
         existing = dict.get(target, secondary_key)
-        if existing is not None and existing is not value and not _same(existing, value):
+        # A cache placeholder stands for this class's own entry: the class, now real, says what it is.
+        ours = type(existing) is Unloaded and existing.primary_key == key
+        if existing is not None and existing is not value and not _same(existing, value) and not ours:
             stored[secondary.attr_name] = f"duplicate: {secondary_key!r} already holds {_name(existing)}"
             continue
         dict.__setitem__(target, secondary_key, value)

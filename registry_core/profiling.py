@@ -204,6 +204,17 @@ def _trim_history(path: str) -> None:
 
 
 # -- children --------------------------------------------------------------------------------------
+def _demo_folder() -> "str | None":
+    """The app's embedded demo folder (package data of ``app._resources``), or None without the app."""
+    try:
+        from app.demo import demo_root
+
+        demo = str(demo_root())
+    except (ImportError, OSError):
+        return None
+    return demo if os.path.isdir(demo) else None
+
+
 def child_pythonpath(targets: "list[str] | None") -> str:
     """PYTHONPATH for a child: the project root, then every parent sys.path entry the child would lack.
 
@@ -230,8 +241,8 @@ def child_pythonpath(targets: "list[str] | None") -> str:
     prefixes = {os.path.normcase(os.path.abspath(p)) for p in (sys.base_prefix, sys.base_exec_prefix)}
     entries = [_PROJECT_ROOT]
     if not targets:
-        demo = os.path.join(_PROJECT_ROOT, "resources", "demo")
-        if os.path.isdir(demo):
+        demo = _demo_folder()
+        if demo:
             entries.append(demo)
     builtin.add(os.path.normcase(os.path.dirname(os.path.abspath(sys.executable))))  # a console script's folder
     for entry in sys.path:

@@ -78,10 +78,14 @@ print(json.dumps({{"keys": keys, "elapsed": elapsed, "startup": _st(R.cache.star
 
 
 @pytest.mark.slow
-def test_kill_9_while_writing_the_cache_200_times(make_package, tmp_path):
+def test_kill_9_while_writing_the_cache_200_times(make_package, tmp_path, monkeypatch):
     pkg = "rf_kill"
     keys = sorted(f"k{i:02d}" for i in range(50))
     root = make_package(plugin_files(pkg, keys=keys))
+    # The file is validated in this process, entry points included: see sys.path as the writers do
+    # (other tests may have left folders holding distributions on this process's sys.path).
+    writers_path = child(root, "print(json.dumps({'path': sys.path}))", env=cache_env(tmp_path / "cache"))["path"]
+    monkeypatch.setattr(sys, "path", writers_path)
     registry = importlib.import_module(f"{pkg}.base").REGISTRY  # for reading the file in-process; never touched
     cache = registry.cache
     path = Path(cache.path)
