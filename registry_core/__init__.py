@@ -28,8 +28,12 @@ from ._paths import get_cache_dir
 
 __version__ = "0.1.0"
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the annotation only; _explain loads when explain() is first called
+    from ._explain import Explanation
 
-def explain(registry: LazyDiscoveryDict, name: object) -> "Explanation":  # noqa: F821
+
+def explain(registry: LazyDiscoveryDict, name: object) -> "Explanation":
     """Why ``name`` (a key, class name, ``module:Class`` or module name) is or is not in ``registry``."""
     from ._explain import explain as _explain
 

@@ -9,7 +9,6 @@ never an exception to the caller. No pickle anywhere: JSON only.
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 from ._fingerprint import check_entry_points, check_environment, check_files, environment_fingerprint
@@ -18,7 +17,7 @@ from ._paths import cache_disabled_reason, get_cache_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator
+    from typing import Any, Callable
 
     from ._lock import CacheLock
 

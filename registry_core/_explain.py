@@ -16,7 +16,6 @@ from ._report import (
     DUPLICATE,
     EXCLUDED,
     FAILED,
-    IMPORTED,
     INHERITED_KEY,
     INVALID_KEY,
     MODULE_FAILED,
@@ -187,7 +186,7 @@ def _from_module(subject: str, label: str, module: ModuleOutcome, report: Any) -
     cause = _CLASS_CAUSE.get(classes[-1].status, CAUSE_WRONG_BASE) if classes else CAUSE_WRONG_BASE
     message = (f"module {module.name} was imported but registered nothing"
                + (": " + "; ".join(details) if details else
-                  f": it defines no subclass of the registry's base class (wrong base class?)"))
+                  ": it defines no subclass of the registry's base class (wrong base class?)"))
     return Explanation(subject, label, False, cause, message + ".", details, module)
 
 

@@ -8,7 +8,7 @@ import os
 import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
-    from typing import Any, Callable, Iterator
+    from typing import Any, Iterator
 
 from ._config import PRIMARY_KEY, RegistryConfig, SecondaryRegistry, default_registry_name, slug
 from ._registry_cache import Unloaded, identity_of

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
-from helpers import BASE_MODULE, run_python
+from helpers import BASE_MODULE, ROOT, run_python
 
 
 def plugin_source(pkg: str, cls: str, key: str) -> str:
@@ -96,3 +98,44 @@ def bump_mtime(path: Path | str, by_ns: int = 2_000_000_000) -> None:
     """Move a file's or folder's mtime forward (no sleeping: coarse clocks cannot hide the change)."""
     st = os.stat(path)
     set_mtime(path, st.st_mtime_ns + by_ns)
+
+
+def spawn(code: str, root: Path, env: dict[str, str], pass_fds=(), stdin=None) -> subprocess.Popen:
+    """Like helpers.run_python, but not waiting: the same interpreter, path and environment, plus PRELUDE."""
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = os.pathsep.join([str(root), str(ROOT)])
+    full_env.update(env)
+    return subprocess.Popen([sys.executable, "-c", PRELUDE + textwrap.dedent(code)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=stdin, text=True, env=full_env, pass_fds=pass_fds)
+
+
+def start_together(template: str, count: int, root: Path, env: dict[str, str], timeout: float = 120,
+                   **fields: str) -> list[tuple[int, str, str]]:
+    """Start ``count`` children, let all reach a barrier, release them at once; (returncode, out, err) each.
+
+    ``template`` is formatted with ``ready`` and ``go`` (pipe fds: write one byte to ``ready``, then read
+    ``go`` until it closes) and ``fields``.
+    """
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+    procs = []
+    try:
+        for _ in range(count):
+            procs.append(spawn(template.format(ready=ready_w, go=go_r, **fields), root, env, pass_fds=(ready_w, go_r)))
+        os.close(ready_w)
+        os.close(go_r)
+        ready = 0
+        while ready < count:
+            got = os.read(ready_r, count)
+            if not got:
+                break  # every child closed its end: one died before the barrier
+            ready += len(got)
+        assert ready == count, [p.communicate(timeout=timeout) for p in procs]
+    finally:
+        os.close(go_w)  # release everybody at once
+        os.close(ready_r)
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=timeout)
+        results.append((proc.returncode, out, err))
+    return results

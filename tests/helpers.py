@@ -59,3 +59,18 @@ class Plugin(metaclass=AutoRegisterMeta):
     __registry_key__ = "plugin_key"
     plugin_key = None
 """
+
+
+#: BASE_MODULE plus a SecondaryRegistryDict ``METADATA`` filled from each plugin's ``meta``.
+BASE_WITH_SECONDARY = """
+from registry_core import (AutoRegisterMeta, LazyDiscoveryDict, PRIMARY_KEY, SecondaryRegistry,
+                           SecondaryRegistryDict)
+REGISTRY = LazyDiscoveryDict()
+METADATA = SecondaryRegistryDict()
+class Plugin(metaclass=AutoRegisterMeta):
+    __registry__ = REGISTRY
+    __registry_key__ = "plugin_key"
+    __secondary_registries__ = [SecondaryRegistry(METADATA, key_source=PRIMARY_KEY, attr_name="meta")]
+    plugin_key = None
+    meta = None
+"""

@@ -12,20 +12,11 @@ import textwrap
 import threading
 from pathlib import Path
 
-from cache_helpers import PRELUDE, cache_env, plugin_files, start
+from cache_helpers import cache_env, plugin_files, spawn, start, start_together
 from helpers import ROOT
 
 N_PROCESSES = 8
 KEYS = sorted(f"k{i:02d}" for i in range(24))
-
-
-def _spawn(code: str, root: Path, env: dict[str, str], pass_fds=(), stdin=None) -> subprocess.Popen:
-    """Like helpers.run_python, but not waiting: the same interpreter, path and environment."""
-    full_env = dict(os.environ)
-    full_env["PYTHONPATH"] = os.pathsep.join([str(root), str(ROOT)])
-    full_env.update(env)
-    return subprocess.Popen([sys.executable, "-c", PRELUDE + textwrap.dedent(code)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=stdin, text=True, env=full_env, pass_fds=pass_fds)
 
 
 BARRIER_CHILD = """
@@ -44,29 +35,9 @@ def test_eight_processes_cold_start_together(make_package, tmp_path):
     pkg = "ccc_eight"
     root = make_package(plugin_files(pkg, keys=KEYS))
     cache_dir = tmp_path / "cache"
-    ready_r, ready_w = os.pipe()
-    go_r, go_w = os.pipe()
-    procs = []
-    try:
-        for _ in range(N_PROCESSES):
-            procs.append(_spawn(BARRIER_CHILD.format(pkg=pkg, ready=ready_w, go=go_r), root, cache_env(cache_dir),
-                                pass_fds=(ready_w, go_r)))
-        os.close(ready_w)
-        os.close(go_r)
-        ready = 0
-        while ready < N_PROCESSES:
-            got = os.read(ready_r, N_PROCESSES)
-            if not got:
-                break  # every child closed its end: some died before the barrier
-            ready += len(got)
-        assert ready == N_PROCESSES, [p.communicate(timeout=30) for p in procs]
-    finally:
-        os.close(go_w)  # release the barrier
-        os.close(ready_r)
     results = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err
+    for returncode, out, err in start_together(BARRIER_CHILD, N_PROCESSES, root, cache_env(cache_dir), pkg=pkg):
+        assert returncode == 0, err
         results.append(json.loads(out.strip().splitlines()[-1]))
 
     assert all(r["keys"] == KEYS for r in results)
@@ -101,7 +72,7 @@ def test_lock_of_a_killed_process_never_blocks_the_next_start(make_package, tmp_
     pkg = "ccc_killed"
     root = make_package(plugin_files(pkg))
     cache_dir = tmp_path / "cache"
-    holder = _spawn(HOLDER.format(pkg=pkg), root, cache_env(cache_dir), stdin=subprocess.PIPE)
+    holder = spawn(HOLDER.format(pkg=pkg), root, cache_env(cache_dir), stdin=subprocess.PIPE)
     try:
         held = json.loads(holder.stdout.readline())
         assert held["acquired"] is True

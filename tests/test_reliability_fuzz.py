@@ -32,25 +32,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cache_helpers import cache_env, child
-from helpers import ROOT, PackageMaker
+from helpers import BASE_WITH_SECONDARY, ROOT, PackageMaker
 from registry_core import LazyDiscoveryDict, SecondaryRegistry, SecondaryRegistryDict
 from registry_core._model import registry_document
 
 PKG, EXT = "rz_fuzz", "rz_fuzz_ext"
 KEYS = ["alpha", "beta", "ext", "gamma"]
 
-BASE = """
-from registry_core import (AutoRegisterMeta, LazyDiscoveryDict, PRIMARY_KEY, SecondaryRegistry,
-                           SecondaryRegistryDict)
-REGISTRY = LazyDiscoveryDict()
-METADATA = SecondaryRegistryDict()
-class Plugin(metaclass=AutoRegisterMeta):
-    __registry__ = REGISTRY
-    __registry_key__ = "plugin_key"
-    __secondary_registries__ = [SecondaryRegistry(METADATA, key_source=PRIMARY_KEY, attr_name="meta")]
-    plugin_key = None
-    meta = None
-"""
+BASE = BASE_WITH_SECONDARY
 
 
 def _plugin(key: str) -> str:

@@ -20,15 +20,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from cache_helpers import PRELUDE, cache_env, child, plugin_files, start
-from helpers import ROOT, run_python
+from cache_helpers import PRELUDE, cache_env, child, plugin_files, spawn, start, start_together
+from helpers import BASE_WITH_SECONDARY, run_python
 
 N_PROCESSES = 16
 ROUNDS = 10
@@ -36,14 +34,6 @@ KEYS = sorted(f"k{i:02d}" for i in range(24))
 
 #: Filled by the process test; printed (``-s``) so the figures can be quoted.
 REBUILDS_PER_ROUND: list[int] = []
-
-
-def _spawn(code: str, root: Path, env: dict[str, str], pass_fds=()) -> subprocess.Popen:
-    full_env = dict(os.environ)
-    full_env["PYTHONPATH"] = os.pathsep.join([str(root), str(ROOT)])
-    full_env.update(env)
-    return subprocess.Popen([sys.executable, "-c", PRELUDE + textwrap.dedent(code)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=full_env, pass_fds=pass_fds)
 
 
 COLD_CHILD = """
@@ -63,29 +53,9 @@ print(json.dumps({{"pid": os.getpid(), "keys": keys, "startup": _st(startup), "s
 
 
 def _one_round(root: Path, pkg: str, cache_dir: Path) -> list[dict]:
-    ready_r, ready_w = os.pipe()
-    go_r, go_w = os.pipe()
-    procs = []
-    try:
-        for _ in range(N_PROCESSES):
-            procs.append(_spawn(COLD_CHILD.format(pkg=pkg, ready=ready_w, go=go_r), root, cache_env(cache_dir),
-                                pass_fds=(ready_w, go_r)))
-        os.close(ready_w)
-        os.close(go_r)
-        ready = 0
-        while ready < N_PROCESSES:
-            got = os.read(ready_r, N_PROCESSES)
-            if not got:
-                break  # every child closed its end: one died before the barrier
-            ready += len(got)
-        assert ready == N_PROCESSES, [p.communicate(timeout=60) for p in procs]
-    finally:
-        os.close(go_w)  # release everybody at once
-        os.close(ready_r)
     results = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
+    for returncode, out, err in start_together(COLD_CHILD, N_PROCESSES, root, cache_env(cache_dir), pkg=pkg):
+        assert returncode == 0, err
         data = json.loads(out.strip().splitlines()[-1])
         data["stderr"] = err
         results.append(data)
@@ -139,18 +109,7 @@ def test_sixteen_processes_cold_start_together_ten_rounds(make_package, tmp_path
 
 # -- 32 threads in one fresh process ----------------------------------------------------------
 
-THREAD_BASE = """
-from registry_core import (AutoRegisterMeta, LazyDiscoveryDict, PRIMARY_KEY, SecondaryRegistry,
-                           SecondaryRegistryDict)
-REGISTRY = LazyDiscoveryDict()
-METADATA = SecondaryRegistryDict()
-class Plugin(metaclass=AutoRegisterMeta):
-    __registry__ = REGISTRY
-    __registry_key__ = "plugin_key"
-    __secondary_registries__ = [SecondaryRegistry(METADATA, key_source=PRIMARY_KEY, attr_name="meta")]
-    plugin_key = None
-    meta = None
-"""
+THREAD_BASE = BASE_WITH_SECONDARY
 
 THREAD_KEYS = sorted(f"t{i:02d}" for i in range(30)) + ["zz_gate"]
 N_THREADS = 32
@@ -410,7 +369,7 @@ def test_two_processes_touching_two_cross_reading_registries_in_opposite_orders(
     try:
         for first, mine, theirs in (("a", w1, r2), ("b", w2, r1)):
             env = cache_env(cache_dir, RL_CROSS_GATE=f"fds:{mine},{theirs}")
-            procs.append(_spawn(TWO_PROCESS_CHILD.format(a=a, b=b, first=first), root, env, pass_fds=(mine, theirs)))
+            procs.append(spawn(TWO_PROCESS_CHILD.format(a=a, b=b, first=first), root, env, pass_fds=(mine, theirs)))
     finally:
         for fd in (r1, w1, r2, w2):
             os.close(fd)  # a child that dies leaves the other reading EOF, not blocking

@@ -25,21 +25,11 @@ from pathlib import Path
 import pytest
 
 from cache_helpers import cache_env, child, read_cache, start, write_cache
+from helpers import BASE_WITH_SECONDARY
 
 KEYS = [f"k{i:02d}" for i in range(20)]
 
-BASE = """
-from registry_core import (AutoRegisterMeta, LazyDiscoveryDict, PRIMARY_KEY, SecondaryRegistry,
-                           SecondaryRegistryDict)
-REGISTRY = LazyDiscoveryDict()
-METADATA = SecondaryRegistryDict()
-class Plugin(metaclass=AutoRegisterMeta):
-    __registry__ = REGISTRY
-    __registry_key__ = "plugin_key"
-    __secondary_registries__ = [SecondaryRegistry(METADATA, key_source=PRIMARY_KEY, attr_name="meta")]
-    plugin_key = None
-    meta = None
-"""
+BASE = BASE_WITH_SECONDARY
 
 MARKING = "import os\nopen(os.environ['TAMPER_MARKER'], 'a').write(__name__ + ' imported\\n')\n"
 
