@@ -143,6 +143,9 @@ class MainWindow(QMainWindow):
         self.cache_proxy.sort(-1)
         self.cache_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cache_view.setAlternatingRowColors(True)
+        # One line per cache; long paths lose their middle, not their file name.
+        self.cache_view.setWordWrap(False)
+        self.cache_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.cache_view.verticalHeader().setVisible(False)
         self.cache_view.horizontalHeader().setStretchLastSection(True)
         self.cache_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -338,9 +341,12 @@ class MainWindow(QMainWindow):
         if caches is None:
             return
         self.cache_model.set_document(caches)
-        self.cache_view.resizeColumnsToContents()
-        for column in (2, 6):
-            self.cache_view.setColumnWidth(column, min(self.cache_view.columnWidth(column), 420))
+        # Fit every column but the path, which takes what is left (eliding its middle) instead of scrolling.
+        for column in range(6):
+            self.cache_view.resizeColumnToContents(column)
+        self.cache_view.setColumnWidth(0, min(self.cache_view.columnWidth(0), 260))
+        self.cache_view.setColumnWidth(2, min(self.cache_view.columnWidth(2), 360))
+        self.cache_view.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         states: dict[str, int] = {}
         for row in caches.get("caches", []):
             states[row["state"]] = states.get(row["state"], 0) + 1

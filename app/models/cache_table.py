@@ -23,6 +23,14 @@ STATE_COLOURS = {
 }
 
 
+def _home_short(path: str) -> str:
+    """``~/.cache/...`` instead of the full home folder: the part worth reading is what follows it."""
+    import os
+
+    home = os.path.expanduser("~")
+    return "~" + path[len(home):] if home and home != "/" and path.startswith(home + os.sep) else path
+
+
 class CacheTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -61,7 +69,7 @@ class CacheTableModel(QAbstractTableModel):
             return (row.get("registry"), row.get("state"), row.get("reason") or row.get("detail") or "",
                     human_size(row.get("size")),
                     human_age(row.get("age_s")), "" if row.get("items") is None else str(row["items"]),
-                    row.get("path") or "")[column]
+                    _home_short(row.get("path") or ""))[column]
         if role == SORT_ROLE:
             return (row.get("registry") or "", row.get("state") or "", row.get("reason") or "",
                     row.get("size") or 0, row.get("age_s") or 0.0, row.get("items") or 0,
@@ -73,7 +81,9 @@ class CacheTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.get("reason") or row.get("state")
+            if column == 6:
+                return row.get("path")
+            return row.get("reason") or row.get("detail") or row.get("state")
         if role == DATA_ROLE:
             return row
         return None
