@@ -258,8 +258,11 @@ class MainWindow(QMainWindow):
             self._set_busy(None)
         if worker in self._workers:
             self._workers.remove(worker)
-        # Last, once the buttons are back: a slot on task_done may start the next task straight away.
+        # Last, once the buttons are back: a slot on task_done (or loaded) may start the next task straight away.
         self.task_done.emit(worker.name, ok)
+        if getattr(self, "_announce_loaded", False):
+            self._announce_loaded = False
+            self.loaded.emit()
 
     def _set_busy(self, worker: Worker | None) -> None:
         self._busy = worker
@@ -321,7 +324,7 @@ class MainWindow(QMainWindow):
         self._ensure_side_panels()
         if first:
             self._loaded_once = True
-            self.loaded.emit()
+            self._announce_loaded = True  # emitted once the task is over, so buttons work in its slots
 
     #: A registry with more rows than this starts collapsed: laying out thousands of expanded rows on every
     #: filter keystroke costs more than the 100 ms a keystroke may take. A filter showing fewer expands all.
