@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv clean
+.PHONY: run test venv clean package smoke-frozen
 
 venv: $(STAMP)
 
@@ -20,5 +20,12 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
+# The frozen app (PyInstaller, installed into .venv on first use): dist/frozen/registry-inspector/
+package: $(STAMP)
+	PY=$(PY) bash packaging/build.sh
+
+smoke-frozen:
+	QT_QPA_PLATFORM=offscreen $(PY) packaging/smoke_frozen.py $(SMOKE_ARGS)
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,4 +1,12 @@
-"""The embedded demo plugin ecosystem (resources/demo), the inspector's default target."""
+"""The embedded demo plugin ecosystem, the inspector's default target.
+
+It is package data of ``app._resources`` (built from the repository's top-level
+``resources/`` folder, see ``pyproject.toml``) and is found through
+``importlib.resources``, so a wheel, an editable install and a frozen app all
+find it the same way. Discovery scans the demo's folders on disk, so the demo
+must be real files: ``as_file`` gives that path (a no-op for an ordinary
+install; a temporary copy if the package were ever imported from a zip).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,36 @@ import importlib
 import sys
 from pathlib import Path
 
-DEMO_ROOT = Path(__file__).resolve().parent.parent / "resources" / "demo"
+#: The package whose data holds the demo (``resources/`` in the repository).
+RESOURCES_PACKAGE = "app._resources"
+_demo_root: "Path | None" = None
+
+
+def demo_root() -> Path:
+    """The demo folder on disk: the ``sys.path`` entry that holds its packages and dist-info folders."""
+    global _demo_root
+    if _demo_root is None:
+        import atexit
+        import contextlib
+        from importlib.resources import as_file, files
+
+        try:
+            resource = files(RESOURCES_PACKAGE).joinpath("demo")
+        except ModuleNotFoundError as exc:
+            raise ModuleNotFoundError(f"{exc}: the demo is package data of {RESOURCES_PACKAGE}, built from"
+                                      " resources/; install the project (pip install -e .)",
+                                      name=exc.name) from exc
+        stack = contextlib.ExitStack()
+        _demo_root = Path(stack.enter_context(as_file(resource)))
+        atexit.register(stack.close)
+    return _demo_root
+
+
+def __getattr__(name: str) -> Path:
+    if name == "DEMO_ROOT":  # the former module constant, resolved on first use
+        return demo_root()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Modules that declare the demo's registries; importing them creates the registries (lazily).
 DEMO_TARGETS = (
@@ -20,11 +57,12 @@ DEMO_TARGETS = (
 
 def ensure_importable() -> Path:
     """Put the demo (and its third-party plugin distributions) on sys.path."""
-    path = str(DEMO_ROOT)
+    root = demo_root()
+    path = str(root)
     if path not in sys.path:
         sys.path.append(path)
         importlib.invalidate_caches()
-    return DEMO_ROOT
+    return root
 
 
 def load_demo() -> list:
