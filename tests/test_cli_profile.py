@@ -165,6 +165,7 @@ def test_library_api_reports_progress_and_cancels_without_recording(cli):
                                        cancelled=lambda: len(calls) >= 1)
     assert doc["cancelled"] is True and doc["history_path"] is None
     assert calls[0] == (0, 4, "plugin: cold run 1/1") and calls[-1] == (4, 4, "cancelled")
-    assert doc["registries"][0]["cold"]["runs"] and not doc["registries"][0]["warm"]["runs"]
+    # Cancel is polled while the cold child runs: it may finish first or be cut off; warm never starts.
+    assert len(doc["registries"][0]["cold"]["runs"]) <= 1 and not doc["registries"][0]["warm"]["runs"]
     assert profiling.load_history() == [] and profiling.latest_profile() is None
     assert not registry.is_discovered  # profiling never discovers in the calling process
