@@ -476,8 +476,8 @@ class MainWindow(QMainWindow):
         from registry_core import profiling
 
         # One chart per event-loop turn: drawing all three at once froze the window ~120-165 ms.
-        self.charts.show_profile(profile, profiling.load_history())
         self.tabs.setCurrentIndex(TAB_TIMING)
+        self.charts.show_profile(profile, profiling.load_history())
 
     def export_bundle(self, path: str | None = None, redact: bool = True, sections: list[str] | None = None) -> None:
         if path is None:
