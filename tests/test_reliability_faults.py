@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from cache_helpers import PRELUDE, cache_env, child, plugin_files, plugin_source, start
+from cache_helpers import PRELUDE, bump_mtime, cache_env, child, plugin_files, plugin_source, start
 from helpers import ROOT
 
 KILLS = 200
@@ -425,6 +425,8 @@ def test_package_upgrade_under_an_existing_cache(make_package, tmp_path, bump):
     # The upgrade, as an installer does it: no mtime is nudged by hand.
     if bump == "version_bumped":
         (root / pkg / "__init__.py").write_text('__version__ = "2.0"\n')
+        # Same size, same second: Python's own .pyc check (whole seconds + size) would run the old __init__.
+        bump_mtime(root / pkg / "__init__.py")
     (root / pkg / "p_beta.py").unlink()
     for pyc in (root / pkg / "__pycache__").glob("p_beta.*"):
         pyc.unlink()
