@@ -6,6 +6,7 @@ runs ``run_python`` and reads one line of JSON the child prints last.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -139,3 +140,38 @@ def start_together(template: str, count: int, root: Path, env: dict[str, str], t
         out, err = proc.communicate(timeout=timeout)
         results.append((proc.returncode, out, err))
     return results
+
+
+def is_writable(folder: Path) -> bool:
+    probe = folder / "probe.tmp"
+    try:
+        probe.write_text("x")
+    except OSError:
+        return False
+    probe.unlink()
+    return True
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """Make ``folder`` refuse new files at the OS level; yields whether that took effect; always undone.
+
+    Permission bits do not stop root (these tests run as root here), so as root
+    the folder is made immutable (``chattr +i``), which stops root too.
+    """
+    if os.geteuid() != 0:
+        os.chmod(folder, 0o555)
+        try:
+            yield not is_writable(folder)
+        finally:
+            os.chmod(folder, 0o755)
+        return
+    try:
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+    except OSError:
+        done = False
+    try:
+        yield done and not is_writable(folder)
+    finally:
+        if done:
+            subprocess.run(["chattr", "-i", str(folder)], capture_output=True)

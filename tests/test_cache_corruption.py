@@ -7,17 +7,15 @@ the file rewritten, and the start after that valid again.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from cache_helpers import child, cache_env, plugin_files, read_cache, start
+from cache_helpers import cache_env, child, plugin_files, read_cache, read_only, start
 
 KEYS = ["alpha", "beta", "gamma"]
 
@@ -165,41 +163,6 @@ def test_file_in_place_of_the_cache_folder(make_package, tmp_path):
 # -- a read-only cache folder holding a corrupt file ------------------------------------------
 
 
-def _is_writable(folder: Path) -> bool:
-    probe = folder / "probe.tmp"
-    try:
-        probe.write_text("x")
-    except OSError:
-        return False
-    probe.unlink()
-    return True
-
-
-@contextlib.contextmanager
-def _read_only(folder: Path):
-    """Make ``folder`` refuse new files at the OS level; yields False if that is impossible here.
-
-    Permission bits do not stop root (these tests run as root here), so as root
-    the folder is made immutable (``chattr +i``), which stops root too.
-    """
-    if os.geteuid() != 0:
-        os.chmod(folder, 0o555)
-        try:
-            yield not _is_writable(folder)
-        finally:
-            os.chmod(folder, 0o755)
-        return
-    try:
-        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
-    except OSError:
-        done = False
-    try:
-        yield done and not _is_writable(folder)
-    finally:
-        if done:
-            subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
-
-
 GARBAGE = b'{"format": 1, "kind": "registry", "items": {'
 
 
@@ -213,7 +176,7 @@ def test_read_only_folder_with_corrupt_file(make_package, tmp_path, monkeypatch)
         leftover.unlink()  # so the lock file must be created too
     path.write_bytes(GARBAGE)
 
-    with _read_only(path.parent) as enforced:
+    with read_only(path.parent) as enforced:
         if enforced:
             data = start(root, pkg, cache_dir)
         else:

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from cache_helpers import PRELUDE, bump_mtime, cache_env, child, plugin_files, plugin_source, start
+from cache_helpers import (PRELUDE, bump_mtime, cache_env, child, is_writable, plugin_files, plugin_source, read_only,
+                           start)
 from helpers import ROOT
 
 KILLS = 200
@@ -288,33 +289,6 @@ def test_disk_full_while_saving(make_package, where, existing):
 # -- unusable cache folders ------------------------------------------------------------------------
 
 
-def _writable(folder: Path) -> bool:
-    probe = folder / "probe.tmp"
-    try:
-        probe.write_text("x")
-    except OSError:
-        return False
-    probe.unlink()
-    return True
-
-
-@contextlib.contextmanager
-def _immutable(folder: Path):
-    """Refuse new entries in ``folder`` even for root (``chattr +i``); always undone."""
-    if os.geteuid() != 0:
-        os.chmod(folder, 0o555)
-        try:
-            yield
-        finally:
-            os.chmod(folder, 0o755)
-        return
-    subprocess.run(["chattr", "+i", str(folder)], check=True, capture_output=True)
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
-
-
 FOLDER_START = """
 from {pkg}.base import REGISTRY as R
 before = _st(R.cache_status())
@@ -337,7 +311,7 @@ def test_unusable_cache_folder_works_uncached(make_package, tmp_path, monkeypatc
     guard = contextlib.nullcontext()
     if case == "read_only_folder":
         (cache_dir / pkg).mkdir(parents=True)
-        guard = _immutable(cache_dir / pkg)
+        guard = read_only(cache_dir / pkg)
     elif case == "missing_folder":
         cache_dir = tmp_path / "not" / "yet" / "there"
     elif case == "file_as_namespace_folder":
@@ -349,7 +323,7 @@ def test_unusable_cache_folder_works_uncached(make_package, tmp_path, monkeypatc
                "xdg_in_proc": Path("/proc/registry-core-no-such-folder")}[case]
         if case == "xdg_read_only":
             xdg.mkdir()
-            guard = _immutable(xdg)
+            guard = read_only(xdg)
         elif case == "xdg_is_a_file":
             xdg.write_text("not a folder")
         monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
@@ -357,7 +331,7 @@ def test_unusable_cache_folder_works_uncached(make_package, tmp_path, monkeypatc
     env = {} if case.startswith("xdg") else cache_env(cache_dir)
     with guard:
         if case in ("read_only_folder", "xdg_read_only"):
-            assert not _writable(cache_dir / pkg if case == "read_only_folder" else xdg)
+            assert not is_writable(cache_dir / pkg if case == "read_only_folder" else xdg)
         runs = [child(root, FOLDER_START.format(pkg=pkg), env=env) for _ in range(2)]
     for data in runs:
         assert data["keys"] == keys and data["values"] == keys
