@@ -53,8 +53,12 @@ def _items(panel: ChartsPanel, name: str, kind: type) -> list:
     return [item for item in panel.plots[name].getPlotItem().items if isinstance(item, kind)]
 
 
+def _labels(panel: ChartsPanel, name: str) -> list:
+    return panel.plots[name].labels.labels
+
+
 def _texts(panel: ChartsPanel, name: str) -> list[str]:
-    return [item.toPlainText() for item in _items(panel, name, pg.TextItem)]
+    return [label.text for label in _labels(panel, name)]
 
 
 @pytest.fixture
@@ -245,8 +249,8 @@ def test_theme_switch_restyles_every_chart(panel):
         assert chart.getPlotItem().getAxis("bottom").textPen().color().name() == theme.DARK["foreground"]
     cold = _items(panel, "discovery", pg.BarGraphItem)[0]
     assert QColor(cold.opts["brush"].color()).name() == theme.DARK["cold"]
-    speedup = next(t for t in _items(panel, "discovery", pg.TextItem) if t.toPlainText().endswith("×"))
-    assert speedup.color.name() == theme.DARK["foreground"]
+    speedup = next(label for label in _labels(panel, "discovery") if label.text.endswith("×"))
+    assert speedup.colour.name() == theme.DARK["foreground"]
     panel.apply_theme(False)
     assert plot.backgroundBrush().color().name() == theme.LIGHT["background"]
 
@@ -291,3 +295,61 @@ def test_hover_explains_the_bar_under_the_mouse(panel, qtbot):
     panel._on_hover("discovery", view.mapViewToScene(pg.Point(0, 10)))
     axis = panel.plots["imports"].getPlotItem().getAxis("left")
     assert axis.tickStrings([19.0, 0.0], 1, 1) == ["module_21", "module_02"]
+
+
+def test_value_labels_sit_on_their_bars_and_hide_when_their_slot_is_too_narrow(panel, qtbot):
+    panel.set_profile(make_profile())
+    panel.show()
+    qtbot.waitExposed(panel)
+    plot = panel.plots["discovery"]
+    labels = plot.labels
+    speedups = [label for label in labels.labels if label.text.endswith("×")]
+    warm_ms = [label for label in labels.labels if label.text.endswith(" ms")]
+    assert len(speedups) == len(warm_ms) == 5
+
+    def shown() -> set[int]:
+        return set(map(id, labels.shown()))
+
+    qtbot.waitUntil(lambda: shown() >= set(map(id, speedups + warm_ms)))  # wide: all fit
+    # Each speed-up is centred over its pair, just above it, in pixels of the painted view.
+    transform = labels.deviceTransform_()
+    view = plot.getPlotItem().getViewBox()
+    for i, label in enumerate(speedups):
+        box = labels.box(label, transform)
+        assert abs(box.center().x() - transform.map(pg.Point(i, 0)).x()) < 1
+        assert view.mapRectToDevice(view.rect()).contains(box)  # inside the plot, not cut off
+    # Painting draws the labels: the chart's pixels change when they go.
+    image = plot.grab().toImage()
+    kept = list(labels.labels)
+    labels.labels = []
+    labels.update()
+    qtbot.waitUntil(lambda: plot.grab().toImage() != image)
+    labels.labels = kept
+    # Narrow: the warm-time labels (half a slot each) hide rather than overlap; the bars stay.
+    panel.resize(560, 500)
+    qtbot.waitUntil(lambda: not shown() & set(map(id, warm_ms)))
+    assert len(_items(panel, "discovery", pg.BarGraphItem)) == 2
+
+
+def test_show_profile_draws_one_chart_per_tick_and_a_deleted_panel_draws_nothing(qtbot):
+    panel = ChartsPanel(None, dark=False)
+    qtbot.addWidget(panel)
+    history = make_history(3)
+    drawn: list[tuple[str, int]] = []
+    draw = panel._draw
+    panel._draw = lambda name, plot: (drawn.append((name, len(panel._pending))), draw(name, plot))
+    panel.show_profile(history[-1], history)
+    assert panel.is_drawing() and drawn == []  # nothing drawn inside the call
+    qtbot.waitUntil(lambda: not panel.is_drawing())
+    # One chart per tick: when each was drawn, the others were still queued.
+    assert drawn == [("discovery", 2), ("imports", 1), ("history", 0)]
+    assert len(_texts(panel, "imports")) == 20
+    # A staged draw still pending when the panel is deleted must not touch the deleted plots.
+    other = ChartsPanel(None, dark=False)
+    other.show_profile(history[-1], history)
+    assert other.is_drawing()
+    other.deleteLater()
+    with qtbot.waitSignal(other.destroyed):
+        pass
+    panel.show_profile(history[-1], history)  # and the live one still finishes
+    qtbot.waitUntil(lambda: not panel.is_drawing())

@@ -23,6 +23,7 @@ from PyQt6.QtGui import QColor, QCursor, QFont, QFontMetrics
 from PyQt6.QtWidgets import QApplication, QLabel, QSplitter, QStackedWidget, QToolTip, QVBoxLayout, QWidget
 
 from .. import theme
+from .chart_labels import ChartLabels, Label
 
 EMPTY_TEXT = "No profile yet: press Profile (Ctrl+P) to time cold and warm discovery in fresh processes"
 
@@ -34,6 +35,9 @@ EXPORT_SIZE = (1100, 620)
 TICK_POINT_SIZE = 9
 TITLE_SIZE = "11pt"
 MAX_MODULE_LABEL = 40
+#: Pause between drawing one chart and the next. Not 0: a zero-delay call is a posted event, and Qt
+#: delivers posted events back to back, so timers and input would wait for all three charts (~150 ms).
+STAGE_GAP_MS = 15
 
 
 # -- documents -> numbers (pure functions, no Qt) ----------------------------------------------
@@ -362,6 +366,13 @@ class ChartsPanel(QWidget):
         self.profile: dict[str, Any] | None = None
         self.history: list[dict[str, Any]] = []
         self._hover: dict[str, Callable[[float, float], str | None]] = {}
+        self._pending: list[str] = []  # charts still to draw, one per tick of the timer
+        self._held: pg.PlotWidget | None = None  # drawn with its painting held back until the next tick
+        # A child of the panel: it dies with it, so a staged draw never touches a deleted plot.
+        self._stage_timer = QTimer(self)
+        self._stage_timer.setSingleShot(True)
+        self._stage_timer.setInterval(STAGE_GAP_MS)
+        self._stage_timer.timeout.connect(self._draw_next)
         self.stack = QStackedWidget(self)
         self.empty_label = QLabel(EMPTY_TEXT, self)
         self.empty_label.setObjectName("chartsEmpty")
@@ -471,7 +482,6 @@ class ChartsPanel(QWidget):
         # The title spans the whole plot, so a long title does not widen the plot beyond its pane.
         item.layout.removeItem(item.titleLabel)
         item.layout.addItem(item.titleLabel, 0, 0, 1, 3)
-        plot.fitted_labels = []  # (TextItem, share of a slot it may take), re-checked on resize
         item.getViewBox().sigResized.connect(lambda _vb, p=plot: self._fit_labels(p))
         item.hideButtons()
         item.setMenuEnabled(False)
@@ -496,8 +506,12 @@ class ChartsPanel(QWidget):
         return docs
 
     def _render(self, staged: bool = False) -> None:
-        """Draw every chart; ``staged`` draws one per event-loop turn so the window never freezes ~100 ms."""
-        self._generation = getattr(self, "_generation", 0) + 1
+        """Draw every chart; ``staged`` draws one per timer tick so the window never freezes ~100 ms."""
+        self._pending.clear()  # a newer render supersedes any staged one
+        self._stage_timer.stop()
+        if self._held is not None:
+            self._held.setUpdatesEnabled(True)
+            self._held = None
         profile = self._current_profile()
         if profile is None:
             self.stack.setCurrentIndex(0)
@@ -507,22 +521,34 @@ class ChartsPanel(QWidget):
         self.stack.setCurrentIndex(1)
         self.header.setText(self._header_html(profile))
         self._show_notes(profile)
-        pending = list(self.plots.items())
         if not staged:
-            for name, plot in pending:
+            for name, plot in self.plots.items():
                 self._draw(name, plot)
             return
-        generation = self._generation
+        self._pending.extend(self.plots)
+        self._stage_timer.start()  # even the first: the caller's own work and a paint come first
 
-        def next_chart() -> None:
-            if generation != self._generation or not pending:
-                return  # a newer render superseded this one
-            name, plot = pending.pop(0)
+    def _draw_next(self) -> None:
+        """One step: show the chart drawn last tick, or draw the next one with its painting held back.
+
+        Drawing a visible plot repaints it several times over while its axes and labels settle; held
+        back until the next tick, the layout settles unpainted and the plot is painted about once.
+        """
+        if self._held is not None:
+            self._held.setUpdatesEnabled(True)
+            self._held = None
+        elif self._pending:
+            name = self._pending.pop(0)
+            plot = self.plots[name]
+            plot.setUpdatesEnabled(False)
+            self._held = plot
             self._draw(name, plot)
-            if pending:
-                QTimer.singleShot(0, next_chart)
+        if self._pending or self._held is not None:
+            self._stage_timer.start()
 
-        QTimer.singleShot(0, next_chart)  # even the first: the caller's own work and a paint come in between
+    def is_drawing(self) -> bool:
+        """Whether staged charts are still being drawn (or the last one is not shown yet)."""
+        return bool(self._pending) or self._held is not None
 
     def show_profile(self, profile: dict[str, Any] | None, history: list[dict[str, Any]] | None) -> None:
         """Set both and draw the charts one at a time (what the window uses after a profile run)."""
@@ -609,7 +635,9 @@ class ChartsPanel(QWidget):
     def _draw(self, name: str, plot: pg.PlotWidget) -> None:
         item = plot.getPlotItem()
         item.clear()
-        plot.fitted_labels = []
+        plot.labels = ChartLabels()  # every text label of this chart, painted by one item
+        plot.labels.setZValue(10)
+        item.addItem(plot.labels, ignoreBounds=True)
         plot.legend_variants = {}  # legend label text -> shorter text for narrow plots
         plot.x_headroom = None  # (largest value, px to keep right of it) for value labels
         plot.y_headroom = None  # (bottom, highest value, px to keep above it) for labels and the legend
@@ -620,15 +648,9 @@ class ChartsPanel(QWidget):
         self._fit_labels(plot)
 
     def _text(self, plot: pg.PlotWidget, text: str, pos: tuple[float, float], anchor: tuple[float, float],
-              colour: str, bold: bool = False, size: float = 9) -> pg.TextItem:
-        label = pg.TextItem(text, color=colour, anchor=anchor)
-        font = QFont(QApplication.font())
-        font.setPointSizeF(size)
-        font.setBold(bold)
-        label.setFont(font)
-        label.setPos(*pos)
-        plot.getPlotItem().addItem(label, ignoreBounds=True)
-        return label
+              colour: str, bold: bool = False, size: float = 9, share: float | None = None) -> Label:
+        """A label at data position ``pos``; with ``share``, shown only if it fits that share of a bar slot."""
+        return plot.labels.add(text, pos, anchor, colour, self._font(size, bold), share)
 
     # (a) cold vs warm per registry
     def _draw_discovery(self, plot: pg.PlotWidget, profile: dict[str, Any]) -> None:
@@ -681,15 +703,13 @@ class ChartsPanel(QWidget):
                                       pen=pg.mkPen(c["accent"], width=1, style=Qt.PenStyle.DashLine))
                 item.addItem(gap)
             elif r["speedup"] is not None:
-                label = self._text(plot, speedup_text(r["speedup"]), (i, high + top * 0.02), (0.5, 1),
-                                   c["foreground"], bold=True, size=10)
-                plot.fitted_labels.append((label, 1.0))
+                self._text(plot, speedup_text(r["speedup"]), (i, high + top * 0.02), (0.5, 1),
+                           c["foreground"], bold=True, size=10, share=1.0)
             warm = r["warm"]
             if warm["median"] is not None and not r["problem"]:
                 # Left-aligned on the warm bar: clear of the (taller) cold bar beside it.
-                label = self._text(plot, _ms_text(warm["median"]), (i + width * 0.05, (warm["max"] or 0) + top * 0.01),
-                                   (0, 1), c["warm"] if self.dark else QColor(c["warm"]).darker(115).name(), size=8)
-                plot.fitted_labels.append((label, 0.5))
+                self._text(plot, _ms_text(warm["median"]), (i + width * 0.05, (warm["max"] or 0) + top * 0.01),
+                           (0, 1), c["warm"] if self.dark else QColor(c["warm"]).darker(115).name(), size=8, share=0.5)
         item.setXRange(-0.6, len(rows) - 0.4, padding=0)
         item.setYRange(0, top * 1.32, padding=0)
         # Room above the highest whisker for its speed-up label and the legend, whatever the plot's height.
@@ -781,7 +801,8 @@ class ChartsPanel(QWidget):
                       connect="finite", antialias=True)
         if xs:
             low, high = min(xs), max(xs)
-            pad = max((high - low) * 0.06, 1800.0 if high == low else 60.0)
+            # One run: an hour around it. Several: their span, whether minutes apart or weeks.
+            pad = 1800.0 if high == low else max((high - low) * 0.08, 2.0)
             item.setXRange(low - pad, high + pad, padding=0)
         values = [p[k] for p in points for k in ("cold", "warm") if p[k] and p[k] > 0]
         if values:
@@ -806,7 +827,7 @@ class ChartsPanel(QWidget):
         self._hover["history"] = hover
 
     def _fit_labels(self, plot: pg.PlotWidget) -> None:
-        """Adapt to the plot's size: title and legend length, bar labels that fit their slot, headroom."""
+        """Adapt to the plot's size: title and legend length, headroom (bar labels fit themselves when painted)."""
         if getattr(plot, "_fitting", False):
             return
         plot._fitting = True
@@ -845,11 +866,6 @@ class ChartsPanel(QWidget):
                     px += legend.height() + 10
                 usable = max(height - px, height * 0.45, 1.0)
                 item.setYRange(low, low + (high - low) * height / usable, padding=0)
-            (x0, x1), _ = view.viewRange()
-            slot_px = width / max(x1 - x0, 1e-9)
-            for label, share in getattr(plot, "fitted_labels", []):
-                text_px = QFontMetrics(label.textItem.font()).horizontalAdvance(label.toPlainText())
-                label.setVisible(text_px <= slot_px * share - 4)
         finally:
             plot._fitting = False
 
