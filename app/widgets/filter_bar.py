@@ -88,16 +88,21 @@ class TreeFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._search: Any = self._UNSET
         self._memo: dict[Any, bool] = {}  # node -> matches (itself or a descendant), for the current filter
+        self._texts: dict[Any, tuple[tuple, str]] = {}  # node -> (its cells, the text searched), per key column
 
     def _forget(self) -> None:
         self._search = self._UNSET
         self._memo = {}
 
-    def setSourceModel(self, source: Any) -> None:  # noqa: N802 - Qt's name
+    def _forget_texts(self) -> None:
         self._forget()
+        self._texts = {}
+
+    def setSourceModel(self, source: Any) -> None:  # noqa: N802 - Qt's name
+        self._forget_texts()
         super().setSourceModel(source)
         if source is not None:
-            source.modelAboutToBeReset.connect(self._forget)
+            source.modelAboutToBeReset.connect(self._forget_texts)
 
     # Every way of changing the filter drops the compiled pattern; it is rebuilt on first use.
     def setFilterRegularExpression(self, pattern: Any) -> None:  # noqa: N802
@@ -117,7 +122,7 @@ class TreeFilterProxy(QSortFilterProxyModel):
         super().setFilterCaseSensitivity(cs)
 
     def setFilterKeyColumn(self, column: int) -> None:  # noqa: N802
-        self._forget()
+        self._forget_texts()
         super().setFilterKeyColumn(column)
 
     def setFilterRole(self, role: int) -> None:  # noqa: N802
@@ -133,25 +138,30 @@ class TreeFilterProxy(QSortFilterProxyModel):
         if self.filterRole() != Qt.ItemDataRole.DisplayRole or not hasattr(self.sourceModel(), "_node"):
             return None
         insensitive = expression.patternOptions() & QRegularExpression.PatternOption.CaseInsensitiveOption
+        column = self.filterKeyColumn()
+        # All columns: one search over the cells joined by newlines, with ^ and $ matching at each
+        # cell's edges (MULTILINE), instead of one search per cell: a pattern that matches no cell
+        # cost five searches per row. Only an explicit newline class could match across two cells.
+        flags = (re.IGNORECASE if insensitive else 0) | (re.MULTILINE if column < 0 else 0)
         try:
-            search = re.compile(pattern, re.IGNORECASE if insensitive else 0).search
+            search = re.compile(pattern, flags).search
         except re.error:
             return None
-        column = self.filterKeyColumn()
         memo = self._memo
+        texts = self._texts
+
+        def text_of(node: Any) -> str:
+            cached = texts.get(node)
+            if cached is None or cached[0] is not node.cells:  # cells replaced: the row was updated
+                cells = node.cells if column < 0 else node.cells[column:column + 1]
+                cached = (node.cells, "\n".join(c if c.__class__ is str else str(c) for c in cells if c is not None))
+                texts[node] = cached
+            return cached[1]
 
         def matches(node: Any) -> bool:
             found = memo.get(node)
             if found is None:
-                found = False
-                for cell in (node.cells if column < 0 else node.cells[column:column + 1]):
-                    if cell.__class__ is str:
-                        if search(cell):
-                            found = True
-                            break
-                    elif cell is not None and search(str(cell)):
-                        found = True
-                        break
+                found = search(text_of(node)) is not None
                 if not found and node.children:
                     found = any(matches(child) for child in node.children)
                 memo[node] = found
