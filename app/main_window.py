@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from typing import Any, Callable
 
 from PyQt6.QtCore import QByteArray, QFileSystemWatcher, QModelIndex, QSettings, Qt, QTimer, QUrl, pyqtSignal
@@ -68,6 +69,11 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_actions()
         self._watcher = QFileSystemWatcher(self)
+        self._unwatched: list[str] = []
+        self._batch_timer = QTimer(self)  # a child: no batch runs after the window is gone
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.setInterval(self.WATCH_GAP_MS)
+        self._batch_timer.timeout.connect(self._watch_batch)
         self._watch_timer = QTimer(self)
         self._watch_timer.setSingleShot(True)
         self._watch_timer.setInterval(300)
@@ -160,6 +166,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.enums_page, "Enums")
         self.charts: Any = None
         self.enums_panel: Any = None
+        self._side_steps: Iterator[None] | None = None  # the staged build of both tabs, while it runs
+        self._side_timer = QTimer(self)
+        self._side_timer.setSingleShot(True)
+        self._side_timer.setInterval(self.SIDE_STEP_GAP_MS)
+        self._side_timer.timeout.connect(self._next_side_step)
+        self._load_pending = self._announce_loaded = False
         self.setCentralWidget(self.tabs)
         # Status bar: counts, last discovery, cache summary, busy state.
         bar = self.statusBar()
@@ -260,9 +272,10 @@ class MainWindow(QMainWindow):
             self._workers.remove(worker)
         # Last, once the buttons are back: a slot on task_done (or loaded) may start the next task straight away.
         self.task_done.emit(worker.name, ok)
-        if getattr(self, "_announce_loaded", False):
-            self._announce_loaded = False
-            self.loaded.emit()
+        if self._load_pending:
+            self._load_pending = False
+            self._announce_loaded = True
+            self._maybe_announce_loaded()
 
     def _set_busy(self, worker: Worker | None) -> None:
         self._busy = worker
@@ -321,10 +334,10 @@ class MainWindow(QMainWindow):
         self._show_caches(result)
         self._update_counts()
         self._watch_plugin_folders(inventory)
-        self._ensure_side_panels()
+        self._build_side_panels_soon()
         if first:
             self._loaded_once = True
-            self._announce_loaded = True  # emitted once the task is over, so buttons work in its slots
+            self._load_pending = True  # ``loaded`` once the task is over, so buttons work in its slots
 
     #: A registry with more rows than this starts collapsed: laying out thousands of expanded rows on every
     #: filter keystroke costs more than the 100 ms a keystroke may take. A filter showing fewer expands all.
@@ -386,12 +399,17 @@ class MainWindow(QMainWindow):
         self._unwatched = sorted(folders - watched) + sorted(files - watched)
         self._watch_batch()
 
-    def _watch_batch(self, size: int = 500) -> None:
-        batch, self._unwatched = self._unwatched[:size], self._unwatched[size:]
+    #: Paths added per batch (~10 ms here), and the pause between batches. Not a zero-delay call: Qt
+    #: delivers those back to back, so 10 000 files held timers and input back ~0.3 s.
+    WATCH_BATCH = 250
+    WATCH_GAP_MS = 10
+
+    def _watch_batch(self) -> None:
+        batch, self._unwatched = self._unwatched[:self.WATCH_BATCH], self._unwatched[self.WATCH_BATCH:]
         if batch:
             self._watcher.addPaths(batch)
         if self._unwatched:
-            QTimer.singleShot(0, self._watch_batch)
+            self._batch_timer.start()
 
     def refresh_cache_status(self) -> None:
         # Not exclusive: it only stats files, and must run while the user is doing other things.
@@ -400,10 +418,37 @@ class MainWindow(QMainWindow):
         if self.session.inventory:
             self._watch_plugin_folders(self.session.inventory)
 
-    def _ensure_side_panels(self) -> None:
-        if self.charts is None:
-            from .widgets.charts import ChartsPanel
+    #: Pause between the steps that build the Timing and Enums tabs after the first load (each ≤ ~50 ms).
+    SIDE_STEP_GAP_MS = 15
 
+    def _build_side_panels_soon(self) -> None:
+        """Build the Timing and Enums tabs a step per timer tick: in one go it froze the window ~110 ms."""
+        if self._side_steps is None:
+            self._side_steps = self._side_panel_steps()
+        self._side_timer.start()
+
+    def _next_side_step(self) -> None:
+        if self._side_steps is None:
+            return
+        if next(self._side_steps, _DONE) is _DONE:
+            self._side_steps = None
+            self._maybe_announce_loaded()
+        else:
+            self._side_timer.start()
+
+    def _ensure_side_panels(self) -> None:
+        """Both tabs built now (the rest of a staged build included), and the enums tab up to date."""
+        self._side_timer.stop()
+        steps, self._side_steps = self._side_steps or self._side_panel_steps(), None
+        for _step in steps:
+            pass
+        self._maybe_announce_loaded()
+
+    def _side_panel_steps(self) -> Iterator[None]:
+        if self.charts is None:
+            from .widgets.charts import ChartsPanel  # imports pyqtgraph
+
+            yield
             self.charts = ChartsPanel(self.timing_page, dark=self.dark)
             layout = self.timing_page.layout()
             while layout.count():
@@ -411,12 +456,12 @@ class MainWindow(QMainWindow):
                 if item.widget() is not None:
                     item.widget().deleteLater()
             layout.addWidget(self.charts)
+            yield
             from registry_core import profiling
 
-            self.charts.set_history(profiling.load_history())
-            latest = profiling.latest_profile()
-            if latest is not None:
-                self.charts.set_profile(latest)
+            # Drawn a chart per tick too (unless someone needs them sooner: show_profile/export redraw).
+            self.charts.show_profile(profiling.latest_profile(), profiling.load_history())
+            yield
         if self.enums_panel is None:
             from .widgets.enums_panel import EnumsPanel
 
@@ -427,10 +472,17 @@ class MainWindow(QMainWindow):
                 if item.widget() is not None:
                     item.widget().deleteLater()
             layout.addWidget(self.enums_panel)
+            yield
         if self.session.enums != getattr(self, "_shown_enums", None):
             # Redrawing 70-odd swatches costs ~40 ms: only when the enums really changed (not on every rebuild).
             self._shown_enums = self.session.enums
             self.enums_panel.set_enums(self.session.enums)
+
+    def _maybe_announce_loaded(self) -> None:
+        """``loaded``, once: after the first discovery's task is over and every tab is built."""
+        if self._announce_loaded and self._side_steps is None:
+            self._announce_loaded = False
+            self.loaded.emit()
 
     # -- actions -----------------------------------------------------------------------------
     def selected_registry(self) -> str | None:
@@ -597,6 +649,9 @@ class MainWindow(QMainWindow):
         self.dark = dark
         if self.charts is not None:
             self.charts.apply_theme(dark)
+
+
+_DONE = object()
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -58,10 +58,11 @@ def open_window(qtbot, session: Session, settings: QSettings) -> MainWindow:
     qtbot.waitExposed(window)
     loaded = []
     window.loaded.connect(lambda: loaded.append(True))
-    with task(qtbot, window, "Discovery") as blocker:
-        window.start_loading()
-    assert blocker.args == ["Discovery", True], f"discovery failed: {window.last_error}"
-    assert loaded == [True]
+    with qtbot.waitSignal(window.loaded, timeout=TASK_TIMEOUT_MS):  # after the task: every tab is built
+        with task(qtbot, window, "Discovery") as blocker:
+            window.start_loading()
+        assert blocker.args == ["Discovery", True], f"discovery failed: {window.last_error}"
+    assert loaded == [True] and window.charts is not None and window.enums_panel is not None
     return window
 
 
@@ -459,6 +460,27 @@ def test_no_worker_is_left_running_when_the_window_closes(qtbot, settings):
     assert QThreadPool.globalInstance().waitForDone(30_000)
     QApplication.processEvents()
     assert QThreadPool.globalInstance().activeThreadCount() == 0
+
+
+def test_timing_and_enums_tabs_are_built_a_step_per_tick_or_at_once_on_demand(qtbot, settings):
+    staged = MainWindow(Session(None), dark=False, settings=settings)
+    qtbot.addWidget(staged)
+    steps = []
+    original = staged._next_side_step
+    staged._side_timer.timeout.disconnect()
+    staged._side_timer.timeout.connect(lambda: (steps.append((staged.charts, staged.enums_panel)), original()))
+    staged._build_side_panels_soon()
+    assert staged.charts is None and staged.enums_panel is None  # nothing built inside the call
+    qtbot.waitUntil(lambda: staged._side_steps is None)
+    assert staged.charts is not None and staged.enums_panel is not None
+    assert len(steps) >= 4 and steps[0] == (None, None)  # pyqtgraph's import, the panels... each its own tick
+    # Needed now (a profile finished, charts exported): whatever is left is built at once.
+    eager = MainWindow(Session(None), dark=False, settings=settings)
+    qtbot.addWidget(eager)
+    eager._build_side_panels_soon()
+    eager._ensure_side_panels()
+    assert eager.charts is not None and eager.enums_panel is not None and eager._side_steps is None
+    assert not eager._side_timer.isActive()
 
 
 # -- live staleness: QFileSystemWatcher -------------------------------------------------------------
