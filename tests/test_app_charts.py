@@ -11,17 +11,9 @@ import pytest
 from PyQt6.QtGui import QColor, QImage
 
 from app import theme
-from app.widgets.charts import (
-    EMPTY_TEXT,
-    CategoryAxis,
-    ChartsPanel,
-    export_paths,
-    history_points,
-    registry_rows,
-    shorten_modules,
-    speedup_text,
-    top_modules,
-)
+from app.widgets.chart_axes import CategoryAxis
+from app.widgets.chart_data import export_paths, history_points, registry_rows, shorten_modules, speedup_text, top_modules
+from app.widgets.charts import EMPTY_TEXT, ChartsPanel
 
 REGISTRIES = ("microscope handler", "storage backend", "zmq server", "library registry", "format registry")
 

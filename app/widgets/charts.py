@@ -9,350 +9,41 @@ from __future__ import annotations
 
 import html
 import math
-import re
 import os
-import statistics
 import time
 from typing import Any, Callable
 
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import exporters
-from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer
+from PyQt6.QtCore import QPointF, Qt, QTimer
 from PyQt6.QtGui import QColor, QCursor, QFont, QFontMetrics
 from PyQt6.QtWidgets import QApplication, QLabel, QSplitter, QStackedWidget, QToolTip, QVBoxLayout, QWidget
 
 from .. import theme
+from .chart_axes import CategoryAxis, PlainLogAxis
+from .chart_data import (
+    CHARTS,
+    export_paths,
+    finite_number,
+    history_points,
+    registry_rows,
+    shorten_modules,
+    speedup_text,
+    timing_ms,
+    top_modules,
+)
 from .chart_labels import ChartLabels, Label
 
 EMPTY_TEXT = "No profile yet: press Profile (Ctrl+P) to time cold and warm discovery in fresh processes"
 
-#: Chart names, in export order: ``<stem>-<name>.<suffix>``.
-CHARTS = ("discovery", "imports", "history")
-TOP_MODULES = 20
 #: Size of exported charts, in pixels.
 EXPORT_SIZE = (1100, 620)
 TICK_POINT_SIZE = 9
 TITLE_SIZE = "11pt"
-MAX_MODULE_LABEL = 40
 #: Pause between drawing one chart and the next. Not 0: a zero-delay call is a posted event, and Qt
 #: delivers posted events back to back, so timers and input would wait for all three charts (~150 ms).
 STAGE_GAP_MS = 15
-
-
-# -- documents -> numbers (pure functions, no Qt) ----------------------------------------------
-def _number(value: Any) -> float | None:
-    """A finite float, or None for anything else (None, strings, NaN, bools)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _timing_ms(block: Any) -> dict[str, float | None]:
-    block = block if isinstance(block, dict) else {}
-    median, low, high = (_number(block.get(k)) for k in ("median_s", "min_s", "max_s"))
-    runs = block.get("runs")
-    median_ms = None if median is None else median * 1000
-    return {
-        "median": median_ms,
-        "min": median_ms if low is None else low * 1000,
-        "max": median_ms if high is None else high * 1000,
-        "runs": len(runs) if isinstance(runs, list) else None,
-    }
-
-
-def registry_rows(profile: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """One row per registry: name, cold/warm in ms, speed-up and the problem in words (or None)."""
-    rows = []
-    for index, reg in enumerate((profile or {}).get("registries") or []):
-        if not isinstance(reg, dict):
-            continue
-        cold, warm = _timing_ms(reg.get("cold")), _timing_ms(reg.get("warm"))
-        speedup = _number(reg.get("speedup"))
-        if speedup is None and cold["median"] and warm["median"]:
-            speedup = cold["median"] / warm["median"]
-        problem = None
-        if reg.get("timed_out"):
-            problem = "timed out"
-        elif reg.get("error"):
-            problem = "error"
-        elif cold["median"] is None and warm["median"] is None:
-            problem = "no timing"
-        rows.append({"name": str(reg.get("name") or f"registry {index + 1}"), "cold": cold, "warm": warm,
-                     "speedup": speedup if problem is None else None, "problem": problem,
-                     "error": str(reg.get("error") or ("timed out" if reg.get("timed_out") else ""))})
-    return rows
-
-
-def speedup_text(speedup: float | None) -> str:
-    if speedup is None:
-        return ""
-    return f"{speedup:.0f}×" if speedup >= 100 else f"{speedup:.1f}×"
-
-
-def shorten_modules(names: list[str], limit: int = MAX_MODULE_LABEL) -> tuple[list[str], str]:
-    """Labels without the dotted prefix every name shares (returned too), long ones elided in the middle."""
-    parts = [n.split(".") for n in names]
-    prefix: list[str] = []
-    if len(parts) > 1:
-        for column in zip(*parts):
-            if len(set(column)) != 1:
-                break
-            prefix.append(column[0])
-        # Keep at least one component of every name.
-        prefix = prefix[: min(len(p) for p in parts) - 1] if prefix else prefix
-    labels = []
-    for p in parts:
-        label = ".".join(p[len(prefix):])
-        rest = p[len(prefix):]
-        if len(label) > limit and len(rest) > 2:
-            # Keep the first component and as many trailing ones as fit: "openhcs_demo…servers.server_base".
-            tail: list[str] = []
-            for component in reversed(rest[1:]):
-                if len(rest[0]) + 1 + len(".".join([component, *tail])) > limit:
-                    break
-                tail.insert(0, component)
-            label = f"{rest[0]}…{'.'.join(tail)}" if tail else "…" + rest[-1]
-        if len(label) > limit:
-            keep = limit - 1
-            label = label[: keep // 2] + "…" + label[len(label) - (keep - keep // 2):]
-        labels.append(label)
-    return labels, (".".join(prefix) + "." if prefix else "")
-
-
-def top_modules(profile: dict[str, Any] | None, count: int = TOP_MODULES) -> list[dict[str, Any]]:
-    """The ``count`` modules with the largest self import time, slowest first, times in ms."""
-    rows = []
-    for item in (profile or {}).get("top_modules") or []:
-        if not isinstance(item, dict) or not item.get("module"):
-            continue
-        self_us = _number(item.get("self_us"))
-        if self_us is None:
-            continue
-        cumulative = _number(item.get("cumulative_us"))
-        rows.append({"module": str(item["module"]), "self_ms": self_us / 1000,
-                     "cumulative_ms": None if cumulative is None else cumulative / 1000})
-    rows.sort(key=lambda r: r["self_ms"], reverse=True)
-    return rows[:count]
-
-
-def history_points(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per profile run (oldest first): its time and the median over registries of cold and warm (ms)."""
-    points = []
-    for doc in history or []:
-        if not isinstance(doc, dict):
-            continue
-        created = _number(doc.get("created"))
-        if created is None:
-            continue
-        rows = [r for r in registry_rows(doc) if r["problem"] is None]
-        colds = [r["cold"]["median"] for r in rows if r["cold"]["median"] is not None]
-        warms = [r["warm"]["median"] for r in rows if r["warm"]["median"] is not None]
-        points.append({"created": created, "cold": statistics.median(colds) if colds else None,
-                       "warm": statistics.median(warms) if warms else None, "registries": len(rows),
-                       "runs": doc.get("runs")})
-    points.sort(key=lambda p: p["created"])
-    return points
-
-
-def export_paths(path: str) -> list[tuple[str, str, str]]:
-    """``(chart, path, format)`` per chart: ``stem-discovery.png`` ...; SVG by suffix, else a Qt image format."""
-    stem, suffix = os.path.splitext(path)
-    suffix = suffix.lower()
-    if not suffix:
-        suffix = ".png"
-    fmt = "svg" if suffix == ".svg" else "image"
-    return [(name, f"{stem}-{name}{suffix}", fmt) for name in CHARTS]
-
-
-# -- axes ---------------------------------------------------------------------------------------
-class CategoryAxis(pg.AxisItem):
-    """An axis of named slots at 0, 1, 2 ...
-
-    Bottom axis: each name on one line if it fits its slot, else on two lines; when some name fits
-    neither, every name is drawn rotated (elided if very long). Left axis: one name per slot. Both
-    thin their labels out when the slots get too small for text, so labels never overlap.
-    """
-
-    ROTATION = 40.0  # degrees, for crowded bottom labels
-    MAX_ROTATED_PX = 150
-
-    def __init__(self, orientation: str, **kwargs: Any) -> None:
-        super().__init__(orientation, **kwargs)
-        self.categories: list[str] = []
-        self._slot_px = 0.0
-        self.rotated = False
-        self._rotated_labels: dict[int, str] = {}
-        #: Left axis: names longer than this are elided at the start (the end is the specific part).
-        self.max_label_px: float | None = None
-        self.enableAutoSIPrefix(False)
-
-    def elide_dotted(self, name: str) -> str:
-        """``name`` within ``max_label_px``: leading dotted components dropped first ("…io.napari_stream")."""
-        metrics = self._metrics()
-        room = int(self.max_label_px or 0)
-        if metrics.horizontalAdvance(name) <= room:
-            return name
-        parts = re.split(r"(?<=[.…])", name)  # pieces keep their trailing "." or "…"
-        for start in range(1, len(parts)):
-            candidate = "…" + "".join(parts[start:])
-            if metrics.horizontalAdvance(candidate) <= room:
-                return candidate
-        return metrics.elidedText(name, Qt.TextElideMode.ElideLeft, room)
-
-    def set_max_label_px(self, px: float | None) -> None:
-        if px != self.max_label_px:
-            self.max_label_px = px
-            self.picture = None
-            self.update()
-
-    def set_categories(self, names: list[str]) -> None:
-        self.categories = list(names)
-        if self._slot_px:
-            self._choose_layout(self._slot_px)
-        self.picture = None
-        self.update()
-
-    def _metrics(self) -> QFontMetrics:
-        font = self.style.get("tickFont") or QApplication.font()
-        return QFontMetrics(font)
-
-    # -- horizontal labels ----------------------------------------------------------------------
-    def horizontal_label(self, name: str, room: float) -> str | None:
-        """``name`` on one line, or split on two lines at a space/``_``/``.``, if that fits ``room`` px."""
-        metrics = self._metrics()
-        if metrics.horizontalAdvance(name) <= room:
-            return name
-        words = name.replace("_", "_ ").replace(".", ". ").split()
-        best = None
-        for cut in range(1, len(words)):
-            first = " ".join(words[:cut]).replace("_ ", "_").replace(". ", ".")
-            second = " ".join(words[cut:]).replace("_ ", "_").replace(". ", ".")
-            width = max(metrics.horizontalAdvance(first), metrics.horizontalAdvance(second))
-            if best is None or width < best[0]:
-                best = (width, f"{first}\n{second}")
-        if best is not None and best[0] <= room:
-            return best[1]
-        return None
-
-    def _choose_layout(self, slot_px: float) -> None:
-        """Horizontal or rotated labels for this slot width, and the axis height they need."""
-        if self.orientation not in ("top", "bottom"):
-            return
-        metrics = self._metrics()
-        room = slot_px - 10
-        labels = [self.horizontal_label(n, room) for n in self.categories]
-        self.rotated = any(label is None for label in labels)
-        if self.rotated:
-            longest = min(self.MAX_ROTATED_PX, max((metrics.horizontalAdvance(n) for n in self.categories), default=0))
-            angle = math.radians(self.ROTATION)
-            height = longest * math.sin(angle) + metrics.height() * math.cos(angle) + 16
-        else:
-            lines = 2 if any("\n" in (label or "") for label in labels) else 1
-            height = metrics.lineSpacing() * lines + 14
-        if self.fixedHeight is None or abs(self.fixedHeight - int(height)) > 1:
-            self.setHeight(int(height))
-
-    # -- pyqtgraph hooks ------------------------------------------------------------------------
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802, N803 - pyqtgraph's names
-        if not self.categories:
-            return []
-        slot_px = size / max(maxVal - minVal, 1e-9)
-        if abs(slot_px - self._slot_px) > 0.5:
-            self._slot_px = slot_px
-            self._choose_layout(slot_px)
-        metrics = self._metrics()
-        if self.orientation in ("left", "right"):
-            need = metrics.height() * 1.15
-        elif self.rotated:
-            need = metrics.height() * 1.1 / math.sin(math.radians(self.ROTATION))
-        else:
-            need = 0.0
-        step = max(1, math.ceil(need / max(slot_px, 1e-9)))
-        values = [float(i) for i in range(0, len(self.categories), step) if minVal - 0.5 <= i <= maxVal + 0.5]
-        return [(float(step), values)]
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
-        labels = []
-        for value in values:
-            index = int(round(value))
-            name = self.categories[index] if 0 <= index < len(self.categories) else ""
-            if self.orientation in ("left", "right"):
-                labels.append(self.elide_dotted(name) if self.max_label_px is not None else name)
-            elif self.rotated:
-                self._rotated_labels[index] = name
-                labels.append(" ")  # a placeholder: drawPicture draws the name, rotated
-            else:
-                label = self.horizontal_label(name, self._slot_px - 10)
-                labels.append(label if label is not None else
-                              self._metrics().elidedText(name, Qt.TextElideMode.ElideRight, int(self._slot_px - 10)))
-        return labels
-
-    def _left_room(self) -> float:
-        """How far left of this axis the plot extends (rotated labels may use it)."""
-        parent = self.parentItem()
-        return max(0.0, self.mapFromItem(parent, QPointF(0, 0)).x() * -1) if parent is not None else 0.0
-
-    def boundingRect(self) -> Any:  # noqa: N802
-        rect = super().boundingRect()
-        if self.rotated and self.orientation == "bottom":
-            rect = rect.adjusted(-self._left_room(), 0, 0, 0)
-        return rect
-
-    def drawPicture(self, p: Any, axisSpec: Any, tickSpecs: Any, textSpecs: Any) -> None:  # noqa: N802, N803
-        if not (self.rotated and self.orientation == "bottom"):
-            super().drawPicture(p, axisSpec, tickSpecs, textSpecs)
-            return
-        super().drawPicture(p, axisSpec, tickSpecs, [])
-        view = self.linkedView()
-        if view is None:
-            return
-        metrics = self._metrics()
-        angle = math.radians(self.ROTATION)
-        left_edge = -self._left_room()
-        for rect, _flags, _text in textSpecs:
-            x = rect.center().x()
-            index = int(round(view.mapToView(view.mapFromItem(self, QPointF(x, 0))).x()))
-            name = self._rotated_labels.get(index)
-            if not name:
-                continue
-            room = min(self.MAX_ROTATED_PX, (x - left_edge - 4) / math.cos(angle))
-            text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(max(room, 10)))
-            width = metrics.horizontalAdvance(text)
-            p.save()
-            p.translate(x + 3, rect.top())
-            p.rotate(-self.ROTATION)
-            p.drawText(QRectF(-width - 2, -metrics.height() / 2, width + 2, metrics.height()),
-                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
-            p.restore()
-
-
-class PlainLogAxis(pg.AxisItem):
-    """A log-scale axis labelled 1, 10, 100 (and 2, 5, 20 ... when there is room), not 10⁰, 10¹, 10²."""
-
-    _px_per_decade = 100.0
-
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802, N803
-        self._px_per_decade = size / max(maxVal - minVal, 1e-9)
-        levels, seen = [], set()
-        for spacing, values in super().tickValues(minVal, maxVal, size):
-            # Minor levels repeat the decades; drawing those labels twice makes them look bold.
-            kept = [v for v in values if round(v, 6) not in seen]
-            seen.update(round(v, 6) for v in values)
-            levels.append((spacing, kept))
-        return levels
-
-    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
-        labels = []
-        for v in values:
-            value = 10 ** v * scale
-            mantissa = round(value / 10 ** math.floor(math.log10(value) + 1e-9), 3) if value > 0 else 0
-            if mantissa == 1 or (mantissa in (2, 5) and self._px_per_decade >= 70):
-                labels.append(f"{value:.3g}")
-            else:
-                labels.append("")
-        return labels
 
 
 # -- the panel ----------------------------------------------------------------------------------
@@ -581,7 +272,7 @@ class ChartsPanel(QWidget):
     def _header_html(self, profile: dict[str, Any]) -> str:
         c = theme.colors(self.dark)
         parts = []
-        created = _number(profile.get("created"))
+        created = finite_number(profile.get("created"))
         if created is not None:
             parts.append("Profile of <b>" + time.strftime("%Y-%m-%d %H:%M", time.localtime(created)) + "</b>")
         runs = profile.get("runs")
@@ -589,7 +280,7 @@ class ChartsPanel(QWidget):
             parts.append(f"{runs} fresh-process run{'s' if runs != 1 else ''} per measurement")
         if profile.get("python"):
             parts.append(f"Python {_clip(str(profile['python']).split()[0], 20)}")
-        imported = _number(profile.get("import_registry_core_s"))
+        imported = finite_number(profile.get("import_registry_core_s"))
         if imported is not None:
             parts.append(f"<code>import registry_core</code>: <b>{imported * 1000:.1f} ms</b>")
         return f"<span style='color:{c['foreground']}'>{' · '.join(parts) or 'Latest profile'}</span>"
@@ -675,7 +366,7 @@ class ChartsPanel(QWidget):
         width = 0.36
         top = max([v for r in rows for k in ("cold", "warm") for v in (r[k]["max"], r[k]["median"])
                    if v is not None] or [1.0])
-        timed = [r if r["problem"] is None else {**r, "cold": _timing_ms(None), "warm": _timing_ms(None)}
+        timed = [r if r["problem"] is None else {**r, "cold": timing_ms(None), "warm": timing_ms(None)}
                  for r in rows]  # a registry with a problem is a labelled gap, not half a pair
         for key, offset, label in (("cold", -width / 2, "cold (fresh process, no cache)"),
                                    ("warm", width / 2, "warm (served from the cache)")):
