@@ -84,14 +84,24 @@ def main(argv: list[str]) -> int:
             app.quit()
         elif args.screenshot:
             window.tabs.setCurrentIndex(TAB_NAMES.index(args.tab))
-            # Let layouts settle and charts paint before grabbing.
-            QTimer.singleShot(300, lambda: (_save(window, args.screenshot), app.quit()))
+            # Let layouts settle and the charts (drawn one per timer tick) finish before grabbing.
+            QTimer.singleShot(300, lambda: _save_when_drawn(window, args.screenshot, app))
 
     window.loaded.connect(on_loaded)
     window.show()
     QTimer.singleShot(0, window.start_loading)
     app.exec()
     return exit_code["value"]
+
+
+def _save_when_drawn(window: Any, path: str, app: Any) -> None:
+    from PyQt6.QtCore import QTimer
+
+    if window.charts is not None and window.charts.is_drawing():
+        QTimer.singleShot(50, lambda: _save_when_drawn(window, path, app))
+        return
+    _save(window, path)
+    app.quit()
 
 
 def _save(window: Any, path: str) -> None:

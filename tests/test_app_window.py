@@ -551,3 +551,18 @@ def test_screenshot_writes_a_png(tmp_path):
     image = QImage(str(shot))
     assert not image.isNull()
     assert (image.width(), image.height()) == (900, 600)
+
+
+def test_screenshot_of_the_timing_tab_waits_for_the_charts(tmp_path):
+    from app import theme
+
+    cli = Cli(tmp_path)
+    env = _gui_env(tmp_path)
+    cli("profile", "--runs", "1", env=env)
+    shot = tmp_path / "timing.png"
+    cli("gui", "--screenshot", str(shot), "--tab", "timing", "--theme", "light", "--size", "1100x700", env=env)
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1100, 700)
+    colours = {image.pixelColor(x, y).name() for x in range(0, 1100, 3) for y in range(0, 700, 3)}
+    # The cold bars, the warm bars and the import bars are all on the picture: every chart was drawn.
+    assert {theme.LIGHT["cold"], theme.LIGHT["warm"], theme.LIGHT["accent"]} <= colours
