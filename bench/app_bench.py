@@ -52,6 +52,9 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+PLATFORM = "offscreen"  # --platform
+
+
 def isolated_env(root: Path) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("REGISTRY_CORE_CACHE_DIR", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME",
@@ -59,7 +62,7 @@ def isolated_env(root: Path) -> dict[str, str]:
         path = root / name.lower()
         path.mkdir(parents=True, exist_ok=True)
         env[name] = str(path)
-    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["QT_QPA_PLATFORM"] = PLATFORM
     env["PYTHONPATH"] = str(REPO_ROOT)
     env.pop("PYTHONSTARTUP", None)
     env.pop("PYTHONPROFILEIMPORTTIME", None)
@@ -377,7 +380,7 @@ def render(start: dict[str, Any], gui: dict[str, Any], args: argparse.Namespace,
         f"- command: `{command}`",
         f"- date: {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-        f"Qt {QT_VERSION_STR} / PyQt {PYQT_VERSION_STR}, QT_QPA_PLATFORM=offscreen",
+        f"Qt {QT_VERSION_STR} / PyQt {PYQT_VERSION_STR}, QT_QPA_PLATFORM={PLATFORM}",
         "",
         "| measurement | measured | target | met | notes |",
         "|---|---|---|---|---|",
@@ -423,11 +426,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-runs", type=int, default=2, help="Profile runs while measuring stalls")
     parser.add_argument("--repeat", type=int, default=3,
                         help="passes over the keystrokes, and Rebuilds (Profiles: one fewer) for the stalls")
+    parser.add_argument("--platform", default="offscreen", choices=("offscreen", "xcb"),
+                        help="Qt platform; xcb needs an X server: xvfb-run -a ... --platform xcb")
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--skip-gui", action="store_true")
     parser.add_argument("--json", metavar="OUT", help="also write every raw number as JSON")
     parser.add_argument("--profile-dir", metavar="DIR", help="save cProfile stats of the tree and filter steps")
     args = parser.parse_args(argv)
+    global PLATFORM
+    PLATFORM = args.platform
+    if PLATFORM == "xcb" and not os.environ.get("DISPLAY"):
+        parser.error("--platform xcb needs an X server (DISPLAY is not set): run it under xvfb-run -a")
     command = " ".join(shlex.quote(a) for a in [os.path.relpath(sys.executable, os.getcwd())
                                                  if sys.executable.startswith(os.getcwd()) else sys.executable,
                                                  os.path.relpath(__file__, os.getcwd()), *(argv or sys.argv[1:])])
