@@ -141,7 +141,9 @@ def entry_points_fingerprint(group: str | None, folders: "list | None", advertis
     """What an install, uninstall or edit of a distribution changes.
 
     Every sys.path folder is recorded; those holding distributions with their
-    mtime (a dist-info appears or goes there on install/uninstall). Each
+    mtime (a dist-info appears or goes there on install/uninstall) and a digest
+    of their distributions, so a file created next to them (a project root that
+    holds an editable install's egg-info) is told apart from an install. Each
     entry_points.txt advertising our group is stamped too (an edit in place).
     """
     if folders is None:
@@ -155,7 +157,7 @@ def entry_points_fingerprint(group: str | None, folders: "list | None", advertis
         except OSError:
             continue
         # A folder without distributions keeps its mtime third: only a dist-info appearing there matters.
-        paths.append([entry, mtime] if names else [entry, None, mtime])
+        paths.append([entry, mtime, _distributions_digest(entry, names)] if names else [entry, None, mtime])
     files = []
     for ep in advertised:
         try:
@@ -170,18 +172,24 @@ def entry_points_fingerprint(group: str | None, folders: "list | None", advertis
 
 def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
     known = set()
-    for path, mtime, *empty_mtime in fingerprint.get("paths", []):
+    for path, mtime, *rest in fingerprint.get("paths", []):
         known.add(path)
         if mtime is None:
             # Held no distributions when the cache was written: stale only if one was installed there since.
-            if empty_mtime and _first_distribution_installed(path, empty_mtime[0]):
+            if rest and _first_distribution_installed(path, rest[0]):
                 return f"entry points changed: a distribution was installed in {path}"
             continue
+        if type(mtime) is not int or (rest and type(rest[0]) is not int):
+            raise TypeError(f"sys.path folder stamp {[mtime, *rest]!r} is not a pair of integers")
         try:
-            if os.stat(path or ".").st_mtime_ns != mtime:
-                return f"entry points changed: a distribution was installed or removed in {path}"
+            if os.stat(path or ".").st_mtime_ns == mtime:
+                continue
         except OSError:
             return f"entry points changed: {path} is gone"
+        # The folder changed. Its distributions too, or only other files in it? (Caches written before
+        # the digest existed have none: any change is an install there.)
+        if not (rest and _same_distributions(path, rest[0])):
+            return f"entry points changed: a distribution was installed, removed or reinstalled in {path}"
     for path, size, mtime in fingerprint.get("files", []):
         try:
             st = os.stat(path)
@@ -197,6 +205,28 @@ def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
             if names:
                 return f"entry points changed: new sys.path entry with distributions: {entry}"
     return None
+
+
+def _distributions_digest(folder: str, names: "Iterable[str]") -> int:
+    """A checksum of the distributions' folder names and mtimes: install, uninstall, upgrade and reinstall
+    (pip writes a new dist-info folder) change it; other files created in ``folder`` do not."""
+    import zlib
+
+    parts = []
+    for name in names:
+        try:
+            stamp = os.stat(os.path.join(folder or ".", name)).st_mtime_ns
+        except OSError:
+            stamp = -1
+        parts.append(f"{name}\0{stamp}")
+    return zlib.crc32("\n".join(parts).encode("utf-8", "surrogateescape"))
+
+
+def _same_distributions(path: str, digest: int) -> bool:
+    from ._entry_points import distribution_folders
+
+    found = distribution_folders([path])
+    return bool(found) and _distributions_digest(path, found[0][1]) == digest
 
 
 def _first_distribution_installed(path: str, mtime: int) -> bool:

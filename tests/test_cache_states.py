@@ -337,3 +337,33 @@ def test_entry_points_installed_after_the_cache_was_written(make_package, tmp_pa
         assert installed[field][0] == "stale", installed[field]
         assert "entry points changed" in installed[field][1]
     _assert_rebuilt_then_valid(root, pkg, cache_dir, installed, ["alpha", "beta", "ext", "gamma"])
+
+
+def test_files_created_next_to_distributions_are_not_an_install(make_package, tmp_path):
+    """A project root holding an editable install's egg-info: notes, scratch files, build output land there."""
+    pkg, ext = "cst_ep_busy_host", "cst_ep_busy_ext"
+    root = _entry_point_layout(make_package, pkg, ext)
+    # Installed, but advertising nothing to this registry yet: its entry_points.txt is not watched.
+    dist = make_package.dist_info(ext, "1.0", {"someone.else": {"ext": f"{ext}.plugins:Ext"}})
+    cache_dir = tmp_path / "cache"
+    assert start(root, pkg, cache_dir)["keys"] == KEYS
+
+    (root / "notes.txt").write_text("scratch")
+    (root / "build").mkdir()
+    bump_mtime(root)
+    busy = start(root, pkg, cache_dir)
+    assert busy["before"] == ["valid", ""] and busy["startup"] == ["valid", ""]
+    assert busy["source"] == "cache" and busy["plugins"] == []
+
+    # Reinstalled at the same version (pip writes a new dist-info), now with an entry point for us: only
+    # the distributions' digest can tell.
+    shutil.rmtree(dist)
+    dist = make_package.dist_info(ext, "1.0", {f"{pkg}.plugin": {"ext": f"{ext}.plugins:Ext",
+                                                                 "ext_more": f"{ext}.more:More"}})
+    bump_mtime(dist)
+    bump_mtime(root)
+    reinstalled = start(root, pkg, cache_dir)
+    for field in ("before", "startup"):
+        assert reinstalled[field][0] == "stale", reinstalled[field]
+        assert "reinstalled" in reinstalled[field][1]
+    _assert_rebuilt_then_valid(root, pkg, cache_dir, reinstalled, ["alpha", "beta", "ext", "ext_more", "gamma"])
