@@ -4,8 +4,8 @@
 - ``registry-inspector-cli`` (console): the same commands; with no arguments it prints the help instead of
   opening the window (``registry-inspector-cli gui`` opens it).
 - ``<exe> [-X opt]... -c CODE ARGS...``: what ``profile`` runs as its fresh-process children
-  (``sys.executable -c ...``); a frozen app has no Python interpreter, so it runs CODE itself. ``-X`` options
-  are ignored (no ``-X importtime`` frozen: the import table of a profile stays empty).
+  (``sys.executable -c ...``); a frozen app has no Python interpreter, so it runs CODE itself. Of the ``-X``
+  options only ``importtime`` means anything here, and ``registry_core._importtime`` stands in for it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,14 @@ import sys
 
 
 def _run_code(argv: list[str]) -> int:
+    options = []
     while argv and argv[0] == "-X":
+        options.append(argv[1])
         argv = argv[2:]
+    if "importtime" in options:
+        from registry_core import _importtime
+
+        _importtime.install()
     code, args = argv[1], argv[2:]
     # The bootloader does not read PYTHONPATH; profile passes --target folders that way.
     for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):

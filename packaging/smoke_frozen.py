@@ -7,7 +7,8 @@
 - the CLI twin ``registry-inspector-cli list --json``: the 5 demo registries, the entry-point plugin of
   the demo's dist-info, every plugin file inside the frozen folder;
 - ``registry-inspector-cli status --json``: every cache valid after those runs;
-- ``registry-inspector-cli profile --runs 1 --json``: the frozen executable runs profile's children;
+- ``registry-inspector-cli profile --runs 1 --json``: the frozen executable runs profile's children, and the
+  slowest-imports table has the demo's plugin modules in it;
 - ``registry-inspector-cli`` alone prints the help;
 - with ``--xvfb``, the GUI smoke test once more on X11 (``QT_QPA_PLATFORM=xcb``) under ``xvfb-run``.
 
@@ -131,6 +132,9 @@ def smoke(folder: Path, runs: int, xvfb: bool = False) -> dict:
         failed = [r["name"] for r in profile["registries"] if r.get("error") or r.get("timed_out")
                   or not r.get("cold") or not r.get("warm")]
         check(not failed and len(profile["registries"]) == len(DEMO_REGISTRIES), f"profile: {failed}")
+        # No -X importtime in a frozen app: registry_core._importtime stands in, so this table is not empty.
+        demo_imports = [m["module"] for m in profile.get("top_modules") or [] if m["module"].startswith("openhcs_demo")]
+        check(bool(demo_imports), f"profile: no import times for the demo's plugin modules: {profile.get('top_modules')}")
 
         stdout, _ = run(cli, [], env, cwd)
         check("usage:" in stdout, "registry-inspector-cli without arguments printed no help")

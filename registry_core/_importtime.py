@@ -1,0 +1,53 @@
+"""``-X importtime`` for an interpreter that cannot take the flag.
+
+The frozen app has no Python executable: ``profile`` runs its fresh-process
+children through the app itself, and the bootloader ignores ``-X`` options, so
+the profile's table of slowest imports stayed empty there. ``install()`` writes
+the lines CPython's ``-X importtime`` writes, to stderr, for every module loaded
+from then on, and ``profiling.parse_importtime`` reads both alike:
+``import time: <self us> | <cumulative us> | <two spaces per level><name>``.
+
+It times the import system's ``_find_and_load_unlocked``, which runs exactly
+when a module is not in ``sys.modules`` yet, for ``import`` statements and
+``importlib.import_module`` alike (CPython's flag sees only the former).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+_MARK = "_registry_core_importtime"
+
+
+def install(stream: "TextIO | None" = None) -> bool:
+    """Start writing import times to ``stream`` (stderr); False if already installed."""
+    import _frozen_importlib as bootstrap  # the import system itself: importlib._bootstrap
+
+    original = bootstrap._find_and_load_unlocked
+    if getattr(original, _MARK, False):
+        return False
+    nested: list[int] = []  # per import in progress: time spent in the imports it made
+    clock = time.perf_counter_ns
+
+    def timed(name: str, import_: "Any") -> "Any":
+        nested.append(0)
+        started = clock()
+        try:
+            return original(name, import_)
+        finally:
+            cumulative = clock() - started
+            inner = nested.pop()
+            if nested:
+                nested[-1] += cumulative
+            out = stream if stream is not None else sys.stderr
+            out.write(f"import time: {(cumulative - inner) // 1000:9d} | {cumulative // 1000:10d} | "
+                      f"{'  ' * len(nested)}{name}\n")
+
+    setattr(timed, _MARK, True)
+    bootstrap._find_and_load_unlocked = timed
+    return True
