@@ -82,6 +82,8 @@ def _scan_dir(path: str, prefix: str, recursive: bool, found: list[ScannedModule
             st = os.stat(path)
             stats.append(FileStat(path, True, 0, st.st_mtime_ns))
     except OSError as exc:
+        if isinstance(exc, NotADirectoryError) and _scan_archive(path, prefix, recursive, found, stats):
+            return
         _logger().warning("cannot list plugin folder %s: %s", path, exc)
         return
     for entry in entries:
@@ -108,6 +110,34 @@ def _scan_dir(path: str, prefix: str, recursive: bool, found: list[ScannedModule
                 stats.append(FileStat(entry.path, False, st.st_size, st.st_mtime_ns))
             if stem != "__init__" and stem.isidentifier():
                 found.append(ScannedModule(prefix + stem, entry.path, False))
+
+
+def _scan_archive(path: str, prefix: str, recursive: bool, found: list[ScannedModule],
+                  stats: list[FileStat] | None) -> bool:
+    """A package inside a zip archive (a zipapp such as pex, an egg): listed through its importer.
+
+    The archive itself is what the cache fingerprints: rebuilding it changes its size or mtime.
+    """
+    import pkgutil
+
+    archive = getattr(pkgutil.get_importer(path), "archive", None)
+    if not archive:
+        return False
+    if stats is not None and not any(st.path == archive for st in stats):
+        try:
+            st = os.stat(archive)
+        except OSError:
+            return False
+        stats.append(FileStat(archive, False, st.st_size, st.st_mtime_ns))
+    for info in sorted(pkgutil.iter_modules([path]), key=lambda info: info.name):
+        if info.ispkg and not recursive:
+            continue
+        inner = os.path.join(path, info.name)
+        found.append(ScannedModule(prefix + info.name, os.path.join(inner, "__init__.py") if info.ispkg
+                                   else inner + ".py", info.ispkg))
+        if info.ispkg:
+            _scan_dir(inner, f"{prefix}{info.name}.", recursive, found, stats)
+    return True
 
 
 def run_discovery(registry: Any) -> None:

@@ -328,3 +328,43 @@ def test_discovery_hook_advertised_as_a_module_entry_point(make_package):
     outcome = module_outcome(registry, "disc_hookep_vendor")
     assert outcome.source == "entry point"
     assert outcome.distribution == "disc-hookep-vendor 1.1.0"
+
+
+def _zip_package(folder, archive) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(folder.rglob("*.py")):
+            zipped.write(path, path.relative_to(folder.parent).as_posix())
+
+
+def test_a_package_inside_a_zip_archive_is_discovered_and_cached(make_package, tmp_path):
+    """Zipapps (pex) and eggs import packages from an archive; the archive is what the cache watches."""
+    from cache_helpers import bump_mtime, plugin_files, start
+
+    pkg = "dsz_zipped"
+    sources = tmp_path / "sources"
+    files = plugin_files(pkg, extra={f"{pkg}/sub/__init__.py": "",
+                                     f"{pkg}/sub/p_deep.py": f"from {pkg}.base import Plugin\n"
+                                                             "class Deep(Plugin):\n    plugin_key = 'deep'\n"})
+    for rel, text in files.items():
+        (sources / "site" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (sources / "site" / rel).write_text(text)
+    archive = tmp_path / "plugins.pyz"
+    _zip_package(sources / "site" / pkg, archive)
+    cache_dir = tmp_path / "cache"
+
+    cold = start(archive, pkg, cache_dir)
+    assert cold["keys"] == ["alpha", "beta", "deep", "gamma"], cold["_stderr"]
+    assert cold["source"] == "discovery" and cold["warnings"] == []
+    warm = start(archive, pkg, cache_dir)
+    assert warm["startup"] == ["valid", ""] and warm["source"] == "cache"
+    assert warm["keys"] == cold["keys"] and warm["plugins"] == []  # nothing imported from the archive
+
+    # A rebuilt archive (a new release of the zipapp) is a change: one plugin fewer.
+    (sources / "site" / pkg / "p_beta.py").unlink()
+    _zip_package(sources / "site" / pkg, archive)
+    bump_mtime(archive)
+    rebuilt = start(archive, pkg, cache_dir)
+    assert rebuilt["startup"][0] == "stale" and "plugins.pyz" in rebuilt["startup"][1], rebuilt["startup"]
+    assert rebuilt["keys"] == ["alpha", "deep", "gamma"]
