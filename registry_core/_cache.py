@@ -11,7 +11,13 @@ from __future__ import annotations
 import os
 import time
 
-from ._fingerprint import check_entry_points, check_environment, check_files, environment_fingerprint
+from ._fingerprint import (
+    check_entry_points,
+    check_environment,
+    check_files,
+    check_import_paths,
+    environment_fingerprint,
+)
 from ._log import get_logger
 from ._paths import cache_disabled_reason, get_cache_dir
 
@@ -226,6 +232,11 @@ class RegistryCacheManager:
             entry_points = doc.get("entry_points")
             if entry_points:
                 changed = check_entry_points(entry_points)
+                if changed:
+                    return changed
+            import_paths = doc.get("import_paths")
+            if import_paths:
+                changed = check_import_paths(import_paths)
                 if changed:
                     return changed
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:

@@ -240,6 +240,65 @@ def _first_distribution_installed(path: str, mtime: int) -> bool:
     return any(names for _, names in distribution_folders([path]))
 
 
+# -- where the package imports from ---------------------------------------------
+def import_paths_fingerprint(package: str) -> dict[str, Any]:
+    """Where ``package``'s top-level name is found along sys.path, up to the entry that wins.
+
+    Every folder of that name before the first regular package (or module) is a
+    portion of a namespace package. A sys.path entry added later (PYTHONPATH, a
+    .pth file, another working directory) that brings a new portion, or a copy of
+    the package that shadows ours, makes the cache stale: its plugins differ.
+    """
+    top = package.partition(".")[0]
+    return {"top": top, "found": _where_found(top)}
+
+
+def check_import_paths(fingerprint: dict[str, Any]) -> str | None:
+    top = fingerprint["top"]
+    if not isinstance(top, str):
+        raise TypeError(f"package name {top!r} is not a string")
+    recorded = [tuple(item) for item in fingerprint["found"]]
+    current = _where_found(top)
+    if current == recorded:
+        return None
+    before, now = {path: kind for path, kind in recorded}, dict(current)
+    for path, kind in current:
+        if path not in before:
+            what = "a namespace portion" if kind == "portion" else f"a {kind} that takes precedence"
+            return f"import path changed: {top} is now also found at {path} ({what})"
+    for path, _kind in recorded:
+        if path not in now:
+            return f"import path changed: {top} is no longer found at {path}"
+    return f"import path changed: {top} resolves differently along sys.path"
+
+
+def _where_found(top: str) -> list[tuple[str, str]]:
+    """``(path, "portion" | "package" | "module")`` per sys.path entry holding ``top``, up to the winner."""
+    stat = os.stat
+    found = []
+    for entry in sys.path:
+        base = os.path.join(entry, top) if entry else top
+        try:
+            stat(base)
+        except OSError:
+            try:
+                stat(base + ".py")
+            except OSError:
+                continue
+            found.append((base + ".py", "module"))
+            break
+        except (TypeError, ValueError):  # a non-string or NUL-holding sys.path entry: the import system skips it
+            continue
+        try:
+            stat(os.path.join(base, "__init__.py"))
+        except OSError:
+            found.append((base, "portion"))
+            continue
+        found.append((base, "package"))
+        break
+    return found
+
+
 # -- environment -------------------------------------------------------------
 def environment_fingerprint(env_vars: "Iterable[str]") -> dict[str, Any]:
     return {

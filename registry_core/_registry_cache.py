@@ -13,7 +13,7 @@ import sys
 
 from ._cache import CORRUPT, DISABLED, CacheConfig, CacheStatus, RegistryCacheManager, stable_hash
 from ._config import slug
-from ._fingerprint import entry_points_fingerprint, files_fingerprint
+from ._fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
 from ._log import get_logger
 from ._paths import cache_disabled_reason, env_flag, no_gpu_var
 from ._report import IMPORTED, REGISTERED, SOURCE_ENTRY_POINT, ClassOutcome, DiscoveryReport, ModuleOutcome
@@ -230,6 +230,7 @@ class RegistryCache:
         files = files_fingerprint(registry._scanned_files, registry.config.discovery_recursive, self.content_hash)
         extra = {"entry_points": entry_points_fingerprint(registry.entry_point_group, registry._dist_folders,
                                                           registry._advertised),
+                 "import_paths": import_paths_fingerprint(package),
                  "report": _report_to_cache(report, set(items))}
         doc = self.manager.build_document({}, files=files, extra=extra)
         doc["identity"]["key_attribute"] = registry.config.key_attribute

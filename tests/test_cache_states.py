@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 from cache_helpers import (
+    START,
     bump_mtime,
+    cache_env,
+    child,
     plugin_files,
     plugin_source,
     read_cache,
@@ -367,3 +370,42 @@ def test_files_created_next_to_distributions_are_not_an_install(make_package, tm
         assert reinstalled[field][0] == "stale", reinstalled[field]
         assert "reinstalled" in reinstalled[field][1]
     _assert_rebuilt_then_valid(root, pkg, cache_dir, reinstalled, ["alpha", "beta", "ext", "ext_more", "gamma"])
+
+
+# -- where the package imports from ------------------------------------------------------------
+
+
+def test_sys_path_bringing_a_namespace_portion_or_a_shadowing_copy_is_a_change(make_package, tmp_path):
+    """PYTHONPATH, a .pth file or another working directory decide what the package holds."""
+    pkg = "cst_ns_host"
+    files = plugin_files(pkg)
+    del files[f"{pkg}/__init__.py"]  # a namespace package: every sys.path folder named like it adds modules
+    root = make_package(files)
+    more = tmp_path / "more"
+    (more / pkg).mkdir(parents=True)
+    (more / pkg / "p_delta.py").write_text(plugin_source(pkg, "Plugin_delta", "delta"))
+    cache_dir = tmp_path / "cache"
+
+    def run(*extra: Path) -> dict:
+        return child(root, START.format(pkg=pkg), env=cache_env(cache_dir), path=[str(p) for p in extra])
+
+    assert run()["keys"] == KEYS
+    assert run()["startup"] == ["valid", ""]
+    portion = run(more)
+    assert portion["startup"][0] == "stale", portion["startup"]
+    assert f"now also found at {more / pkg} (a namespace portion)" in portion["startup"][1]
+    assert portion["keys"] == ["alpha", "beta", "delta", "gamma"]
+    assert run(more)["startup"] == ["valid", ""]
+    gone = run()
+    assert gone["startup"][0] == "stale" and f"no longer found at {more / pkg}" in gone["startup"][1]
+    assert gone["keys"] == KEYS
+
+    # A regular package of the same name anywhere on sys.path wins over namespace portions: another copy.
+    shadow = tmp_path / "shadow"
+    for rel, text in plugin_files(pkg, keys=("omega",)).items():
+        (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
+        (shadow / rel).write_text(text)
+    shadowed = run(shadow)
+    assert shadowed["startup"][0] == "stale"
+    assert f"{shadow / pkg} (a package that takes precedence)" in shadowed["startup"][1]
+    assert shadowed["keys"] == ["omega"]
