@@ -309,6 +309,7 @@ def _load_entry_point(registry: Any, ep: Any) -> None:
               "distribution": f"{ep.dist} {ep.version}".strip()}
     started = time.perf_counter()
     registry._loading_entry_point = ep.value
+    classes_before = len(registry._report.classes)
     try:
         loaded = ep.load()
     except KeyboardInterrupt:
@@ -329,6 +330,39 @@ def _load_entry_point(registry: Any, ep: Any) -> None:
     finally:
         registry._loading_entry_point = None
     registry._report.add_module(outcome)
+    # Its sources are not under the scanned package: fingerprint them too, or an edit of a plugin installed
+    # from a checkout (pip install -e) would leave the cache valid and the registry stale.
+    files = [outcome.file or _source_file(module_name)]
+    files += [c.file for c in registry._report.classes[classes_before:]]
+    _fingerprint_files(registry, files)
+
+
+def _source_file(name: str) -> str | None:
+    """Where module ``name`` would load from, without running it (its import failed, or never ran)."""
+    parent, _, tail = name.rpartition(".")
+    path = getattr(sys.modules.get(parent), "__path__", None) if parent else None
+    if parent and path is None:
+        return None
+    from importlib.machinery import PathFinder
+
+    try:
+        spec = PathFinder.find_spec(tail, path)
+    except (ImportError, ValueError, OSError):
+        return None
+    return spec.origin if spec is not None and spec.has_location else None
+
+
+def _fingerprint_files(registry: Any, files: Iterable[str | None]) -> None:
+    known = {st.path for st in registry._scanned_files}
+    for path in files:
+        if not path or path in known:
+            continue
+        known.add(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # inside an archive, or gone: what the distribution digest sees has to do
+        registry._scanned_files.append(FileStat(path, False, st.st_size, st.st_mtime_ns))
 
 
 def _module_file(name: str) -> str | None:

@@ -409,3 +409,31 @@ def test_sys_path_bringing_a_namespace_portion_or_a_shadowing_copy_is_a_change(m
     assert shadowed["startup"][0] == "stale"
     assert f"{shadow / pkg} (a package that takes precedence)" in shadowed["startup"][1]
     assert shadowed["keys"] == ["omega"]
+
+
+def test_editing_an_entry_point_plugin_is_a_change(make_package, tmp_path):
+    """A plugin package installed from its checkout (pip install -e): its sources live outside ours."""
+    pkg, ext = "cst_ep_edit_host", "cst_ep_edit_ext"
+    root = _entry_point_layout(make_package, pkg, ext)
+    make_package.dist_info(ext, "1.0", {f"{pkg}.plugin": {"ext": f"{ext}.plugins"}})
+    cache_dir = tmp_path / "cache"
+    assert start(root, pkg, cache_dir)["keys"] == ["alpha", "beta", "ext", "gamma"]
+    assert start(root, pkg, cache_dir)["startup"] == ["valid", ""]
+
+    plugins = root / ext / "plugins.py"
+    plugins.write_text(f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext_renamed'\n"
+                       "class Another(Plugin):\n    plugin_key = 'another'\n")
+    edited = start(root, pkg, cache_dir)
+    for field in ("before", "startup"):
+        assert edited[field][0] == "stale" and f"modified: {ext}/plugins.py" in edited[field][1], edited[field]
+    _assert_rebuilt_then_valid(root, pkg, cache_dir, edited, ["alpha", "another", "beta", "ext_renamed", "gamma"])
+
+    # Broken, then fixed: the fix is seen too (the failed module's file is watched although it never loaded).
+    plugins.write_text("import cst_no_such_dependency\n")
+    broken = start(root, pkg, cache_dir)
+    assert broken["startup"][0] == "stale" and broken["keys"] == KEYS
+    assert start(root, pkg, cache_dir)["startup"] == ["valid", ""]
+    plugins.write_text(f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext'\n")
+    bump_mtime(plugins)
+    fixed = start(root, pkg, cache_dir)
+    assert fixed["startup"][0] == "stale" and fixed["keys"] == ["alpha", "beta", "ext", "gamma"]
