@@ -172,6 +172,11 @@ def run_discovery(registry: Any) -> None:
         else:
             _discover(registry, paths, prefix, recursive=config.discovery_recursive, module_filter=None)
     load_entry_points(registry)
+    base = registry._base_class
+    if base is not None:
+        # How keys are derived (the key attribute, an extractor) lives with the base class, which may sit
+        # outside the scanned package.
+        _fingerprint_files(registry, [_module_file(base.__module__)])
     report.duration_s = time.perf_counter() - started
     report.source = "discovery"
     if report.failures or report.skipped:

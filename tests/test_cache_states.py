@@ -437,3 +437,28 @@ def test_editing_an_entry_point_plugin_is_a_change(make_package, tmp_path):
     bump_mtime(plugins)
     fixed = start(root, pkg, cache_dir)
     assert fixed["startup"][0] == "stale" and fixed["keys"] == ["alpha", "beta", "ext", "gamma"]
+
+
+def test_editing_the_base_class_outside_the_scanned_package_is_a_change(make_package, tmp_path):
+    """The base class says how keys are derived; it may live apart from the plugins it discovers."""
+    host, plugs = "cst_far_host", "cst_far_plugins"
+    base = ("from registry_core import AutoRegisterMeta, LazyDiscoveryDict, RegistryConfig\n"
+            "REGISTRY = LazyDiscoveryDict()\n"
+            "class Plugin(metaclass=AutoRegisterMeta):\n"
+            f"    __registry_config__ = RegistryConfig(registry_dict=REGISTRY, key_attribute='plugin_key',\n"
+            f"                                         discovery_package={plugs!r}{{extra}})\n"
+            "    plugin_key = None\n")
+    root = make_package({f"{host}/__init__.py": "", f"{host}/base.py": base.format(extra=""),
+                         f"{plugs}/__init__.py": "",
+                         f"{plugs}/p_alpha.py": plugin_source(host, "Plugin_alpha", "alpha"),
+                         f"{plugs}/p_keyless.py": f"from {host}.base import Plugin\nclass Keyless(Plugin):\n    pass\n"})
+    cache_dir = tmp_path / "cache"
+    assert start(root, host, cache_dir)["keys"] == ["alpha"]
+    assert start(root, host, cache_dir)["startup"] == ["valid", ""]
+
+    # A key extractor now names the keyless class.
+    (root / host / "base.py").write_text(base.format(extra=", key_extractor=lambda name, cls: name.lower()"))
+    edited = start(root, host, cache_dir)
+    assert edited["startup"][0] == "stale" and f"modified: {host}/base.py" in edited["startup"][1], edited["startup"]
+    assert edited["keys"] == ["alpha", "keyless"]
+    assert start(root, host, cache_dir)["startup"] == ["valid", ""]
