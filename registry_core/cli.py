@@ -8,6 +8,7 @@ target error.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 TYPE_CHECKING = False
@@ -155,10 +156,39 @@ def cmd_explain(args: Any) -> int:
     else:
         for answer in shown:
             print(f"[{answer.registry}] {answer.message}")
-            details = answer.details if args.verbose else [d for d in answer.details if not d.startswith("  ")][:6]
-            for line in details:
+            for line in answer.details if args.verbose else _brief(answer.details):
                 print(f"    {line}")
     return EXIT_OK if any(a.registered for a in answers) else EXIT_FINDINGS
+
+
+#: Frames of the import machinery and of registry_core itself: never where a plugin went wrong.
+_MACHINERY = ("<frozen importlib.", f"{os.sep}importlib{os.sep}", f"{os.sep}registry_core{os.sep}")
+
+
+def _brief(details: list[str]) -> list[str]:
+    """Details without -v: a traceback cut to its deepest frame outside the import machinery and
+    registry_core (where it raised: file, line and source); at most eight lines."""
+    out: list[str] = []
+    frame: list[str] = []
+    in_traceback = False
+    for line in details:
+        if line.startswith("Traceback (most recent call last)"):
+            in_traceback, frame = True, []
+            out.append(line)
+        elif in_traceback and line.startswith("  File "):
+            if not any(part in line for part in _MACHINERY) or not frame:
+                frame = [line]
+        elif in_traceback and line.startswith("    "):
+            if frame and len(frame) == 1 and not line.strip().startswith(("^", "~")):
+                frame.append(line)  # the source line under the kept frame
+        else:
+            if in_traceback:
+                out.extend(frame)
+                in_traceback = False
+            if not line.startswith("  "):
+                out.append(line)
+    out.extend(frame if in_traceback else [])
+    return out[:8]
 
 
 def cmd_clear(args: Any) -> int:
