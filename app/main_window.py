@@ -11,8 +11,8 @@ import os
 from collections.abc import Iterator
 from typing import Any, Callable
 
-from PyQt6.QtCore import QByteArray, QFileSystemWatcher, QModelIndex, QSettings, Qt, QTimer, QUrl, pyqtSignal
-from PyQt6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PyQt6.QtCore import QByteArray, QFileSystemWatcher, QModelIndex, QSettings, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QAction, QGuiApplication, QKeySequence
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -37,6 +37,7 @@ from .models.cache_table import CacheTableModel
 from .models.registry_tree import RegistryTreeModel
 from .session import Session
 from .widgets.details import DetailsPane
+from .desktop import open_path
 from .widgets.filter_bar import FilterBar, make_proxy
 from .workers import Worker, start
 
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         header.setResizeContentsPrecision(100)
         self.filter_bar.applied.connect(lambda shown, _total: self._expand_small_registries(shown))
         self.details = DetailsPane(self._explain_text, page)
+        self.details.message.connect(self._say)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, page)
         left = QWidget(self.splitter)
         left_layout = QVBoxLayout(left)
@@ -576,10 +578,18 @@ class MainWindow(QMainWindow):
         registry = self.session.registry(name) if name else (self.session.registries[0]
                                                              if self.session.registries else None)
         if registry is None:
+            self._say("No registry loaded yet: nothing has a cache folder")
             return
         folder = os.path.dirname(registry.cache_path)
-        os.makedirs(folder, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            self._say(f"Cannot create the cache folder {folder}: {exc.strerror or exc}")
+            return
+        open_path(folder, self._say)
+
+    def _say(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
 
     def focus_filter(self) -> None:
         self.tabs.setCurrentIndex(TAB_REGISTRIES)
@@ -617,7 +627,7 @@ class MainWindow(QMainWindow):
         index = self.tree.indexAt(pos)
         item = index.data(DATA_ROLE) if index.isValid() else None
         if item and item.get("file"):
-            menu.addAction("Open source file", lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(item["file"])))
+            menu.addAction("Open source file", lambda: open_path(item["file"], self._say))
         menu.exec(self.tree.viewport().mapToGlobal(pos))
 
     def _cache_menu(self, pos: Any) -> None:

@@ -18,7 +18,7 @@ import time
 import zipfile
 
 import pytest
-from PyQt6.QtCore import QPoint, QSettings, Qt, QThreadPool
+from PyQt6.QtCore import QPoint, QSettings, Qt, QThreadPool, QUrl
 from PyQt6.QtGui import QGuiApplication, QImage
 from PyQt6.QtWidgets import QApplication, QMessageBox, QStyle
 
@@ -409,6 +409,32 @@ def test_copy_as_json_puts_the_selection_on_the_clipboard(qtbot, window):
     row = json.loads(QGuiApplication.clipboard().text())
     assert row["registry"] == window.cache_proxy.index(0, 0).data() and "state" in row
     window.tabs.setCurrentIndex(TAB_REGISTRIES)
+
+
+def test_opening_files_and_folders_says_why_when_it_cannot(qtbot, window, monkeypatch, tmp_path):
+    """No file manager (a server, a container), a moved file: a message and the path on the clipboard."""
+    from PyQt6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    handler = {"works": False}
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        lambda url: (opened.append(url.toLocalFile()), handler["works"])[1])
+    # The cache folder of the selected registry, with nothing able to open it.
+    click_row(qtbot, window, find_row(window, "zmq server", "napari"))
+    window.act_open_cache.trigger()
+    folder = os.path.dirname(window.session.registry("zmq server").cache_path)
+    assert opened == [folder]
+    assert QGuiApplication.clipboard().text() == folder
+    assert "No application here opens" in window.statusBar().currentMessage()
+    # A source link in the details pane, whose file has gone: nothing is launched, the reason is shown.
+    gone = tmp_path / "moved_away.py"
+    window.details.anchorClicked.emit(QUrl.fromLocalFile(str(gone)))
+    assert opened == [folder] and "does not exist" in window.statusBar().currentMessage()
+    # And when the desktop can open it, it just opens.
+    handler["works"] = True
+    plugin = find_row(window, "zmq server", "napari").data(DATA_ROLE)
+    window.details.anchorClicked.emit(QUrl.fromLocalFile(plugin["file"]))
+    assert opened[-1] == plugin["file"]
 
 
 def test_window_geometry_and_splitter_are_saved_on_close(qtbot, tmp_path):

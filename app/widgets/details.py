@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 from typing import Any, Callable
 
-from PyQt6.QtCore import QUrl
-from PyQt6.QtGui import QDesktopServices
+from PyQt6.QtCore import QUrl, pyqtSignal
 from PyQt6.QtWidgets import QTextBrowser, QWidget
+
+from ..desktop import open_path
 
 
 def _esc(value: Any) -> str:
@@ -24,11 +25,13 @@ def _file_link(path: str | None) -> str:
 class DetailsPane(QTextBrowser):
     """Read-only HTML; clicking a source file opens it in the system's editor."""
 
+    message = pyqtSignal(str)  # why a link could not be opened, for the status bar
+
     def __init__(self, explain: Callable[[str, str], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._explain = explain
         self.setOpenLinks(False)
-        self.anchorClicked.connect(lambda url: QDesktopServices.openUrl(url))
+        self.anchorClicked.connect(lambda url: open_path(url.toLocalFile(), self.message.emit))
         self.setObjectName("details")
         self.show_message("Select a registry, plugin, failure or skipped class to see its details.")
 
