@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ def advertised_targets() -> list[str]:
 
 
 def import_target(module: str) -> None:
+    if "/" in module or "\\" in module or (module.endswith(".py") and _is_file(module)):
+        raise TargetError(_path_given(module))
     try:
         importlib.import_module(module)
     except KeyboardInterrupt:
@@ -35,9 +38,41 @@ def import_target(module: str) -> None:
         import traceback
 
         raise TargetError(
-            f"cannot import target {module!r}: {type(exc).__name__}: {exc}",
+            f"cannot import target {module!r}: {type(exc).__name__}: {exc}{_hint(module, exc)}",
             "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
         ) from None
+
+
+def _is_file(path: str) -> bool:
+    import os
+
+    return os.path.isfile(path)
+
+
+def _path_given(path: str) -> str:
+    """A file path where a module name belongs: the module name and PYTHONPATH that would import it."""
+    import os
+
+    stem = os.path.splitext(os.path.abspath(path))[0]
+    folder, parts = os.path.dirname(stem), [os.path.basename(stem)]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):  # climb out of the package it belongs to
+        folder, name = os.path.split(folder)
+        parts.insert(0, name)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return (f"--target takes an importable module name, not a file path ({path!r}): "
+            f"PYTHONPATH={folder} registry-inspector --target {'.'.join(parts)}")
+
+
+def _hint(module: str, exc: BaseException) -> str:
+    """What to do about the commonest failure: a module that is not importable from this interpreter."""
+    missing = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    if not missing:
+        return ""
+    if module == missing or module.startswith(missing + "."):
+        return (f" (install it into this environment, {sys.prefix}, or put the folder that holds it on "
+                "PYTHONPATH; --target takes a module name, not a file path)")
+    return f" (the target needs {missing!r}, which is not installed in this environment, {sys.prefix})"
 
 
 def load_targets(modules: "list[str] | None", default: "Callable[[], Any] | None" = None) -> list[Any]:

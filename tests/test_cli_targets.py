@@ -105,11 +105,29 @@ def test_target_that_fails_to_import_is_one_line_unless_verbose(cli, where):
 
 def test_missing_target_module_and_target_without_registries(cli):
     missing = run(cli, "status", "--target", "cli_no_such_module", expect=2)
-    assert missing.stderr == ("registry-inspector: cannot import target 'cli_no_such_module': "
-                              "ModuleNotFoundError: No module named 'cli_no_such_module'\n")
+    assert missing.stderr.startswith("registry-inspector: cannot import target 'cli_no_such_module': "
+                                     "ModuleNotFoundError: No module named 'cli_no_such_module' (install it into "
+                                     "this environment, ")
+    assert "or put the folder that holds it on PYTHONPATH" in missing.stderr and missing.stderr.count("\n") == 1
     empty = run(cli, "list", "--target", "cli_no_registries", expect=2)
     assert empty.stdout == ""
     assert empty.stderr == "registry-inspector: the targets declare no registries\n"
+
+
+def test_a_file_path_as_target_gets_the_module_name_and_pythonpath_that_work(cli, tmp_path):
+    package = tmp_path / "src" / "cli_path_pkg"
+    (package / "sub").mkdir(parents=True)
+    for init in (package / "__init__.py", package / "sub" / "__init__.py"):
+        init.write_text("")
+    (package / "sub" / "plugins.py").write_text("")
+    given = run(cli, "list", "--target", str(package / "sub" / "plugins.py"), expect=2)
+    assert given.stderr == ("registry-inspector: --target takes an importable module name, not a file path "
+                            f"({str(package / 'sub' / 'plugins.py')!r}): PYTHONPATH={tmp_path / 'src'} "
+                            "registry-inspector --target cli_path_pkg.sub.plugins\n")
+    # And the suggestion works.
+    fixed = cli("list", "--target", "cli_path_pkg.sub.plugins", expect=2,
+                env={"PYTHONPATH": os.pathsep.join([*cli.env()["PYTHONPATH"].split(os.pathsep), str(tmp_path / "src")])})
+    assert fixed.stderr == "registry-inspector: the targets declare no registries\n"
 
 
 # -- status --------------------------------------------------------------------------------------------
