@@ -28,6 +28,29 @@ def make_package(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _forget_dead_registries():
+    """Before and after each test, take registries whose module is gone from sys.modules out of the catalog.
+
+    A registry and its base class hold each other, so a test's throw-away registry outlives the test
+    until the garbage collector runs; meanwhile ``all_registries()`` (what a Session, the CLI and the
+    window list) would show it to whatever test comes next, and try to discover a package that is gone.
+    """
+    _prune_catalog()  # (a module-scoped fixture's package is dropped before the next module's first test)
+    yield
+    _prune_catalog()
+
+
+def _prune_catalog() -> None:
+    from registry_core import _registry
+
+    for key, ref in list(_registry._CATALOG.items()):
+        registry = ref()
+        base = getattr(registry, "_base_class", None) if registry is not None else None
+        if base is not None and base.__module__ not in sys.modules:
+            del _registry._CATALOG[key]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path, monkeypatch):
     """Keep every test's caches (and the user's real cache folder) apart."""
     monkeypatch.setenv("REGISTRY_CORE_CACHE_DIR", str(tmp_path / "cache"))
@@ -35,3 +58,4 @@ def _isolated_cache(tmp_path, monkeypatch):
     # Logs and profile history too: no test writes into the real home.
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("REGISTRY_INSPECTOR_DATA_DIR", str(tmp_path / "data"))
+

@@ -59,6 +59,16 @@ def _shipped_maps() -> list[str]:
     return sorted(p.stem for p in folder.iterdir() if p.suffix in (".csv", ".hex"))
 
 
+@pytest.fixture(autouse=True)
+def _forget_test_namespace_caches():
+    """The enum caches a test made in its own namespace are not the next test's (the cache panel lists them)."""
+    yield
+    from registry_core import enums
+
+    for key in [k for k in enums._MANAGERS if k[0] == "test_enums"]:
+        del enums._MANAGERS[key]
+
+
 @pytest.fixture(scope="module")
 def cold_colormaps(tmp_path_factory):
     """One cold run (pyqtgraph imported, cache written); tests start warm from a copy of its file."""
