@@ -52,9 +52,10 @@ def build_parser() -> Any:
     which.add_argument("--all", action="store_true", help="every cache of every target's namespace")
     rebuild = sub.add_parser("rebuild", parents=[common], help="discover from scratch and rewrite caches")
     rebuild.add_argument("--registry", metavar="NAME", help="only this registry (default: all)")
-    from . import bundle, profiling
+    from . import bundle, profiling, verify
 
     profiling.add_parser(sub, common)
+    verify.add_parser(sub, common)
     bundle.add_parser(sub, common)
     return parser
 
@@ -86,9 +87,10 @@ def main(argv: "list[str] | None" = None, default_targets: "Callable[[], Any] | 
     args.registries = registries
     handler = _HANDLERS.get(args.command)
     if handler is None:
-        from . import bundle, profiling
+        from . import bundle, profiling, verify
 
-        handler = {"profile": profiling.run_command, "bundle": bundle.run_command}[args.command]
+        handler = {"profile": profiling.run_command, "verify": verify.run_command,
+                   "bundle": bundle.run_command}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:

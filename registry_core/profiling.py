@@ -29,7 +29,7 @@ import os
 import sys
 
 from ._children import Cancelled as ProfileCancelled
-from ._children import ChildResult, child_env, child_pythonpath, hung_module, run_child, watchdog_after
+from ._children import DEFAULT_TARGETS_FACTORY, ChildResult, child_env, child_pythonpath, hung_module, run_child, watchdog_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,8 +45,6 @@ HISTORY_NAME = "profile_history.jsonl"
 #: When the history file grows past this, it is rewritten with its newest ``HISTORY_KEEP`` entries.
 HISTORY_MAX_BYTES = 4 * 1024 * 1024
 HISTORY_KEEP = 200
-#: ``module:function`` the child calls when no targets are named (the app's embedded demo).
-DEFAULT_TARGETS_FACTORY = "app.demo:load_demo"
 
 # -- where results go ------------------------------------------------------------------------------
 def history_path() -> str:
@@ -381,40 +379,18 @@ def _importing_target(stderr: str) -> bool:
 
 # -- CLI -------------------------------------------------------------------------------------------
 def add_parser(sub: Any, common: Any) -> Any:
+    from ._argtypes import positive_float, positive_int
+
     parser = sub.add_parser("profile", parents=[common],
                             help="time cold and warm discovery in fresh processes; slowest imports; history")
-    parser.add_argument("--runs", type=_positive_int, default=DEFAULT_RUNS, metavar="N",
+    parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS, metavar="N",
                         help=f"fresh-process runs per measurement (default {DEFAULT_RUNS})")
-    parser.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
+    parser.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
                         help=f"cut off a child (e.g. a plugin hanging at import) after this long "
                              f"(default {DEFAULT_TIMEOUT_S:g})")
     parser.add_argument("--registry", metavar="NAME", help="only this registry (default: all)")
     parser.add_argument("--no-history", action="store_true", help="do not append the result to the history file")
     return parser
-
-
-def _positive_int(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    import argparse
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be positive")
-    return value
 
 
 def run_command(args: Any) -> int:
