@@ -210,8 +210,12 @@ class MainWindow(QMainWindow):
                                            sp.SP_TrashIcon, "Delete the selected registry's cache file")
         self.act_invalidate_all = self._action("Invalidate &all", lambda: self.invalidate(None), "Ctrl+Shift+I",
                                                sp.SP_DialogDiscardButton, "Delete every cache file")
-        self.act_profile = self._action("&Profile…", self.profile, "Ctrl+P", sp.SP_MediaPlay,
+        self.act_profile = self._action("&Profile…", self.profile, "Ctrl+P", None,
                                         "Time cold and warm discovery in fresh processes")
+        self.act_profile.setIcon(_play_icon(theme.colors(self.dark)["cold"]))
+        self.act_verify = self._action("&Verify", self.verify_caches, "Ctrl+Shift+V", sp.SP_DialogApplyButton,
+                                       "Compare every registry, as listed from its cache, with a fresh discovery "
+                                       "in a new process")
         self.act_export = self._action("&Export diagnostics…", self.export_bundle, "Ctrl+E", sp.SP_DialogSaveButton,
                                        "Write a bug-report bundle (zip)")
         self.act_open_cache = self._action("Open cache &folder", self.open_cache_folder, None, sp.SP_DirOpenIcon,
@@ -229,8 +233,8 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.act_rebuild, self.act_invalidate, self.act_invalidate_all, self.act_profile,
-                       self.act_export, self.act_open_cache):
+        for action in (self.act_rebuild, self.act_invalidate, self.act_invalidate_all, self.act_verify,
+                       self.act_profile, self.act_export, self.act_open_cache):
             toolbar.addAction(action)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -242,9 +246,9 @@ class MainWindow(QMainWindow):
         cache_menu = menu.addMenu("&Cache")
         cache_menu.addActions([self.act_rebuild, self.act_invalidate, self.act_invalidate_all])
         tools_menu = menu.addMenu("&Tools")
-        tools_menu.addAction(self.act_profile)
-        self.task_actions = [self.act_rebuild, self.act_invalidate, self.act_invalidate_all, self.act_profile,
-                             self.act_export]
+        tools_menu.addActions([self.act_verify, self.act_profile])
+        self.task_actions = [self.act_rebuild, self.act_invalidate, self.act_invalidate_all, self.act_verify,
+                             self.act_profile, self.act_export]
 
     # -- tasks -----------------------------------------------------------------------------
     def run_task(self, name: str, func: Callable[..., Any], *args: Any,
@@ -523,6 +527,34 @@ class MainWindow(QMainWindow):
                 return
         self.run_task("Profile", self.session.profile, runs, on_result=self._show_profile)
 
+    def verify_caches(self) -> None:
+        self.run_task("Verify", self.session.verify, on_result=self._after_verify)
+
+    def _after_verify(self, document: dict[str, Any]) -> None:
+        from registry_core.verify import describe
+
+        if document.get("cancelled"):
+            self._say("Verify cancelled")
+            return
+        if document.get("error"):
+            show_error(self, f"Verify could not run a fresh discovery: {document['error']}",
+                       document.get("details") or "")
+            return
+        entries = document["registries"]
+        wrong = [e for e in entries if not e["agrees"]]
+        if not wrong:
+            self._say(f"Verified: all {len(entries)} registries agree with a fresh discovery")
+            return
+        self._say(f"Verify: {len(wrong)} of {len(entries)} registries disagree with a fresh discovery")
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Registry Inspector: verify")
+        box.setText(f"{len(wrong)} of {len(entries)} registries disagree with a fresh discovery. What their caches "
+                    "hold changed in a way the cache's fingerprint cannot see: Rebuild (F5) rewrites them.")
+        box.setDetailedText("\n\n".join(f"{e['name']}: {describe(e)}" for e in wrong))
+        box.setModal(False)
+        box.show()
+
     def _show_profile(self, profile: dict[str, Any]) -> None:
         self._profile = profile
         if self.charts is None:  # (not every time: that also rebuilds the enums tab, ~40 ms)
@@ -657,11 +689,28 @@ class MainWindow(QMainWindow):
 
     def apply_theme(self, dark: bool) -> None:
         self.dark = dark
+        self.act_profile.setIcon(_play_icon(theme.colors(dark)["cold"]))
         if self.charts is not None:
             self.charts.apply_theme(dark)
 
 
 _DONE = object()
+
+
+def _play_icon(colour: str) -> Any:
+    """A "run" triangle in the theme's colour: the style's own is black, and vanishes on a dark toolbar."""
+    from PyQt6.QtCore import QPointF
+    from PyQt6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap, QPolygonF
+
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(QColor(colour)))
+    painter.drawPolygon(QPolygonF([QPointF(8, 5), QPointF(27, 16), QPointF(8, 27)]))
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -89,6 +89,15 @@ class Session:
         return profiling.profile_registries(self.registries, self.targets, runs=runs, progress=state.progress,
                                             cancelled=state.cancelled)
 
+    def verify(self, state: Any) -> dict[str, Any]:
+        from registry_core import verify
+
+        state.progress(0, 0, "verifying: discovering every registry afresh in a new process…")
+        try:
+            return verify.verify_registries(self.registries, self.targets, cancelled=state.cancelled)
+        except verify.Cancelled:
+            return {"cancelled": True}
+
     def export(self, state: Any, path: str, redact: bool, sections: list[str] | None) -> Any:
         from registry_core import bundle
 

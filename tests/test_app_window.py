@@ -411,6 +411,24 @@ def test_copy_as_json_puts_the_selection_on_the_clipboard(qtbot, window):
     window.tabs.setCurrentIndex(TAB_REGISTRIES)
 
 
+def test_verify_compares_with_a_fresh_discovery_and_says_what_disagrees(qtbot, window, monkeypatch):
+    with task(qtbot, window, "Verify") as blocker:
+        window.act_verify.trigger()
+        assert not window.act_rebuild.isEnabled()  # a task: the conflicting buttons wait
+    assert blocker.args == ["Verify", True], window.last_error
+    assert window.statusBar().currentMessage() == "Verified: all 5 registries agree with a fresh discovery"
+    assert not message_boxes()
+    # What the window shows when one does not (the CLI tests make a real one).
+    wrong = {"name": "zmq server", "source": "cache", "agrees": False, "keys": 3, "only_now": ["'fiji'"],
+             "only_fresh": ["'fiji2'"], "changed": []}
+    monkeypatch.setattr(window.session, "verify", lambda state: {"registries": [wrong], "error": None})
+    with task(qtbot, window, "Verify"):
+        window.act_verify.trigger()
+    [box] = message_boxes()
+    assert "1 of 1 registries disagree" in box.text() and "Rebuild (F5)" in box.text()
+    assert "zmq server: DISAGREES: listed here but not found by a fresh discovery: 'fiji'" in box.detailedText()
+
+
 def test_opening_files_and_folders_says_why_when_it_cannot(qtbot, window, monkeypatch, tmp_path):
     """No file manager (a server, a container), a moved file: a message and the path on the clipboard."""
     from PyQt6.QtGui import QDesktopServices
