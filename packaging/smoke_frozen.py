@@ -9,6 +9,8 @@
 - ``registry-inspector-cli status --json``: every cache valid after those runs;
 - ``registry-inspector-cli profile --runs 1 --json``: the frozen executable runs profile's children, and the
   slowest-imports table has the demo's plugin modules in it;
+- ``registry-inspector-cli verify --json``: every demo registry agrees with a fresh discovery run by the
+  frozen executable;
 - ``registry-inspector-cli`` alone prints the help;
 - with ``--xvfb``, the GUI smoke test once more on X11 (``QT_QPA_PLATFORM=xcb``) under ``xvfb-run``.
 
@@ -136,6 +138,10 @@ def smoke(folder: Path, runs: int, xvfb: bool = False) -> dict:
         demo_imports = [m["module"] for m in profile.get("top_modules") or [] if m["module"].startswith("openhcs_demo")]
         check(bool(demo_imports), f"profile: no import times for the demo's plugin modules: {profile.get('top_modules')}")
 
+        stdout, verify_s = run(cli, ["verify", "--json"], env, cwd)
+        verified = last_json(stdout, "verify --json")
+        check(verified.get("agree") is True, f"verify: {verified.get('error') or verified.get('registries')}")
+
         stdout, _ = run(cli, [], env, cwd)
         check("usage:" in stdout, "registry-inspector-cli without arguments printed no help")
 
@@ -147,6 +153,7 @@ def smoke(folder: Path, runs: int, xvfb: bool = False) -> dict:
         "cli_list_s": round(list_s, 3),
         "cli_status_s": round(status_s, 3),
         "cli_profile_s": round(profile_s, 3),
+        "cli_verify_s": round(verify_s, 3),
         "folder": str(folder),
         "folder_mib": round(folder_size(folder) / 2**20, 1),
     }
