@@ -55,20 +55,17 @@ def test_a_valid_cache_that_agrees_and_one_the_fingerprint_cannot_see_is_wrong(c
 
 
 def test_a_key_served_by_another_class_is_named_with_both(cli, make_package):
-    # The cache says 'alpha' is Alpha; the class is renamed, with the file's size and mtime kept as they
-    # were: a change only a fresh discovery (or the content-hash mode) sees.
-    import os
-
+    # Which class takes 'switch' depends on the key file: the cache keeps the one it saw.
+    make_package({f"{PKG}/p_switch.py": f"import os\nfrom {PKG}.base import Plugin\n"
+                                        "WHICH = open(os.environ['VFY_KEY_FILE']).read().strip()\n"
+                                        "class First(Plugin):\n    plugin_key = 'switch' if WHICH == 'one' else None\n"
+                                        "class Second(Plugin):\n    plugin_key = 'switch' if WHICH == 'two' else None\n"})
     run(cli)
-    path = next(p for p in map(lambda e: os.path.join(e, PKG, "p_alpha.py"), cli.path) if os.path.exists(p))
-    stat = os.stat(path)
-    with open(path, "r+") as handle:
-        text = handle.read()
-        handle.seek(0)
-        handle.write(text.replace("class Alpha(", "class Alpah("))
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    cli.key_file.write_text("two")
     changed = run(cli, expect=1)
-    assert f"'alpha' is {PKG}.p_alpha.Alpha here, {PKG}.p_alpha.Alpah when discovered afresh" in changed.stdout
+    assert f"'switch' is {PKG}.p_switch.First here, {PKG}.p_switch.Second when discovered afresh" in changed.stdout
+    [entry] = run(cli, "--json", expect=1).json()["registries"]
+    assert entry["changed"] == [{"key": "'switch'", "now": f"{PKG}.p_switch.First", "fresh": f"{PKG}.p_switch.Second"}]
 
 
 def test_a_fresh_discovery_that_cannot_finish_is_an_error_not_a_verdict(cli, make_package):
