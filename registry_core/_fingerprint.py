@@ -277,7 +277,12 @@ def _where_found(top: str) -> list[tuple[str, str]]:
     stat = os.stat
     found = []
     for entry in sys.path:
-        base = os.path.join(entry, top) if entry else top
+        try:
+            # Absolute: "" (the working directory) and the .pth entry of an editable install can name the
+            # same folder; started from the project root or elsewhere, the answer must be the same.
+            base = os.path.abspath(os.path.join(entry, top))
+        except (TypeError, ValueError):
+            continue
         try:
             stat(base)
         except OSError:
@@ -292,7 +297,8 @@ def _where_found(top: str) -> list[tuple[str, str]]:
         try:
             stat(os.path.join(base, "__init__.py"))
         except OSError:
-            found.append((base, "portion"))
+            if (base, "portion") not in found:  # one folder reached through two entries is one portion
+                found.append((base, "portion"))
             continue
         found.append((base, "package"))
         break

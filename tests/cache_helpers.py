@@ -51,9 +51,11 @@ def _plugins(pkg):
 """
 
 
-def child(root: Path, code: str, *, env: dict[str, str] | None = None, path: list[str] | None = None) -> dict:
+def child(root: Path, code: str, *, env: dict[str, str] | None = None, path: list[str] | None = None,
+          cwd: Path | None = None) -> dict:
     """Run ``code`` in a fresh interpreter with ``root`` importable; the JSON of its last stdout line."""
-    result = run_python(PRELUDE + textwrap.dedent(code), path=[str(root), *(path or [])], env=env)
+    result = run_python(PRELUDE + textwrap.dedent(code), path=[str(root), *(path or [])], env=env,
+                        cwd=None if cwd is None else str(cwd))
     assert result.returncode == 0, f"child failed:\n{result.stdout}\n{result.stderr}"
     lines = result.stdout.strip().splitlines()
     assert lines, f"child printed nothing:\n{result.stderr}"

@@ -42,13 +42,13 @@ class PackageMaker:
 
 
 def run_python(code: str, *, path: list[str] | None = None, env: dict[str, str] | None = None,
-               timeout: float = 120) -> subprocess.CompletedProcess:
+               timeout: float = 120, cwd: str | None = None) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter with the project (and ``path``) importable."""
     full_env = dict(os.environ)
     full_env["PYTHONPATH"] = os.pathsep.join([*(path or []), str(ROOT)])
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
+                          env=full_env, timeout=timeout, cwd=cwd)
 
 
 BASE_MODULE = """

@@ -411,6 +411,22 @@ def test_sys_path_bringing_a_namespace_portion_or_a_shadowing_copy_is_a_change(m
     assert shadowed["keys"] == ["omega"]
 
 
+def test_starting_from_the_project_folder_or_elsewhere_is_the_same_import_path(make_package, tmp_path):
+    """``python -c``/``-m`` put the working directory first on sys.path: the project root, then somewhere else."""
+    pkg = "cst_cwd_host"
+    root = make_package(plugin_files(pkg))
+    cache_dir = tmp_path / "cache"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def run(cwd: Path) -> dict:
+        return child(root, START.format(pkg=pkg), env=cache_env(cache_dir), cwd=cwd)
+
+    assert run(root)["keys"] == KEYS  # found through "" (the working directory) first
+    assert run(elsewhere)["startup"] == ["valid", ""]  # through the PYTHONPATH entry: the same folder
+    assert run(root)["startup"] == ["valid", ""]
+
+
 def test_editing_an_entry_point_plugin_is_a_change(make_package, tmp_path):
     """A plugin package installed from its checkout (pip install -e): its sources live outside ours."""
     pkg, ext = "cst_ep_edit_host", "cst_ep_edit_ext"
