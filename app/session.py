@@ -101,8 +101,9 @@ class Session:
     def export(self, state: Any, path: str, redact: bool, sections: list[str] | None) -> Any:
         from registry_core import bundle
 
-        state.progress(0, 1, "writing bundle")
-        return bundle.build_bundle(path, self.registries, redact=redact, sections=sections, force=True)
+        state.progress(0, 1, "writing bundle (a fresh discovery in a new process for its verify section)…")
+        return bundle.build_bundle(path, self.registries, redact=redact, sections=sections, force=True,
+                                   targets=self.targets)
 
     def _named(self, names: list[str] | None) -> list[Any]:
         if not names:

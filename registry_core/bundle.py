@@ -39,6 +39,7 @@ SECTIONS = (
     ("environment", "Python, platform, versions, paths and relevant environment variables", "environment.json"),
     ("registries", "Registries, plugins, failures and skips (list --json)", "registries.json"),
     ("status", "Cache states with reasons (status --json)", "status.json"),
+    ("verify", "Each registry against a fresh discovery in a new process (verify --json)", "verify.json"),
     ("caches", "The cache files themselves", "caches/"),
     ("profile", "The latest discovery profile", "profile.json"),
     ("log", "The recent log", "log.txt"),
@@ -51,6 +52,8 @@ MIN_SECRET_LEN = 6
 #: Account names too generic to replace as words ("root package"); replaced only as path components.
 GENERIC_USERS = frozenset({"root", "user", "admin", "administrator", "runner", "ubuntu", "nobody", "guest",
                            "test", "home", "app", "pi", "vagrant", "builder", "default", "public"})
+#: How long the bundle's fresh discovery (the verify section) may take; a hang is itself worth reporting.
+VERIFY_TIMEOUT_S = 30.0
 #: Cache files larger than this are cut (with a note) in the bundle.
 MAX_CACHE_FILE_BYTES = 8 * 1024 * 1024
 
@@ -380,8 +383,20 @@ def _ms(seconds: Any) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
+def _verify_summary(verified: dict[str, Any]) -> str:
+    from .verify import describe
+
+    if verified.get("error"):
+        return f"could not run: {verified['error']}"
+    wrong = [e for e in verified["registries"] if not e["agrees"]]
+    if not wrong:
+        return f"every registry agrees ({len(verified['registries'])})."
+    return "**DISAGREES** " + "; ".join(f"{e['name']}: {describe(e)}" for e in wrong)
+
+
 def report_markdown(env: dict[str, Any], inventory: dict[str, Any], status: dict[str, Any],
-                    profile: "dict[str, Any] | None", sections: list[str], redacted: bool) -> str:
+                    profile: "dict[str, Any] | None", sections: list[str], redacted: bool,
+                    verified: "dict[str, Any] | None" = None) -> str:
     """The summary a maintainer reads first."""
     import time
 
@@ -399,6 +414,8 @@ def report_markdown(env: dict[str, Any], inventory: dict[str, Any], status: dict
     out.append(f"**At a glance:** {len(regs)} registries, {sum(len(r['plugins']) for r in regs)} plugins, "
                f"{n_fail} failed module(s), {n_skip} skipped class(es), {len(status['caches'])} cache(s) of which "
                f"{len(bad_caches)} stale or corrupt, {len(status.get('orphans', []))} orphan cache file(s).\n")
+    if verified is not None:
+        out.append(f"**Against a fresh discovery:** {_verify_summary(verified)}\n")
 
     out.append("## Environment\n")
     py, plat, interp = env["python"], env["platform"], env["interpreter"]
@@ -524,10 +541,11 @@ def _cache_members(status: dict[str, Any], redactor: Redactor) -> list[tuple[str
 
 
 def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sections: "Iterable[str] | None" = None,
-                 force: bool = False) -> BundleResult:
+                 force: bool = False, targets: "list[str] | None" = None) -> BundleResult:
     """Write the bug-report bundle to ``path`` (a zip); return what was written.
 
-    ``sections``: ids from :func:`bundle_sections` (None: all). Raises
+    ``sections``: ids from :func:`bundle_sections` (None: all); ``targets``: the modules the registries came
+    from (None: the default targets), for the fresh discovery of the verify section. Raises
     :class:`BundleExistsError` when ``path`` exists and ``force`` is false,
     ``ValueError`` for an unknown section, ``OSError`` when the folder is not writable.
     """
@@ -564,6 +582,11 @@ def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sec
         from .profiling import latest_profile
 
         profile = latest_profile()
+    verified = None
+    if "verify" in need:
+        from .verify import verify_registries
+
+        verified = verify_registries(registries, targets, timeout=VERIFY_TIMEOUT_S)
 
     members: list[tuple[str, str]] = []
     if env is not None:  # listed variables with secret-looking names are hidden whatever their length
@@ -576,13 +599,15 @@ def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sec
     for sid in chosen:
         if sid == "report":
             assert env is not None and inv is not None and status is not None
-            members.append(("report.md", report_markdown(env, inv, status, profile, chosen, redact)))
+            members.append(("report.md", report_markdown(env, inv, status, profile, chosen, redact, verified)))
         elif sid == "environment":
             members.append(("environment.json", dump(env)))
         elif sid == "registries":
             members.append(("registries.json", dump(inv)))
         elif sid == "status":
             members.append(("status.json", dump(status)))
+        elif sid == "verify":
+            members.append(("verify.json", dump(verified)))
         elif sid == "caches":
             assert status is not None
             cache_members = _cache_members(status, redactor)
@@ -706,7 +731,8 @@ def run_command(args: Any) -> int:
     from .cli import EXIT_OK, EXIT_USAGE, _emit_json
 
     try:
-        result = build_bundle(args.output, args.registries, redact=not args.no_redact, force=args.force)
+        result = build_bundle(args.output, args.registries, redact=not args.no_redact, force=args.force,
+                              targets=args.target)
     except BundleExistsError as exc:
         print(f"registry-inspector: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -325,8 +325,11 @@ def test_export_bundle_without_the_dialog(qtbot, window, tmp_path):
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         manifest = json.loads(archive.read("manifest.json"))
-    assert {"manifest.json", "report.md", "registries.json"} <= set(names)
-    assert isinstance(manifest, dict)
+        verified = json.loads(archive.read("verify.json"))
+    assert {"manifest.json", "report.md", "registries.json", "verify.json"} <= set(names)
+    assert manifest["read_first"] == "report.md"
+    # The window's own targets (the demo) were discovered afresh for the verify section: all agree.
+    assert verified["agree"] is True and len(verified["registries"]) == 5
     assert window.settings.value("export/folder") == str(path.parent)
     assert str(path) in window.statusBar().currentMessage()
 

@@ -22,7 +22,7 @@ PKG = "bugpkg"
 TARGET = f"{PKG}.base"
 SECRETS = {"MY_SERVICE_TOKEN": "s3cr3t-value", "DB_PASSWORD": "hunter2hunter2",
            "REGISTRY_CORE_AUTH_TOKEN": "tok-abc123456"}  # the last is also a listed (REGISTRY_CORE_*) variable
-SECTIONS = ["report", "environment", "registries", "status", "caches", "profile", "log"]
+SECTIONS = ["report", "environment", "registries", "status", "verify", "caches", "profile", "log"]
 
 BROKEN = """
 import os
@@ -124,8 +124,13 @@ def test_bundle_is_redacted_everywhere_and_complete(cli):
     status = json.loads(members["status.json"])
     assert set(check_status(status)) == set(check_status(run(cli, "status", "--json").json()))
 
+    # verify.json: the registry as this process listed it, against a fresh discovery of the same target.
+    verified = json.loads(members["verify.json"])
+    assert verified["agree"] is True and [e["qualified_name"] for e in verified["registries"]] == [f"{PKG}.base.Plugin"]
+
     report = members["report.md"]
     assert report.startswith("# Registry Inspector bug report")
+    assert "**Against a fresh discovery:** every registry agrees (1)." in report
     for needle in ("## Environment", "## Registries", "## Caches", "## Profile", f"`{PKG}.p_broken`",
                    "RuntimeError", "```\nTraceback", "| plugin |", "cold median", "valid"):
         assert needle in report, needle
