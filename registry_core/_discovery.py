@@ -315,6 +315,7 @@ def _load_entry_point(registry: Any, ep: Any) -> None:
     started = time.perf_counter()
     registry._loading_entry_point = ep.value
     classes_before = len(registry._report.classes)
+    modules_before = set(sys.modules)
     try:
         loaded = ep.load()
     except KeyboardInterrupt:
@@ -339,6 +340,11 @@ def _load_entry_point(registry: Any, ep: Any) -> None:
     # from a checkout (pip install -e) would leave the cache valid and the registry stale.
     files = [outcome.file or _source_file(module_name)]
     files += [c.file for c in registry._report.classes[classes_before:]]
+    # And the modules of its own package it imported on the way (helpers that decide what registers);
+    # not its dependencies: their upgrades change the distribution digest.
+    top = module_name.partition(".")[0]
+    files += [_module_file(name) for name in sorted(set(sys.modules) - modules_before)
+              if name == top or name.startswith(top + ".")]
     _fingerprint_files(registry, files)
 
 

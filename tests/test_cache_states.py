@@ -444,6 +444,16 @@ def test_editing_an_entry_point_plugin_is_a_change(make_package, tmp_path):
         assert edited[field][0] == "stale" and f"modified: {ext}/plugins.py" in edited[field][1], edited[field]
     _assert_rebuilt_then_valid(root, pkg, cache_dir, edited, ["alpha", "another", "beta", "ext_renamed", "gamma"])
 
+    # A helper module of the plugin's package, imported by it, decides what registers: watched too.
+    (root / ext / "naming.py").write_text("KEY = 'ext_from_helper'\n")
+    plugins.write_text(f"from {pkg}.base import Plugin\nfrom {ext}.naming import KEY\n"
+                       "class Ext(Plugin):\n    plugin_key = KEY\n")
+    assert start(root, pkg, cache_dir)["keys"] == ["alpha", "beta", "ext_from_helper", "gamma"]
+    (root / ext / "naming.py").write_text("KEY = 'ext_renamed_again'\n")
+    helper = start(root, pkg, cache_dir)
+    assert helper["startup"][0] == "stale" and f"modified: {ext}/naming.py" in helper["startup"][1], helper["startup"]
+    assert helper["keys"] == ["alpha", "beta", "ext_renamed_again", "gamma"]
+
     # Broken, then fixed: the fix is seen too (the failed module's file is watched although it never loaded).
     plugins.write_text("import cst_no_such_dependency\n")
     broken = start(root, pkg, cache_dir)
