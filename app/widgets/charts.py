@@ -343,6 +343,14 @@ class ChartsPanel(QWidget):
         """A label at data position ``pos``; with ``share``, shown only if it fits that share of a bar slot."""
         return plot.labels.add(text, pos, anchor, colour, self._font(size, bold), share)
 
+    def _show_empty(self, plot: pg.PlotWidget, name: str, text: str) -> None:
+        """A chart with nothing to draw: the reason, centred, and no hover."""
+        self._text(plot, text, (0, 0.5), (0.5, 0.5), theme.colors(self.dark)["muted"], size=11)
+        item = plot.getPlotItem()
+        item.setXRange(-1, 1, padding=0)
+        item.setYRange(0, 1, padding=0)
+        self._hover[name] = lambda _x, _y: None
+
     # (a) cold vs warm per registry
     def _draw_discovery(self, plot: pg.PlotWidget, profile: dict[str, Any]) -> None:
         c = theme.colors(self.dark)
@@ -358,10 +366,7 @@ class ChartsPanel(QWidget):
         legend = self._legend(plot, columns=2)
         legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-10, 8))
         if not rows:
-            self._text(plot, "This profile times no registry", (0, 0.5), (0.5, 0.5), c["muted"], size=11)
-            item.setXRange(-1, 1, padding=0)
-            item.setYRange(0, 1, padding=0)
-            self._hover["discovery"] = lambda _x, _y: None
+            self._show_empty(plot, "discovery", "This profile times no registry")
             return
         width = 0.36
         top = max([v for r in rows for k in ("cold", "warm") for v in (r[k]["max"], r[k]["median"])
@@ -438,10 +443,7 @@ class ChartsPanel(QWidget):
         n = len(rows)
         axis.set_categories(list(reversed(labels)))
         if not rows:
-            self._text(plot, "This profile has no import timings", (0, 0.5), (0.5, 0.5), c["muted"], size=11)
-            item.setXRange(-1, 1, padding=0)
-            item.setYRange(0, 1, padding=0)
-            self._hover["imports"] = lambda _x, _y: None
+            self._show_empty(plot, "imports", "This profile has no import timings")
             return
         colour = QColor(c["accent"])
         ys = [n - 1 - i for i in range(n)]
