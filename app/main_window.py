@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
                     item.widget().deleteLater()
             layout.addWidget(self.charts)
             yield
-            from registry_core import profiling
+            from registry_core.diagnostics import profiling
 
             # Drawn a chart per tick too (unless someone needs them sooner: show_profile/export redraw).
             self.charts.show_profile(profiling.latest_profile(), profiling.load_history())
@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
         self.run_task("Verify", self.session.verify, on_result=self._after_verify)
 
     def _after_verify(self, document: dict[str, Any]) -> None:
-        from registry_core.verify import describe
+        from registry_core.diagnostics.verify import describe
 
         if document.get("cancelled"):
             self._say("Verify cancelled")
@@ -559,7 +559,7 @@ class MainWindow(QMainWindow):
         self._profile = profile
         if self.charts is None:  # (not every time: that also rebuilds the enums tab, ~40 ms)
             self._ensure_side_panels()
-        from registry_core import profiling
+        from registry_core.diagnostics import profiling
 
         # One chart per event-loop turn: drawing all three at once froze the window ~120-165 ms.
         self.tabs.setCurrentIndex(TAB_TIMING)
@@ -567,7 +567,7 @@ class MainWindow(QMainWindow):
 
     def export_bundle(self, path: str | None = None, redact: bool = True, sections: list[str] | None = None) -> None:
         if path is None:
-            from registry_core import bundle
+            from registry_core.diagnostics import bundle
 
             from .widgets.bundle_dialog import BundleDialog
 

@@ -1,7 +1,7 @@
 """What the window works on: the targets' registries, and the core calls behind each button.
 
 Every function here runs on a worker thread and returns plain report
-documents (``registry_core._model``); the window only presents them.
+documents (``registry_core.diagnostics.documents``); the window only presents them.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from registry_core._model import cache_inventory, inventory
-from registry_core._targets import load_targets
+from registry_core.diagnostics.documents import cache_inventory, inventory
+from registry_core.sources.targets import load_targets
 
 from .demo import load_demo
 
@@ -44,7 +44,7 @@ class Session:
         return self.describe(state)
 
     def describe(self, state: Any) -> dict[str, Any]:
-        from registry_core.enums_report import enum_cache_statuses, enum_documents
+        from registry_core.diagnostics.enum_documents import enum_cache_statuses, enum_documents
 
         state.progress(0, 1, "reading caches")
         # The window may build the colormap enum (it has Qt anyway); this also imports pyqtgraph here,
@@ -56,7 +56,7 @@ class Session:
 
     def cache_status(self, state: Any) -> dict[str, Any]:
         """Re-validate every cache file now (a stat per plugin file: cheap)."""
-        from registry_core.enums_report import enum_cache_statuses
+        from registry_core.diagnostics.enum_documents import enum_cache_statuses
 
         self.caches = cache_inventory(self.registries, enum_cache_statuses())
         return {"caches": self.caches}
@@ -84,13 +84,13 @@ class Session:
         return self.describe(state)
 
     def profile(self, state: Any, runs: int) -> dict[str, Any]:
-        from registry_core import profiling
+        from registry_core.diagnostics import profiling
 
         return profiling.profile_registries(self.registries, self.targets, runs=runs, progress=state.progress,
                                             cancelled=state.cancelled)
 
     def verify(self, state: Any) -> dict[str, Any]:
-        from registry_core import verify
+        from registry_core.diagnostics import verify
 
         state.progress(0, 0, "verifying: discovering every registry afresh in a new process…")
         try:
@@ -99,7 +99,7 @@ class Session:
             return {"cancelled": True}
 
     def export(self, state: Any, path: str, redact: bool, sections: list[str] | None) -> Any:
-        from registry_core import bundle
+        from registry_core.diagnostics import bundle
 
         state.progress(0, 1, "writing bundle (a fresh discovery in a new process for its verify section)…")
         return bundle.build_bundle(path, self.registries, redact=redact, sections=sections, force=True,

@@ -5,7 +5,7 @@
   opening the window (``registry-inspector-cli gui`` opens it).
 - ``<exe> [-X opt]... -c CODE ARGS...``: what ``profile`` runs as its fresh-process children
   (``sys.executable -c ...``); a frozen app has no Python interpreter, so it runs CODE itself. Of the ``-X``
-  options only ``importtime`` means anything here, and ``registry_core._importtime`` stands in for it.
+  options only ``importtime`` means anything here, and ``registry_core.diagnostics.importtime`` stands in for it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _run_code(argv: list[str]) -> int:
         options.append(argv[1])
         argv = argv[2:]
     if "importtime" in options:
-        from registry_core import _importtime
+        from registry_core.diagnostics import importtime as _importtime
 
         _importtime.install()
     code, args = argv[1], argv[2:]

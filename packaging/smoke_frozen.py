@@ -134,7 +134,7 @@ def smoke(folder: Path, runs: int, xvfb: bool = False) -> dict:
         failed = [r["name"] for r in profile["registries"] if r.get("error") or r.get("timed_out")
                   or not r.get("cold") or not r.get("warm")]
         check(not failed and len(profile["registries"]) == len(DEMO_REGISTRIES), f"profile: {failed}")
-        # No -X importtime in a frozen app: registry_core._importtime stands in, so this table is not empty.
+        # No -X importtime in a frozen app: registry_core.diagnostics.importtime stands in, so this table is not empty.
         demo_imports = [m["module"] for m in profile.get("top_modules") or [] if m["module"].startswith("openhcs_demo")]
         check(bool(demo_imports), f"profile: no import times for the demo's plugin modules: {profile.get('top_modules')}")
 

@@ -22,9 +22,9 @@ from ._registry import (
     find_registry,
 )
 from ._report import ClassOutcome, DiscoveryReport, ModuleOutcome
-from ._cache import CacheConfig, CacheStatus, RegistryCacheManager
-from ._cache_admin import CacheFile, clear_all_caches, clear_cache, list_cache_files, rebuild_cache
-from ._paths import get_cache_dir
+from .cache.manager import CacheConfig, CacheStatus, RegistryCacheManager
+from .cache.admin import CacheFile, clear_all_caches, clear_cache, list_cache_files, rebuild_cache
+from .cache.paths import get_cache_dir
 
 __version__ = "0.1.0"
 

@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
 
 from ._config import PRIMARY_KEY, RegistryConfig
 from ._registry import LazyDiscoveryDict
-from ._registry_cache import Unloaded, identity_of
+from .cache.registry_cache import Unloaded, identity_of
 from ._report import (
     ABSTRACT,
     DUPLICATE,

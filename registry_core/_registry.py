@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
     from typing import Any, Iterator
 
 from ._config import PRIMARY_KEY, RegistryConfig, SecondaryRegistry, default_registry_name, slug
-from ._registry_cache import Unloaded, identity_of
+from .cache.registry_cache import Unloaded, identity_of
 from ._report import DiscoveryReport
 
 # Discovery states, as shown by the catalog and the inspector.
@@ -299,7 +299,7 @@ class LazyDiscoveryDict(_LazyReads):
         pending = self._pending_report
         if pending is not None:
             # Served from a cache: the report is rebuilt only when somebody reads it.
-            from ._registry_cache import report_from_cache
+            from .cache.registry_cache import report_from_cache
 
             self._pending_report = None
             self._report_obj = report_from_cache(self, pending, self._report_obj)
@@ -351,7 +351,7 @@ class LazyDiscoveryDict(_LazyReads):
                 return
             self._discovering_thread = me
             try:
-                from ._registry_cache import populate
+                from .cache.registry_cache import populate
 
                 populate(self)
                 self._discovered = True
@@ -377,7 +377,7 @@ class LazyDiscoveryDict(_LazyReads):
     def cache(self) -> Any:
         """This registry's RegistryCache (path, status, clear, save), or None before configuration."""
         if self._cache is None and self._config is not None:
-            from ._registry_cache import RegistryCache
+            from .cache.registry_cache import RegistryCache
 
             self._cache = RegistryCache(self)
         return self._cache
@@ -423,7 +423,7 @@ class LazyDiscoveryDict(_LazyReads):
         value = dict.get(self, key)
         if type(value) is not Unloaded:
             return value
-        from ._registry_cache import import_placeholder
+        from .cache.registry_cache import import_placeholder
 
         problem = import_placeholder(self, value)
         current = dict.get(self, key)

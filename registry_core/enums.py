@@ -19,13 +19,13 @@ from __future__ import annotations
 import copyreg
 from enum import Enum, EnumType
 
-from ._cache import CacheConfig, RegistryCacheManager, stable_hash
+from .cache.manager import CacheConfig, RegistryCacheManager, stable_hash
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator
 
-    from ._cache import CacheStatus
+    from .cache.manager import CacheStatus
 
 #: Bump when what is stored (or how members are named) changes: older caches become stale.
 SCHEMA = 1

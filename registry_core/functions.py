@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 import sys
 
-from ._cache import CacheConfig, RegistryCacheManager
+from .cache.manager import CacheConfig, RegistryCacheManager
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from ._cache import CacheStatus
+    from .cache.manager import CacheStatus
 
 #: Bump when what is stored changes: older caches become stale.
 SCHEMA = 1
@@ -94,7 +94,7 @@ def source_fingerprint(path: str | None) -> dict | None:
     if path is None:
         return None
     from ._discovery import FileStat
-    from ._fingerprint import files_fingerprint
+    from .cache.fingerprint import files_fingerprint
 
     try:
         st = os.stat(path)

@@ -84,8 +84,8 @@ def test_speedup_text_and_module_labels():
     assert speedup_text(None) == ""
     labels, prefix = shorten_modules(["openhcs_demo.io.napari_stream", "openhcs_demo.formats.tiff"])
     assert prefix == "openhcs_demo." and labels == ["io.napari_stream", "formats.tiff"]
-    labels, prefix = shorten_modules(["json", "registry_core._cache"])
-    assert prefix == "" and labels == ["json", "registry_core._cache"]
+    labels, prefix = shorten_modules(["json", "registry_core.cache.manager"])
+    assert prefix == "" and labels == ["json", "registry_core.cache.manager"]
     labels, _ = shorten_modules(["a.b", "a.b"])  # never an empty label
     assert labels == ["b", "b"]
     long = "pkg." + ".".join(f"component{i}" for i in range(8)) + ".leaf"

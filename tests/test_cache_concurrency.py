@@ -59,7 +59,7 @@ def test_eight_processes_cold_start_together(make_package, tmp_path):
 
 
 HOLDER = """
-from registry_core._lock import CacheLock
+from registry_core.cache.lock import CacheLock
 from {pkg}.base import REGISTRY as R
 lock = CacheLock(R.cache_path + ".lock", 5)
 lock.__enter__()
@@ -79,7 +79,7 @@ def test_lock_of_a_killed_process_never_blocks_the_next_start(make_package, tmp_
         assert os.path.exists(held["path"])
         # While it is held, nobody else gets it.
         probe = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
-            from registry_core._lock import CacheLock
+            from registry_core.cache.lock import CacheLock
             with CacheLock({held["path"]!r}, 0) as lock:
                 print(lock.acquired, lock.error is not None)
         """)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)

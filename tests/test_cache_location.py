@@ -119,7 +119,7 @@ def test_two_packages_never_share_a_file(make_package, tmp_path):
 
 
 def test_same_package_under_two_prefixes_never_shares_a_file(make_package, monkeypatch):
-    from registry_core._registry_cache import RegistryCache
+    from registry_core.cache.registry_cache import RegistryCache
 
     make_package(plugin_files("cloc_prefix"))
     registry = importlib.import_module("cloc_prefix.base").REGISTRY

@@ -179,7 +179,7 @@ def test_existing_output_needs_force_and_is_replaced_atomically(cli):
 
 
 def test_library_api_sections_and_member_names(tmp_path, monkeypatch):
-    from registry_core import bundle
+    from registry_core.diagnostics import bundle
 
     ids = [sid for sid, _title in bundle.bundle_sections()]
     assert ids == SECTIONS and all(title for _sid, title in bundle.bundle_sections())

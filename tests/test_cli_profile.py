@@ -86,7 +86,7 @@ def test_profile_json_times_cold_and_warm_and_records_history(cli, tmp_path):
 
     entries = [json.loads(line) for line in history.read_text().splitlines()]
     assert len(entries) == 2
-    from registry_core import profiling
+    from registry_core.diagnostics import profiling
 
     assert profiling.history_path() == str(history)
     assert [e["created"] for e in profiling.load_history()] == [e["created"] for e in entries]
@@ -129,7 +129,7 @@ def test_profile_usage_errors_exit_2(cli):
 
 
 def test_hung_module_and_importtime_parsing():
-    from registry_core.profiling import hung_module, parse_importtime, top_modules
+    from registry_core.diagnostics.profiling import hung_module, parse_importtime, top_modules
 
     stderr = ("importing target a.base\nregistry a.base.Plugin\nimporting a.p_one\n"
               "importing a.p_two (entry point two from a-dist)\nTimeout (0:00:02)!\nThread 0x1:\n  File \"x\"\n")
@@ -153,7 +153,7 @@ def test_library_api_reports_progress_and_cancels_without_recording(cli):
     """
     import importlib
 
-    from registry_core import profiling
+    from registry_core.diagnostics import profiling
 
     registry = importlib.import_module(f"{PKG}.base").REGISTRY
     calls = []

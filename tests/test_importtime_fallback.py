@@ -1,9 +1,9 @@
-"""``registry_core._importtime``: CPython's ``-X importtime`` lines, for the frozen app's profile children."""
+"""``registry_core.diagnostics.importtime``: CPython's ``-X importtime`` lines, for the frozen app's profile children."""
 
 from __future__ import annotations
 
 from helpers import ROOT, run_python
-from registry_core.profiling import parse_importtime
+from registry_core.diagnostics.profiling import parse_importtime
 
 #: outer imports middle (a statement) and leaf (importlib.import_module); each does measurable work.
 PACKAGE = {
@@ -26,7 +26,7 @@ def _rows(stderr: str) -> dict[str, dict]:
 def test_lines_parse_like_cpythons_and_nest_by_who_imported_whom(make_package):
     root = make_package(PACKAGE)
     result = run_python("""
-        from registry_core import _importtime
+        from registry_core.diagnostics import importtime as _importtime
         assert _importtime.install() and not _importtime.install()  # a second install is a no-op
         import sys
         print("registry demo.REGISTRY", file=sys.stderr)
@@ -52,7 +52,7 @@ def test_lines_parse_like_cpythons_and_nest_by_who_imported_whom(make_package):
 def test_same_modules_as_cpythons_flag_for_import_statements(make_package):
     root = make_package(PACKAGE)
     code = "import itf_pkg.middle"
-    ours = run_python("from registry_core import _importtime; _importtime.install()\n" + code, path=[str(root)])
+    ours = run_python("from registry_core.diagnostics import importtime as _importtime; _importtime.install()\n" + code, path=[str(root)])
     flag = run_python(code, path=[str(root)], env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert ours.returncode == flag.returncode == 0, ours.stderr + flag.stderr
     assert set(_rows(ours.stderr)) == set(_rows(flag.stderr)) == {"itf_pkg", "itf_pkg.middle"}

@@ -174,7 +174,7 @@ def test_sdist_holds_the_resources_folder_and_packaging_files(dists):
 _WHERE = """
 import importlib.metadata, json, sys
 import registry_core, app, app.demo, app.resources_path
-from registry_core.profiling import child_pythonpath
+from registry_core.diagnostics.profiling import child_pythonpath
 print(json.dumps({
     "registry_core": registry_core.__file__,
     "app": app.__file__,

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from cache_helpers import cache_env, child
 from helpers import BASE_WITH_SECONDARY, ROOT, PackageMaker
 from registry_core import LazyDiscoveryDict, SecondaryRegistry, SecondaryRegistryDict
-from registry_core._model import registry_document
+from registry_core.diagnostics.documents import registry_document
 
 PKG, EXT = "rz_fuzz", "rz_fuzz_ext"
 KEYS = ["alpha", "beta", "ext", "gamma"]

@@ -148,7 +148,7 @@ def hold():
 THREADS_CHILD = """
 import threading
 import registry_core._discovery as _disc
-import registry_core._registry_cache as _rc
+import registry_core.cache.registry_cache as _rc
 import {pkg}_gate as gate
 from {pkg}.base import REGISTRY as R, METADATA as M
 CALLS = {{"populate": [], "discovery": []}}

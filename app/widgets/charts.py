@@ -1,6 +1,6 @@
 """The Timing tab: cold vs warm discovery per registry, slowest imports, and the trend over past profiles.
 
-Three pyqtgraph plots over the profile documents of ``registry_core.profiling``
+Three pyqtgraph plots over the profile documents of ``registry_core.diagnostics.profiling``
 (plain dicts); this module only draws them. Everything it reads may be missing,
 ``None`` or an error: such a registry shows as a labelled gap, never a crash.
 """

@@ -11,21 +11,21 @@ from __future__ import annotations
 import os
 import time
 
-from ._fingerprint import (
+from .fingerprint import (
     check_entry_points,
     check_environment,
     check_files,
     check_import_paths,
     environment_fingerprint,
 )
-from ._log import get_logger
-from ._paths import cache_disabled_reason, get_cache_dir
+from .._log import get_logger
+from .paths import cache_disabled_reason, get_cache_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-    from ._lock import CacheLock
+    from .lock import CacheLock
 
 #: Version of the file layout below; a file with another version is stale.
 FORMAT_VERSION = 1
@@ -320,7 +320,7 @@ class RegistryCacheManager:
 
     def lock(self, timeout: float | None = None) -> "CacheLock":
         """A cross-process lock beside the cache file (held while rebuilding)."""
-        from ._lock import CacheLock
+        from .lock import CacheLock
 
         return CacheLock(self.cache_path + ".lock", self.config.lock_timeout if timeout is None else timeout)
 

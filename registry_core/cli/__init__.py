@@ -52,7 +52,7 @@ def build_parser() -> Any:
     which.add_argument("--all", action="store_true", help="every cache of every target's namespace")
     rebuild = sub.add_parser("rebuild", parents=[common], help="discover from scratch and rewrite caches")
     rebuild.add_argument("--registry", metavar="NAME", help="only this registry (default: all)")
-    from . import bundle, profiling, verify
+    from ..diagnostics import bundle, profiling, verify
 
     profiling.add_parser(sub, common)
     verify.add_parser(sub, common)
@@ -69,10 +69,10 @@ def main(argv: "list[str] | None" = None, default_targets: "Callable[[], Any] | 
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    from ._log_setup import configure_cli_logging
+    from ..diagnostics.logs import configure_cli_logging
 
     configure_cli_logging(args.verbose)
-    from ._targets import TargetError, load_targets
+    from ..sources.targets import TargetError, load_targets
 
     try:
         registries = load_targets(args.target, default_targets)
@@ -87,7 +87,7 @@ def main(argv: "list[str] | None" = None, default_targets: "Callable[[], Any] | 
     args.registries = registries
     handler = _HANDLERS.get(args.command)
     if handler is None:
-        from . import bundle, profiling, verify
+        from ..diagnostics import bundle, profiling, verify
 
         handler = {"profile": profiling.run_command, "verify": verify.run_command,
                    "bundle": bundle.run_command}[args.command]
@@ -113,16 +113,16 @@ def _select(args: Any) -> list[Any]:
     name = getattr(args, "registry", None)
     if not name:
         return args.registries
-    from ._registry import find_registry
+    from .._registry import find_registry
 
     registry = find_registry(name)
     return [registry]
 
 
 def cmd_list(args: Any) -> int:
-    from ._model import inventory
-    from ._render import render_inventory
-    from .enums_report import enum_documents
+    from ..diagnostics.documents import inventory
+    from ..diagnostics.render import render_inventory
+    from ..diagnostics.enum_documents import enum_documents
 
     document = inventory(args.registries, enum_documents())
     if args.json:
@@ -133,9 +133,9 @@ def cmd_list(args: Any) -> int:
 
 
 def cmd_status(args: Any) -> int:
-    from ._model import cache_inventory
-    from ._render import render_status
-    from .enums_report import enum_cache_statuses
+    from ..diagnostics.documents import cache_inventory
+    from ..diagnostics.render import render_status
+    from ..diagnostics.enum_documents import enum_cache_statuses
 
     document = cache_inventory(args.registries, enum_cache_statuses())
     if args.json:
@@ -148,7 +148,7 @@ def cmd_status(args: Any) -> int:
 
 
 def cmd_explain(args: Any) -> int:
-    from ._explain import CAUSE_NOT_FOUND
+    from .._explain import CAUSE_NOT_FOUND
 
     answers = [r.explain(args.name) for r in _select(args)]
     known = [a for a in answers if a.cause != CAUSE_NOT_FOUND]
@@ -194,7 +194,7 @@ def _brief(details: list[str]) -> list[str]:
 
 
 def cmd_clear(args: Any) -> int:
-    from ._cache_admin import clear_all_caches
+    from ..cache.admin import clear_all_caches
 
     if not args.registry and not args.all:
         print("registry-inspector: clear-cache needs --registry NAME or --all", file=sys.stderr)

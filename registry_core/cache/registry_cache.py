@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import sys
 
-from ._cache import CORRUPT, DISABLED, CacheConfig, CacheStatus, RegistryCacheManager, stable_hash
-from ._config import slug
-from ._fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
-from ._log import get_logger
-from ._paths import cache_disabled_reason, env_flag, no_gpu_var
-from ._report import IMPORTED, REGISTERED, SOURCE_ENTRY_POINT, ClassOutcome, DiscoveryReport, ModuleOutcome
+from .manager import CORRUPT, DISABLED, CacheConfig, CacheStatus, RegistryCacheManager, stable_hash
+from .._config import slug
+from .fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
+from .._log import get_logger
+from .paths import cache_disabled_reason, env_flag, no_gpu_var
+from .._report import IMPORTED, REGISTERED, SOURCE_ENTRY_POINT, ClassOutcome, DiscoveryReport, ModuleOutcome
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def identity_of(obj: Any) -> tuple[Any, Any]:
 
 
 def _package_version(package: str) -> str:
-    from . import __version__ as core_version
+    from .. import __version__ as core_version
 
     root = sys.modules.get(package.partition(".")[0])
     version = getattr(root, "__version__", None)
@@ -248,7 +248,7 @@ def _relative(module: str, package: str) -> str:
 
 
 def _secondary_of(registry: Any, key: Any) -> dict[str, list]:
-    from ._config import PRIMARY_KEY
+    from .._config import PRIMARY_KEY
 
     secondary: dict[str, list] = {}
     cls = dict.get(registry, key)
@@ -424,7 +424,7 @@ def import_placeholder(registry: Any, placeholder: Unloaded) -> str | None:
 
 def _advertised_module(registry: Any, module: str) -> bool:
     """Check, at import time, that an installed distribution advertises ``module``'s top-level package."""
-    from ._entry_points import entry_points
+    from .._entry_points import entry_points
 
     top = module.partition(".")[0]
     return any(ep.module.partition(".")[0] == top for ep in entry_points(registry.entry_point_group))
@@ -432,7 +432,7 @@ def _advertised_module(registry: Any, module: str) -> bool:
 
 def populate(registry: Any) -> None:
     """Discovery entry point: a valid cache, else discovery under the cross-process lock."""
-    from ._discovery import run_discovery
+    from .._discovery import run_discovery
 
     cache = registry.cache
     if cache is None:

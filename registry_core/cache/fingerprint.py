@@ -147,7 +147,7 @@ def entry_points_fingerprint(group: str | None, folders: "list | None", advertis
     entry_points.txt advertising our group is stamped too (an edit in place).
     """
     if folders is None:
-        from ._entry_points import distribution_folders
+        from .._entry_points import distribution_folders
 
         folders = distribution_folders()
     paths = []
@@ -199,7 +199,7 @@ def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
             return f"entry points changed: {os.path.basename(os.path.dirname(path))}/entry_points.txt was edited"
     new = [entry for entry in sys.path if entry not in known]
     if new:
-        from ._entry_points import distribution_folders
+        from .._entry_points import distribution_folders
 
         for entry, names in distribution_folders(new):
             if names:
@@ -223,7 +223,7 @@ def _distributions_digest(folder: str, names: "Iterable[str]") -> int:
 
 
 def _same_distributions(path: str, digest: int) -> bool:
-    from ._entry_points import distribution_folders
+    from .._entry_points import distribution_folders
 
     found = distribution_folders([path])
     return bool(found) and _distributions_digest(path, found[0][1]) == digest
@@ -235,7 +235,7 @@ def _first_distribution_installed(path: str, mtime: int) -> bool:
             return False
     except OSError:
         return False
-    from ._entry_points import distribution_folders
+    from .._entry_points import distribution_folders
 
     return any(names for _, names in distribution_folders([path]))
 

@@ -86,6 +86,6 @@ def print_registries(registries: "Iterable", *, verbose: bool = False, file: "Te
     """Each registry, its plugins, its secondary registries, and every failure or skip with its reason."""
     import sys
 
-    from ._model import inventory
+    from .documents import inventory
 
     render_inventory(inventory(registries), file or sys.stdout, verbose=verbose)

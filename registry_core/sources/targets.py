@@ -22,7 +22,7 @@ class TargetError(Exception):
 
 
 def advertised_targets() -> list[str]:
-    from ._entry_points import entry_points
+    from .._entry_points import entry_points
 
     return [ep.module for ep in entry_points(TARGETS_GROUP)]
 
@@ -81,7 +81,7 @@ def load_targets(modules: "list[str] | None", default: "Callable[[], Any] | None
     With no modules named: what installed applications advertise in
     ``registry_core.targets``, plus ``default()`` (the inspector's embedded demo).
     """
-    from ._registry import all_registries
+    from .._registry import all_registries
 
     if modules:
         for module in modules:

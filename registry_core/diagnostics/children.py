@@ -65,7 +65,7 @@ def _main():
         _say("importing " + ep.module + " (entry point " + ep.name + " from " + ep.dist + ")")
         return _load(ep)
     entry_points.EntryPoint.load = _load_entry_point
-    from registry_core._targets import TargetError, advertised_targets, import_target
+    from registry_core.sources.targets import TargetError, advertised_targets, import_target
     try:
         modules = [m for m in targets.split(",") if m]
         for module in modules or advertised_targets():
@@ -103,7 +103,7 @@ def _main():
                     "cache_state": None if status is None else status.state,
                     "cache_reason": None if status is None else status.reason})
         if mode == "verify":
-            from registry_core._registry_cache import identity_of
+            from registry_core.cache.registry_cache import identity_of
             out[-1]["entries"] = sorted([repr(key), *identity_of(dict.__getitem__(registry, key))]
                                         for key in dict.keys(registry))
     print(json.dumps({"targets_s": targets_s, "registries": out}))

@@ -121,7 +121,7 @@ def cache_document(status: Any, registry: str) -> dict[str, Any]:
 
 def cache_inventory(registries: "Iterable[Any]", extra_statuses: "Iterable[tuple[str, Any]]" = ()) -> dict[str, Any]:
     """``status --json``: every cache this process knows, plus orphan files found in their folders."""
-    from ._cache_admin import list_cache_files
+    from ..cache.admin import list_cache_files
 
     caches = []
     seen = set()

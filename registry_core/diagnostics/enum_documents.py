@@ -36,7 +36,7 @@ def enum_documents(build_colormaps: bool = False) -> list[dict[str, Any]]:
     ``build_colormaps=True`` (the app) builds the colormap enum when its cache is
     not valid, which imports pyqtgraph; otherwise only a valid cache is shown.
     """
-    from . import enums
+    from .. import enums
 
     documents = []
     manager = enums.colormap_cache_manager()
@@ -66,6 +66,6 @@ def enum_documents(build_colormaps: bool = False) -> list[dict[str, Any]]:
 
 def enum_cache_statuses() -> list[tuple[str, Any]]:
     """(label, CacheStatus) of each enum cache, for ``status`` and the cache panel."""
-    from . import enums
+    from .. import enums
 
     return [(f"enum {s.name}", s) for s in enums.enum_cache_status()]

@@ -303,9 +303,9 @@ def environment_document(registries: "list[Any]") -> dict[str, Any]:
     import platform
     import time
 
-    from . import __version__
-    from ._log_setup import log_dir, log_path
-    from ._paths import get_cache_dir, user_cache_dir, user_data_dir
+    from .. import __version__
+    from .logs import log_dir, log_path
+    from ..cache.paths import get_cache_dir, user_cache_dir, user_data_dir
     from .profiling import history_path
 
     namespaces = sorted({r.config.cache_namespace for r in registries if r.config is not None} | {"registry_core"})
@@ -567,8 +567,8 @@ def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sec
     if os.path.exists(path) and not force:
         raise BundleExistsError(f"{path} exists; pass --force to replace it")
 
-    from ._model import cache_inventory, inventory
-    from .enums_report import enum_cache_statuses, enum_documents
+    from .documents import cache_inventory, inventory
+    from .enum_documents import enum_cache_statuses, enum_documents
 
     redactor = Redactor(enabled=redact)
     created = time.time()
@@ -621,7 +621,7 @@ def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sec
             else:
                 members.append(("profile.json", dump(profile)))
         elif sid == "log":
-            from ._log_setup import log_path, recent_log
+            from .logs import log_path, recent_log
 
             log = recent_log()
             if log:
@@ -669,7 +669,7 @@ def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sec
 
 
 def _core_version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -728,7 +728,7 @@ def add_parser(sub: Any, common: Any) -> Any:
 
 
 def run_command(args: Any) -> int:
-    from .cli import EXIT_OK, EXIT_USAGE, _emit_json
+    from ..cli import EXIT_OK, EXIT_USAGE, _emit_json
 
     try:
         result = build_bundle(args.output, args.registries, redact=not args.no_redact, force=args.force,
@@ -742,7 +742,7 @@ def run_command(args: Any) -> int:
     if args.json:
         _emit_json(result.to_dict())
         return EXIT_OK
-    from ._render import human_size
+    from .render import human_size
 
     kinds = ", ".join(result.redaction_kinds) or "nothing needed replacing"
     print(f"wrote {result.path} ({len(result.members)} members, {human_size(result.size)})")

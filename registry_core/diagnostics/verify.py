@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ._children import (
+from .children import (
     DEFAULT_TARGETS_FACTORY,
     Cancelled,
     child_env,
@@ -52,7 +52,7 @@ def verify_registries(
     import tempfile
     import time
 
-    from ._registry_cache import identity_of
+    from ..cache.registry_cache import identity_of
 
     registries = [r for r in registries if getattr(r, "config", None) is not None]
     document: dict[str, Any] = {"schema": SCHEMA, "created": time.time(), "registries": [], "agree": None,
@@ -134,7 +134,7 @@ def render_verify(document: dict[str, Any], out: Any) -> None:
 
 
 def add_parser(sub: Any, common: Any) -> Any:
-    from ._argtypes import positive_float
+    from ..cli.argtypes import positive_float
 
     parser = sub.add_parser("verify", parents=[common],
                             help="compare each registry (from its cache) with a fresh discovery in a fresh process")
@@ -145,7 +145,7 @@ def add_parser(sub: Any, common: Any) -> Any:
 
 
 def run_command(args: Any) -> int:
-    from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, _emit_json, _select
+    from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, _emit_json, _select
 
     document = verify_registries(_select(args), args.target, timeout=args.timeout)
     if args.json:

@@ -28,8 +28,8 @@ from __future__ import annotations
 import os
 import sys
 
-from ._children import Cancelled as ProfileCancelled
-from ._children import DEFAULT_TARGETS_FACTORY, ChildResult, child_env, child_pythonpath, hung_module, run_child, watchdog_after
+from .children import Cancelled as ProfileCancelled
+from .children import DEFAULT_TARGETS_FACTORY, ChildResult, child_env, child_pythonpath, hung_module, run_child, watchdog_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ HISTORY_KEEP = 200
 # -- where results go ------------------------------------------------------------------------------
 def history_path() -> str:
     """``<user data dir>/profile_history.jsonl`` (``$REGISTRY_INSPECTOR_DATA_DIR`` overrides the folder)."""
-    from ._paths import user_data_dir
+    from ..cache.paths import user_data_dir
 
     return os.path.join(user_data_dir(), HISTORY_NAME)
 
@@ -107,7 +107,7 @@ def _trim_history(path: str) -> None:
     import json
 
     keep = load_history()[-HISTORY_KEEP:]
-    from ._cache import atomic_write
+    from ..cache.manager import atomic_write
 
     data = "".join(json.dumps(d, separators=(",", ":"), default=repr) + "\n" for d in keep)
     atomic_write(path, data.encode("utf-8"))
@@ -379,7 +379,7 @@ def _importing_target(stderr: str) -> bool:
 
 # -- CLI -------------------------------------------------------------------------------------------
 def add_parser(sub: Any, common: Any) -> Any:
-    from ._argtypes import positive_float, positive_int
+    from ..cli.argtypes import positive_float, positive_int
 
     parser = sub.add_parser("profile", parents=[common],
                             help="time cold and warm discovery in fresh processes; slowest imports; history")
@@ -394,11 +394,11 @@ def add_parser(sub: Any, common: Any) -> Any:
 
 
 def run_command(args: Any) -> int:
-    from .cli import EXIT_FINDINGS, EXIT_OK, _emit_json
+    from ..cli import EXIT_FINDINGS, EXIT_OK, _emit_json
 
     registries = args.registries
     if getattr(args, "registry", None):
-        from ._registry import find_registry
+        from .._registry import find_registry
 
         registries = [find_registry(args.registry)]
 
@@ -431,7 +431,7 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
     """The profile as readable tables."""
     import time
 
-    from ._render import table
+    from .render import table
 
     regs = document["registries"]
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(document["created"]))
