@@ -1,14 +1,38 @@
-"""Light and dark palettes for widgets and charts; follows the system scheme unless told otherwise."""
+"""Light and dark palettes, and the status colours, for widgets, models and charts.
+
+The window follows the system scheme unless told otherwise. Status colours are the same in both
+schemes: they are badges with white text (cache states) or text on the view's own base colour.
+"""
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QColor, QGuiApplication, QPalette
+from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap, QPolygonF
 
 LIGHT = {"background": "#ffffff", "foreground": "#202124", "grid": "#d0d0d0", "cold": "#1565c0",
          "warm": "#2e7d32", "accent": "#ef6c00", "muted": "#757575"}
 DARK = {"background": "#1e1f22", "foreground": "#e8eaed", "grid": "#4a4d52", "cold": "#64b5f6",
         "warm": "#81c784", "accent": "#ffb74d", "muted": "#9e9e9e"}
+
+#: A cache's state, as the background of its badge (cache table, enums tab).
+STATE_COLOURS = {
+    "valid": "#2e7d32",
+    "stale": "#ef6c00",
+    "corrupt": "#c62828",
+    "missing": "#546e7a",
+    "disabled": "#6a1b9a",
+    "orphan": "#546e7a",
+}
+UNKNOWN_STATE_COLOUR = "#546e7a"
+#: Text on a state badge.
+BADGE_TEXT_COLOUR = "white"
+#: What did not register, by the registry tree's row kind (its reason and status text, the details heading).
+OUTCOME_COLOURS = {
+    "failure": "#d32f2f",
+    "duplicate": "#e65100",
+    "skipped": "#b8860b",
+    "excluded": "#757575",
+}
 
 
 def system_is_dark() -> bool:
@@ -26,6 +50,24 @@ def system_is_dark() -> bool:
 
 def colors(dark: bool) -> dict[str, str]:
     return DARK if dark else LIGHT
+
+
+def state_colour(state: str | None) -> str:
+    """The badge colour of a cache state (a neutral grey for one this version does not know)."""
+    return STATE_COLOURS.get(state or "", UNKNOWN_STATE_COLOUR)
+
+
+def play_icon(dark: bool) -> QIcon:
+    """A "run" triangle in the theme's colour: the style's own is black, and vanishes on a dark toolbar."""
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(QColor(colors(dark)["cold"])))
+    painter.drawPolygon(QPolygonF([QPointF(8, 5), QPointF(27, 16), QPointF(8, 27)]))
+    painter.end()
+    return QIcon(pixmap)
 
 
 def apply_palette(app: QGuiApplication, dark: bool) -> None:

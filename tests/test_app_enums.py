@@ -6,8 +6,8 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QBrush, QColor, QPixmap
 
 from app.models import DATA_ROLE, KIND_ROLE, SORT_ROLE
-from app.models.cache_table import STATE_COLOURS
-from app.models.enum_tree import SWATCH_HEIGHT, SWATCH_WIDTH, UNKNOWN_STATE_COLOUR, EnumTreeModel, swatch_pixmap
+from app.models.enum_tree import SWATCH_HEIGHT, SWATCH_WIDTH, EnumTreeModel, swatch_pixmap
+from app.theme import STATE_COLOURS, UNKNOWN_STATE_COLOUR
 from app.widgets.enums_panel import EMPTY_TEXT, EnumsPanel
 
 VIRIDIS = ["#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"]

@@ -9,18 +9,10 @@ from PyQt6.QtGui import QBrush, QColor
 
 from registry_core.diagnostics.render import human_age, human_size
 
+from .. import theme
 from . import DATA_ROLE, SORT_ROLE
 
 COLUMNS = ("Cache", "State", "Reason", "Size", "Age", "Items", "Path")
-
-STATE_COLOURS = {
-    "valid": "#2e7d32",
-    "stale": "#ef6c00",
-    "corrupt": "#c62828",
-    "missing": "#546e7a",
-    "disabled": "#6a1b9a",
-    "orphan": "#546e7a",
-}
 
 
 def _home_short(path: str) -> str:
@@ -75,9 +67,9 @@ class CacheTableModel(QAbstractTableModel):
                     row.get("size") or 0, row.get("age_s") or 0.0, row.get("items") or 0,
                     row.get("path") or "")[column]
         if role == Qt.ItemDataRole.BackgroundRole and column == 1:
-            return QBrush(QColor(STATE_COLOURS.get(row.get("state"), "#546e7a")))
+            return QBrush(QColor(theme.state_colour(row.get("state"))))
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
-            return QBrush(QColor("white"))
+            return QBrush(QColor(theme.BADGE_TEXT_COLOUR))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ToolTipRole:

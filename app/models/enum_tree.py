@@ -7,16 +7,15 @@ from typing import Any
 from PyQt6.QtCore import QModelIndex, QRectF, Qt
 from PyQt6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPen, QPixmap
 
+from .. import theme
 from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
 from ._tree import TreeModelBase, TreeNode as _Node
-from .cache_table import STATE_COLOURS
 
 COLUMNS = ("Name", "Value", "Cache", "Details")
 ENUM = "enum"
 MEMBER = "member"
 #: Logical size of a colormap swatch (the view should use it as its icon size).
 SWATCH_WIDTH, SWATCH_HEIGHT = 64, 12
-UNKNOWN_STATE_COLOUR = "#546e7a"
 
 
 def swatch_pixmap(colours: list[str], width: int = SWATCH_WIDTH, height: int = SWATCH_HEIGHT,
@@ -126,9 +125,9 @@ class EnumTreeModel(TreeModelBase):
             return self._swatch(node)
         if node.kind == ENUM and column == 2:
             if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(STATE_COLOURS.get(node.cells[2], UNKNOWN_STATE_COLOUR)))
+                return QBrush(QColor(theme.state_colour(node.cells[2])))
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor("white"))
+                return QBrush(QColor(theme.BADGE_TEXT_COLOUR))
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ToolTipRole:

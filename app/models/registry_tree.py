@@ -7,6 +7,7 @@ from typing import Any
 from PyQt6.QtCore import QModelIndex, Qt
 from PyQt6.QtGui import QBrush, QColor
 
+from .. import theme
 from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
 from ._tree import TreeModelBase, TreeNode as _Node
 
@@ -21,12 +22,8 @@ SKIPPED = "skipped"
 DUPLICATE = "duplicate"
 EXCLUDED = "excluded"
 
-_STATUS_COLOURS = {
-    FAILURE: QColor("#d32f2f"),
-    DUPLICATE: QColor("#e65100"),
-    SKIPPED: QColor("#b8860b"),
-    EXCLUDED: QColor("#757575"),
-}
+#: Foreground brushes of the rows that did not register (built once: ``data`` runs per visible cell).
+_OUTCOME_BRUSHES = {kind: QBrush(QColor(colour)) for kind, colour in theme.OUTCOME_COLOURS.items()}
 
 
 def _registry_cells(reg: dict[str, Any]) -> tuple:
@@ -109,8 +106,7 @@ class RegistryTreeModel(TreeModelBase):
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self._icons.get(node.kind)
         if role == Qt.ItemDataRole.ForegroundRole and column in (1, 2):
-            colour = _STATUS_COLOURS.get(node.kind)
-            return QBrush(colour) if colour is not None else None
+            return _OUTCOME_BRUSHES.get(node.kind)
         if role == KIND_ROLE:
             return node.kind
         if role == DATA_ROLE:

@@ -8,6 +8,7 @@ from typing import Any, Callable
 from PyQt6.QtCore import QUrl, pyqtSignal
 from PyQt6.QtWidgets import QTextBrowser, QWidget
 
+from .. import theme
 from ..desktop import open_path
 
 
@@ -84,7 +85,7 @@ class DetailsPane(QTextBrowser):
         explanation = self._explain(failure.get("registry", ""), failure.get("module", ""))
         origin = failure.get("entry_point")
         return (
-            f"<h3 style='color:#d32f2f'>Import failed: {_esc(failure.get('module'))}</h3>"
+            f"<h3 style='color:{theme.OUTCOME_COLOURS['failure']}'>Import failed: {_esc(failure.get('module'))}</h3>"
             f"<p>{_esc(failure.get('error'))}</p>"
             + (f"<p>Entry point <code>{_esc(origin)}</code> of {_esc(failure.get('distribution'))}</p>" if origin else "")
             + f"<p><b>Source file</b>: {_file_link(failure.get('file'))}</p>"
@@ -96,7 +97,7 @@ class DetailsPane(QTextBrowser):
         explanation = self._explain(skipped.get("registry", ""), skipped.get("class", ""))
         holder = skipped.get("holder")
         return (
-            f"<h3 style='color:#b8860b'>Not registered: {_esc(skipped.get('class'))}</h3>"
+            f"<h3 style='color:{theme.OUTCOME_COLOURS['skipped']}'>Not registered: {_esc(skipped.get('class'))}</h3>"
             f"<p>{_esc(skipped.get('reason'))}</p>"
             + (f"<p><b>Key held by</b>: {_esc(holder)}</p>" if holder else "")
             + f"<p><b>Source file</b>: {_file_link(skipped.get('file'))}</p>"
