@@ -44,9 +44,10 @@ def main(argv: list[str]) -> int:
     # One style everywhere, so forced light/dark palettes and screenshots look the same on every desktop.
     app.setStyle("Fusion")
     from . import theme
-    from .main_window import MainWindow, show_error
+    from .main_window import MainWindow
     from .resources_path import icon_path
     from .session import Session
+    from .widgets.dialogs import show_error
 
     icon = icon_path()
     if icon:

@@ -1,45 +1,32 @@
 """The inspector window: layout, actions, menus and status bar. Orchestration only.
 
-Every button calls one core function through a worker (``session.Session``)
-and re-reads the resulting documents; no registry logic lives here.
+Every button calls one core function through a worker (``session.Session``, run by a
+``workers.TaskRunner``) and re-reads the resulting documents; no registry logic lives here.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from typing import Any, Callable
 
-from PyQt6.QtCore import QByteArray, QFileSystemWatcher, QModelIndex, QSettings, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QByteArray, QSettings, Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QGuiApplication, QKeySequence
-from PyQt6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QStyle,
-    QTableView,
-    QTabWidget,
-    QTreeView,
-    QVBoxLayout,
-    QWidget,
-)
+from PyQt6.QtWidgets import QLabel, QMainWindow, QMenu, QStyle, QTabWidget
 
 from . import theme
-from .models import DATA_ROLE, SORT_ROLE
-from .models.cache_table import CacheTableModel
-from .models.registry_tree import RegistryTreeModel
-from .session import Session
-from .widgets.details import DetailsPane
 from .desktop import open_path
-from .widgets.filter_bar import FilterBar, make_proxy
-from .workers import Worker, start
+from .models import DATA_ROLE
+from .plugin_watcher import PluginWatcher
+from .session import Session
+from .side_tabs import SideTabs
+from .widgets.cache_view import CacheView, cache_summary
+from .widgets.dialogs import show_error, show_verify_disagreement
+from .widgets.registry_page import RegistryPage
+from .widgets.task_status import TaskStatus
+from .workers import TaskRunner, Worker
+
+__all__ = ["MainWindow", "show_error", "TAB_REGISTRIES", "TAB_CACHES", "TAB_TIMING", "TAB_ENUMS"]
 
 TAB_REGISTRIES, TAB_CACHES, TAB_TIMING, TAB_ENUMS = range(4)
 
@@ -60,135 +47,60 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.dark = theme.system_is_dark() if dark is None else dark
         self.forced_theme = dark is not None
-        self._workers: list[Worker] = []
-        self._busy: Worker | None = None
         self._profile: dict[str, Any] | None = None
+        self._loaded_once = self._load_pending = self._announce_loaded = False
         self.last_error: str | None = None
         self.setWindowTitle("Registry Inspector")
         self.resize(1280, 800)
-        self._build_models()
+        self.tasks = TaskRunner(self)
+        self.tasks.errored.connect(self._on_error)
+        self.tasks.finished.connect(self._task_finished)
         self._build_ui()
         self._build_actions()
-        self._watcher = QFileSystemWatcher(self)
-        self._unwatched: list[str] = []
-        self._batch_timer = QTimer(self)  # a child: no batch runs after the window is gone
-        self._batch_timer.setSingleShot(True)
-        self._batch_timer.setInterval(self.WATCH_GAP_MS)
-        self._batch_timer.timeout.connect(self._watch_batch)
-        self._watch_timer = QTimer(self)
-        self._watch_timer.setSingleShot(True)
-        self._watch_timer.setInterval(300)
-        self._watch_timer.timeout.connect(self.refresh_cache_status)
-        self._watcher.directoryChanged.connect(lambda _p: self._watch_timer.start())
-        self._watcher.fileChanged.connect(lambda _p: self._watch_timer.start())
-        self._restore_state()
-
-    # -- construction ----------------------------------------------------------------
-    def _build_models(self) -> None:
-        self.tree_model = RegistryTreeModel(self)
-        style = self.style()
-        icons = {
-            "registry": style.standardIcon(QStyle.StandardPixmap.SP_DirIcon),
-            "plugin": style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton),
-            "secondary": style.standardIcon(QStyle.StandardPixmap.SP_ArrowRight),
-            "failure": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
-            "skipped": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
-            "duplicate": style.standardIcon(QStyle.StandardPixmap.SP_BrowserStop),
-            "excluded": style.standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton),
-        }
-        self.tree_model.set_icons(icons)
-        self.tree_proxy = make_proxy(self.tree_model, SORT_ROLE)
-        self.cache_model = CacheTableModel(self)
-        self.cache_proxy = make_proxy(self.cache_model, SORT_ROLE)
-
-    def _build_ui(self) -> None:
-        self.tabs = QTabWidget(self)
-        self.tabs.setDocumentMode(True)
-        # Registries: filter + tree | details.
-        page = QWidget(self)
-        self.filter_bar = FilterBar(self.tree_proxy, page)
-        self.tree = QTreeView(page)
-        self.tree.setObjectName("registryTree")
-        self.tree.setModel(self.tree_proxy)
-        self.tree.setSortingEnabled(True)
-        # Source order until the user clicks a header: plugins first, then what did not register.
-        self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.tree_proxy.sort(-1)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.tree.customContextMenuRequested.connect(self._tree_menu)
-        self.tree.selectionModel().currentChanged.connect(self._selection_changed)
-        header = self.tree.header()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # Column widths from the rows on screen and a few more, not 1000 rows per column (~0.3 s at 10 000).
-        header.setResizeContentsPrecision(100)
-        self.filter_bar.applied.connect(lambda shown, _total: self._expand_small_registries(shown))
-        self.details = DetailsPane(self._explain_text, page)
-        self.details.message.connect(self._say)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, page)
-        left = QWidget(self.splitter)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.filter_bar)
-        left_layout.addWidget(self.tree, 1)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([820, 460])
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
-        self.tabs.addTab(page, "Registries")
-        # Caches.
-        self.cache_view = QTableView(self)
-        self.cache_view.setObjectName("cacheTable")
-        self.cache_view.setModel(self.cache_proxy)
-        self.cache_view.setSortingEnabled(True)
-        self.cache_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.cache_proxy.sort(-1)
-        self.cache_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.cache_view.setAlternatingRowColors(True)
-        # One line per cache; long paths lose their middle, not their file name.
-        self.cache_view.setWordWrap(False)
-        self.cache_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.cache_view.verticalHeader().setVisible(False)
-        self.cache_view.horizontalHeader().setStretchLastSection(True)
-        self.cache_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.cache_view.customContextMenuRequested.connect(self._cache_menu)
-        self.tabs.addTab(self.cache_view, "Caches")
-        # Timing and enums: their widgets import pyqtgraph, so they are built after the first paint.
-        self.timing_page = QWidget(self)
-        QVBoxLayout(self.timing_page).addWidget(QLabel("Charts load after discovery…", self.timing_page))
-        self.tabs.addTab(self.timing_page, "Timing")
-        self.enums_page = QWidget(self)
-        QVBoxLayout(self.enums_page).addWidget(QLabel("Enums load after discovery…", self.enums_page))
-        self.tabs.addTab(self.enums_page, "Enums")
-        self.charts: Any = None
-        self.enums_panel: Any = None
-        self._side_steps: Iterator[None] | None = None  # the staged build of both tabs, while it runs
-        self._side_timer = QTimer(self)
-        self._side_timer.setSingleShot(True)
-        self._side_timer.setInterval(self.SIDE_STEP_GAP_MS)
-        self._side_timer.timeout.connect(self._next_side_step)
-        self._load_pending = self._announce_loaded = False
-        self.setCentralWidget(self.tabs)
         # Status bar: counts, last discovery, cache summary, busy state.
         bar = self.statusBar()
-        self.counts_label = QLabel("Discovering…", self)
-        self.cache_label = QLabel("", self)
-        self.progress = QProgressBar(self)
-        self.progress.setMaximumWidth(180)
-        self.progress.setTextVisible(False)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.clicked.connect(self.cancel_task)
+        self.task_status = TaskStatus(self.tasks, bar, self.task_actions)
+        self.progress, self.cancel_button = self.task_status.progress, self.task_status.cancel_button
         bar.addWidget(self.counts_label, 1)
         bar.addPermanentWidget(self.cache_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
-        self._set_busy(None)
+        self._watcher = PluginWatcher(self)
+        self._watcher.settled.connect(self.refresh_cache_status)
+        self._restore_state()
+
+    # -- construction ----------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.registry_page = page = RegistryPage(self._explain_text, self)
+        self.tree_model, self.tree_proxy, self.tree = page.model, page.proxy, page.tree
+        self.filter_bar, self.details, self.splitter = page.filter_bar, page.details, page.splitter
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self.details.message.connect(self._say)
+        self.tabs.addTab(page, "Registries")
+        self.cache_view = CacheView(self)
+        self.cache_model, self.cache_proxy = self.cache_view.cache_model, self.cache_view.proxy
+        self.cache_view.customContextMenuRequested.connect(self._cache_menu)
+        self.tabs.addTab(self.cache_view, "Caches")
+        # Timing and enums: their widgets import pyqtgraph, so they are built after the first paint.
+        self.side_tabs = SideTabs(self, dark=self.dark, profiles=self._saved_profiles, enums=lambda: self.session.enums)
+        self.side_tabs.built.connect(self._maybe_announce_loaded)
+        self.tabs.addTab(self.side_tabs.timing_page, "Timing")
+        self.tabs.addTab(self.side_tabs.enums_page, "Enums")
+        self.setCentralWidget(self.tabs)
+        self.counts_label = QLabel("Discovering…", self)
+        self.cache_label = QLabel("", self)
+
+    @property
+    def charts(self) -> Any:
+        """The Timing tab's ``ChartsPanel``, or None until it is built."""
+        return self.side_tabs.charts
+
+    @property
+    def enums_panel(self) -> Any:
+        """The Enums tab's ``EnumsPanel``, or None until it is built."""
+        return self.side_tabs.enums_panel
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, icon: Any = None,
                 tip: str = "") -> QAction:
@@ -212,7 +124,7 @@ class MainWindow(QMainWindow):
                                                sp.SP_DialogDiscardButton, "Delete every cache file")
         self.act_profile = self._action("&Profile…", self.profile, "Ctrl+P", None,
                                         "Time cold and warm discovery in fresh processes")
-        self.act_profile.setIcon(_play_icon(theme.colors(self.dark)["cold"]))
+        self.act_profile.setIcon(theme.play_icon(self.dark))
         self.act_verify = self._action("&Verify", self.verify_caches, "Ctrl+Shift+V", sp.SP_DialogApplyButton,
                                        "Compare every registry, as listed from its cache, with a fresh discovery "
                                        "in a new process")
@@ -254,126 +166,53 @@ class MainWindow(QMainWindow):
     def run_task(self, name: str, func: Callable[..., Any], *args: Any,
                  on_result: Callable[[Any], None] | None = None, exclusive: bool = True) -> Worker | None:
         """Run ``func(state, *args)`` on the pool; exclusive tasks disable the conflicting buttons."""
-        if exclusive and self._busy is not None:
-            self.statusBar().showMessage(f"{self._busy.name} is still running", 4000)
-            return None
-        worker = Worker(func, *args, name=name)
-        self._workers.append(worker)
-        if exclusive:
-            self._set_busy(worker)
-            worker.signals.progress.connect(self._on_progress)
-        if on_result is not None:
-            worker.signals.returned.connect(on_result)
-        worker.signals.errored.connect(self._on_error)
-        outcome = {"ok": False}
-        worker.signals.returned.connect(lambda _r: outcome.update(ok=True))
-        worker.signals.finished.connect(lambda: self._finished(worker, exclusive, outcome["ok"]))
-        start(worker)
+        worker = self.tasks.run(name, func, *args, on_result=on_result, exclusive=exclusive)
+        if worker is None:
+            self.statusBar().showMessage(f"{self.tasks.busy.name} is still running", 4000)
         return worker
 
-    def _finished(self, worker: Worker, exclusive: bool, ok: bool = True) -> None:
-        if exclusive and self._busy is worker:
-            self._set_busy(None)
-        if worker in self._workers:
-            self._workers.remove(worker)
-        # Last, once the buttons are back: a slot on task_done (or loaded) may start the next task straight away.
+    @property
+    def busy(self) -> bool:
+        return self.tasks.busy is not None
+
+    def cancel_task(self) -> None:
+        self.task_status.cancel()
+
+    def _task_finished(self, worker: Worker, ok: bool) -> None:
+        # After the buttons are back (busy_changed came first): a slot on task_done (or loaded) may start
+        # the next task straight away.
         self.task_done.emit(worker.name, ok)
         if self._load_pending:
             self._load_pending = False
             self._announce_loaded = True
             self._maybe_announce_loaded()
 
-    def _set_busy(self, worker: Worker | None) -> None:
-        self._busy = worker
-        busy = worker is not None
-        for action in getattr(self, "task_actions", []):
-            action.setEnabled(not busy)
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        if busy:
-            self.progress.setRange(0, 0)  # busy indicator until the task reports progress
-            self._task_message = f"{worker.name}…"  # type: ignore[union-attr]
-            self.statusBar().showMessage(self._task_message)
-        elif self.statusBar().currentMessage() == getattr(self, "_task_message", None):
-            # Clear only the task's own progress text: keep the result its slot just showed
-            # ("Removed 5 cache file(s)", "Diagnostics bundle written: ...").
-            self.statusBar().clearMessage()
-
-    def _on_progress(self, done: int, total: int, message: str) -> None:
-        if total > 0:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        if message:
-            self._task_message = message
-            self.statusBar().showMessage(message)
-
-    def cancel_task(self) -> None:
-        if self._busy is not None:
-            self._busy.state.cancel()
-            self._task_message = f"cancelling {self._busy.name}…"
-            self.statusBar().showMessage(self._task_message)
-
     def _on_error(self, message: str, details: str) -> None:
         self.last_error = message
         show_error(self, message, details)
-
-    @property
-    def busy(self) -> bool:
-        return self._busy is not None
 
     # -- loading and refreshing -------------------------------------------------------
     def start_loading(self) -> None:
         self.run_task("Discovery", self.session.load, on_result=self._show_documents)
 
     def _show_documents(self, result: dict[str, Any]) -> None:
-        first = self.tree_model.leaf_count() == 0 and not getattr(self, "_loaded_once", False)
+        first = self.tree_model.leaf_count() == 0 and not self._loaded_once
         inventory = result["inventory"]
-        self.tree_model.set_registries(inventory["registries"])
-        self._expand_small_registries()
-        for column, widest in enumerate((240, 320, 110, 300)):
-            self.tree.resizeColumnToContents(column)
-            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), widest))
-        if not self.tree.currentIndex().isValid() and self.tree_proxy.rowCount():
-            # Start with something in the details pane rather than an empty one.
-            self.tree.setCurrentIndex(self.tree_proxy.index(0, 0))
-        self.filter_bar.set_total(self.tree_model.leaf_count())
+        self.registry_page.show_registries(inventory["registries"])
         self._show_caches(result)
         self._update_counts()
         self._watch_plugin_folders(inventory)
-        self._build_side_panels_soon()
+        self.side_tabs.build_soon()
         if first:
             self._loaded_once = True
             self._load_pending = True  # ``loaded`` once the task is over, so buttons work in its slots
-
-    #: A registry with more rows than this starts collapsed: laying out thousands of expanded rows on every
-    #: filter keystroke costs more than the 100 ms a keystroke may take. A filter showing fewer expands all.
-    EXPAND_LIMIT = 500
-
-    def _expand_small_registries(self, shown: int | None = None) -> None:
-        proxy = self.tree_proxy
-        if shown is not None and shown <= self.EXPAND_LIMIT:
-            self.tree.expandToDepth(0)
-            return
-        for row in range(proxy.rowCount()):
-            index = proxy.index(row, 0)
-            self.tree.setExpanded(index, proxy.rowCount(index) <= self.EXPAND_LIMIT)
 
     def _show_caches(self, result: dict[str, Any]) -> None:
         caches = result.get("caches")
         if caches is None:
             return
-        self.cache_model.set_document(caches)
-        # Fit every column but the path, which takes what is left (eliding its middle) instead of scrolling.
-        for column in range(6):
-            self.cache_view.resizeColumnToContents(column)
-        self.cache_view.setColumnWidth(0, min(self.cache_view.columnWidth(0), 260))
-        self.cache_view.setColumnWidth(2, min(self.cache_view.columnWidth(2), 360))
-        self.cache_view.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        states: dict[str, int] = {}
-        for row in caches.get("caches", []):
-            states[row["state"]] = states.get(row["state"], 0) + 1
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
-        self.cache_label.setText(f"Caches: {summary or 'none'}")
+        self.cache_view.show_document(caches)
+        self.cache_label.setText(cache_summary(caches))
         self.caches_updated.emit()
 
     def _update_counts(self) -> None:
@@ -393,29 +232,12 @@ class MainWindow(QMainWindow):
                                   f"{when}")
 
     def _watch_plugin_folders(self, inventory: dict[str, Any]) -> None:
-        """Watch the folders plugin files live in, so cache badges turn stale without a refresh."""
-        folders = set()
-        for reg in inventory["registries"]:
-            for item in [*reg["plugins"], *reg["failures"], *reg["skipped"]]:
-                if item.get("file"):
-                    folders.add(os.path.dirname(item["file"]))
-        files = {p["file"] for reg in inventory["registries"] for p in reg["plugins"] if p.get("file")}
-        watched = set(self._watcher.directories()) | set(self._watcher.files())
-        # Folders now, files in batches between events: adding 10 000 watches at once froze the GUI ~0.45 s.
-        self._unwatched = sorted(folders - watched) + sorted(files - watched)
-        self._watch_batch()
+        # (bench/app_bench.py times this, and reads _unwatched, by these names)
+        self._watcher.watch(inventory)
 
-    #: Paths added per batch (~10 ms here), and the pause between batches. Not a zero-delay call: Qt
-    #: delivers those back to back, so 10 000 files held timers and input back ~0.3 s.
-    WATCH_BATCH = 250
-    WATCH_GAP_MS = 10
-
-    def _watch_batch(self) -> None:
-        batch, self._unwatched = self._unwatched[:self.WATCH_BATCH], self._unwatched[self.WATCH_BATCH:]
-        if batch:
-            self._watcher.addPaths(batch)
-        if self._unwatched:
-            self._batch_timer.start()
+    @property
+    def _unwatched(self) -> list[str]:
+        return self._watcher.unwatched
 
     def refresh_cache_status(self) -> None:
         # Not exclusive: it only stats files, and must run while the user is doing other things.
@@ -424,80 +246,27 @@ class MainWindow(QMainWindow):
         if self.session.inventory:
             self._watch_plugin_folders(self.session.inventory)
 
-    #: Pause between the steps that build the Timing and Enums tabs after the first load (each ≤ ~50 ms).
-    SIDE_STEP_GAP_MS = 15
+    def _saved_profiles(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        from registry_core.diagnostics import profiling
 
-    def _build_side_panels_soon(self) -> None:
-        """Build the Timing and Enums tabs a step per timer tick: in one go it froze the window ~110 ms."""
-        if self._side_steps is None:
-            self._side_steps = self._side_panel_steps()
-        self._side_timer.start()
-
-    def _next_side_step(self) -> None:
-        if self._side_steps is None:
-            return
-        if next(self._side_steps, _DONE) is _DONE:
-            self._side_steps = None
-            self._maybe_announce_loaded()
-        else:
-            self._side_timer.start()
+        return profiling.latest_profile(), profiling.load_history()
 
     def _ensure_side_panels(self) -> None:
         """Both tabs built now (the rest of a staged build included), and the enums tab up to date."""
-        self._side_timer.stop()
-        steps, self._side_steps = self._side_steps or self._side_panel_steps(), None
-        for _step in steps:
-            pass
-        self._maybe_announce_loaded()
-
-    def _side_panel_steps(self) -> Iterator[None]:
-        if self.charts is None:
-            from .widgets.charts import ChartsPanel  # imports pyqtgraph
-
-            yield
-            self.charts = ChartsPanel(self.timing_page, dark=self.dark)
-            layout = self.timing_page.layout()
-            while layout.count():
-                item = layout.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().deleteLater()
-            layout.addWidget(self.charts)
-            yield
-            from registry_core.diagnostics import profiling
-
-            # Drawn a chart per tick too (unless someone needs them sooner: show_profile/export redraw).
-            self.charts.show_profile(profiling.latest_profile(), profiling.load_history())
-            yield
-        if self.enums_panel is None:
-            from .widgets.enums_panel import EnumsPanel
-
-            self.enums_panel = EnumsPanel(self.enums_page)
-            layout = self.enums_page.layout()
-            while layout.count():
-                item = layout.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().deleteLater()
-            layout.addWidget(self.enums_panel)
-            yield
-        if self.session.enums != getattr(self, "_shown_enums", None):
-            # Redrawing 70-odd swatches costs ~40 ms: only when the enums really changed (not on every rebuild).
-            self._shown_enums = self.session.enums
-            self.enums_panel.set_enums(self.session.enums)
+        self.side_tabs.build_now()
 
     def _maybe_announce_loaded(self) -> None:
         """``loaded``, once: after the first discovery's task is over and every tab is built."""
-        if self._announce_loaded and self._side_steps is None:
+        if self._announce_loaded and not self.side_tabs.is_building():
             self._announce_loaded = False
             self.loaded.emit()
 
     # -- actions -----------------------------------------------------------------------------
     def selected_registry(self) -> str | None:
-        index = self.tree.currentIndex()
-        item = index.data(DATA_ROLE) if index.isValid() else None
+        item = self.registry_page.current_item()
         if item:
             return item.get("registry") or item.get("name")
-        row = self.cache_view.currentIndex()
-        data = row.data(DATA_ROLE) if row.isValid() else None
+        data = self.cache_view.current_item()
         return data.get("registry") if data else None
 
     def invalidate_selected(self) -> None:
@@ -546,14 +315,8 @@ class MainWindow(QMainWindow):
             self._say(f"Verified: all {len(entries)} registries agree with a fresh discovery")
             return
         self._say(f"Verify: {len(wrong)} of {len(entries)} registries disagree with a fresh discovery")
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Registry Inspector: verify")
-        box.setText(f"{len(wrong)} of {len(entries)} registries disagree with a fresh discovery. What their caches "
-                    "hold changed in a way the cache's fingerprint cannot see: Rebuild (F5) rewrites them.")
-        box.setDetailedText("\n\n".join(f"{e['name']}: {describe(e)}" for e in wrong))
-        box.setModal(False)
-        box.show()
+        show_verify_disagreement(self, len(wrong), len(entries),
+                                 "\n\n".join(f"{e['name']}: {describe(e)}" for e in wrong))
 
     def _show_profile(self, profile: dict[str, Any]) -> None:
         self._profile = profile
@@ -629,9 +392,8 @@ class MainWindow(QMainWindow):
         self.filter_bar.edit.selectAll()
 
     def copy_selection(self, as_json: bool) -> str:
-        widget = self.cache_view if self.tabs.currentIndex() == TAB_CACHES else self.tree
-        index = widget.currentIndex()
-        item = index.data(DATA_ROLE) if index.isValid() else None
+        page = self.cache_view if self.tabs.currentIndex() == TAB_CACHES else self.registry_page
+        item = page.current_item()
         if item is None:
             return ""
         if as_json:
@@ -641,9 +403,6 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setText(text)
         self.statusBar().showMessage("Copied", 2000)
         return text
-
-    def _selection_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.details.show_item(current.data(DATA_ROLE) if current.isValid() else None)
 
     def _explain_text(self, registry_name: str, name: str) -> str:
         registry = self.session.registry(registry_name)
@@ -680,50 +439,19 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
-        if self._busy is not None:
-            self._busy.state.cancel()
-        # A closed window watches nothing: no cache check may start (and report) after it is gone.
-        self._watch_timer.stop()
-        self._watcher.blockSignals(True)
+        # A closed window starts nothing more: its running task is cancelled and shows no late result, it
+        # watches no file (no cache check may start and report after it is gone), builds and draws no tab.
+        self.tasks.close()
+        self._watcher.stop()
+        self.side_tabs.stop()
         super().closeEvent(event)
 
     def apply_theme(self, dark: bool) -> None:
-        self.dark = dark
-        self.act_profile.setIcon(_play_icon(theme.colors(dark)["cold"]))
+        self.dark = self.side_tabs.dark = dark
+        self.act_profile.setIcon(theme.play_icon(dark))
         if self.charts is not None:
             self.charts.apply_theme(dark)
 
 
-_DONE = object()
-
-
-def _play_icon(colour: str) -> Any:
-    """A "run" triangle in the theme's colour: the style's own is black, and vanishes on a dark toolbar."""
-    from PyQt6.QtCore import QPointF
-    from PyQt6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap, QPolygonF
-
-    pixmap = QPixmap(32, 32)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QBrush(QColor(colour)))
-    painter.drawPolygon(QPolygonF([QPointF(8, 5), QPointF(27, 16), QPointF(8, 27)]))
-    painter.end()
-    return QIcon(pixmap)
-
-
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def show_error(parent: QWidget | None, message: str, details: str) -> None:
-    """An error as a dialog with the traceback under "Show Details…", never a dead window."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle("Registry Inspector: error")
-    box.setText(message)
-    box.setDetailedText(details)
-    box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.setModal(False)
-    box.show()

@@ -512,22 +512,23 @@ def test_no_worker_is_left_running_when_the_window_closes(qtbot, settings):
 def test_timing_and_enums_tabs_are_built_a_step_per_tick_or_at_once_on_demand(qtbot, settings):
     staged = MainWindow(Session(None), dark=False, settings=settings)
     qtbot.addWidget(staged)
+    side = staged.side_tabs
     steps = []
-    original = staged._next_side_step
-    staged._side_timer.timeout.disconnect()
-    staged._side_timer.timeout.connect(lambda: (steps.append((staged.charts, staged.enums_panel)), original()))
-    staged._build_side_panels_soon()
+    original = side._next_step
+    side._timer.timeout.disconnect()
+    side._timer.timeout.connect(lambda: (steps.append((staged.charts, staged.enums_panel)), original()))
+    side.build_soon()
     assert staged.charts is None and staged.enums_panel is None  # nothing built inside the call
-    qtbot.waitUntil(lambda: staged._side_steps is None)
+    qtbot.waitUntil(lambda: not side.is_building())
     assert staged.charts is not None and staged.enums_panel is not None
     assert len(steps) >= 4 and steps[0] == (None, None)  # pyqtgraph's import, the panels... each its own tick
     # Needed now (a profile finished, charts exported): whatever is left is built at once.
     eager = MainWindow(Session(None), dark=False, settings=settings)
     qtbot.addWidget(eager)
-    eager._build_side_panels_soon()
+    eager.side_tabs.build_soon()
     eager._ensure_side_panels()
-    assert eager.charts is not None and eager.enums_panel is not None and eager._side_steps is None
-    assert not eager._side_timer.isActive()
+    assert eager.charts is not None and eager.enums_panel is not None and not eager.side_tabs.is_building()
+    assert not eager.side_tabs._timer.isActive()
 
 
 # -- live staleness: QFileSystemWatcher -------------------------------------------------------------
@@ -562,7 +563,7 @@ def test_editing_a_plugin_file_turns_its_cache_stale_without_a_refresh(qtbot, se
 
     # Closing stops watching: a late edit starts no cache check on the closed window. (An edit fires
     # several file events; let the checks they already started finish first.)
-    qtbot.waitUntil(lambda: not window._workers and not window._watch_timer.isActive(), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.tasks.workers and not window._watcher.is_settling(), timeout=10_000)
     window.close()
     with qtbot.assertNotEmitted(window.task_done, wait=600):  # longer than the watcher's 300 ms debounce
         plugin_file.write_text(plugin_file.read_text() + "OTHER = 1\n")
