@@ -148,6 +148,12 @@ def test_wheel_holds_every_package_and_run_time_resource(dists):
             rel = "app/_resources/" + path.relative_to(ROOT / "resources").as_posix()
             assert rel in names, f"{rel} is not in the wheel (see [tool.setuptools.package-data])"
     assert "app/_resources/__init__.py" in names
+    # The published JSON Schemas (registry_core.diagnostics.json_schemas reads them at run time).
+    schemas = sorted((ROOT / "registry_core" / "diagnostics" / "schemas").glob("*.schema.json"))
+    assert schemas
+    for schema in schemas:
+        rel = schema.relative_to(ROOT).as_posix()
+        assert rel in names, f"{rel} is not in the wheel (see [tool.setuptools.package-data])"
     assert "app/_resources/icons/registry-inspector.svg" in names
     for size in ICON_SIZES:
         assert f"app/_resources/icons/hicolor/{size}x{size}/apps/{APP_ID}.png" in names
