@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from helpers import PackageMaker
+from qt_leak_check import _qt_leak_check  # noqa: F401  (an autouse fixture for tests that use qtbot)
 
 
 @pytest.fixture
