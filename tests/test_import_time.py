@@ -19,7 +19,9 @@ def test_import_pulls_in_no_gui_or_numeric_stack():
 def test_public_facade_lists_what_it_exports():
     import registry_core
 
-    assert registry_core.__all__ == sorted(registry_core.__all__, key=str.lower) or len(registry_core.__all__) > 0
+    exported = registry_core.__all__
+    assert exported == sorted(exported), "keep __all__ sorted (plain sort: upper case first)"
+    assert len(set(exported)) == len(exported), "a name is listed twice in __all__"
     for name in registry_core.__all__:
         assert hasattr(registry_core, name), name
     assert "AutoRegisterMeta" in registry_core.__all__
