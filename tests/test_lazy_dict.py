@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -55,6 +56,10 @@ def test_values_are_the_classes(make_package):
     assert base.REGISTRY.get("k9", "default") == "default"
 
 
+#: How long the 32 readers of the thread test may take to reach discovery before the test gives up.
+DISCOVERY_START_TIMEOUT_S = 30.0
+
+
 def test_discovery_runs_exactly_once_under_32_threads(make_package, monkeypatch):
     base = _package(make_package, "lazy_threads", n=20)
     import registry_core._discovery as discovery
@@ -83,8 +88,15 @@ def test_discovery_runs_exactly_once_under_32_threads(make_package, monkeypatch)
     threads = [threading.Thread(target=reader) for _ in range(32)]
     for t in threads:
         t.start()
+    deadline = time.monotonic() + DISCOVERY_START_TIMEOUT_S
     while not calls and not errors:
-        threading.Event().wait(0.001)
+        if time.monotonic() > deadline:
+            release.set()
+            for t in threads:
+                t.join(30)
+            pytest.fail(f"none of the 32 readers started discovery within {DISCOVERY_START_TIMEOUT_S:g} s "
+                        "(run_discovery was never called, and no reader raised)")
+        time.sleep(0.001)
     release.set()
     for t in threads:
         t.join(30)
