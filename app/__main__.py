@@ -5,13 +5,23 @@ from __future__ import annotations
 import sys
 
 
+def wants_window(argv: list[str]) -> bool:
+    """Whether ``argv`` asks for the window: nothing, ``gui``, or only options that name no subcommand.
+
+    The subcommands are the CLI's command table, so one added there is routed
+    to the CLI wherever it stands (``--target pkg verify`` included).
+    """
+    from registry_core.cli import command_names
+
+    if not argv or argv[0] == "gui":
+        return True
+    commands = command_names()
+    return argv[0].startswith("-") and not any(a in commands for a in argv) and not {"-h", "--help"} & set(argv)
+
+
 def main(argv: "list[str] | None" = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from registry_core.cli import COMMANDS
-
-    wants_gui = not argv or argv[0] == "gui" or (argv[0].startswith("-") and not any(a in COMMANDS for a in argv)
-                                                 and not {"-h", "--help"} & set(argv))
-    if wants_gui:
+    if wants_window(argv):
         from .gui import main as gui_main
 
         return gui_main(argv)

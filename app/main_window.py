@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         self.run_task("Verify", self.session.verify, on_result=self._after_verify)
 
     def _after_verify(self, document: dict[str, Any]) -> None:
-        from registry_core.diagnostics.verify import describe
+        from registry_core.diagnostics.render.verify import describe
 
         if document.get("cancelled"):
             self._say("Verify cancelled")

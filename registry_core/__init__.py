@@ -14,13 +14,8 @@ from ._config import (
     make_suffix_extractor,
 )
 from ._meta import AutoRegisterMeta, RegistryKeyMissingError
-from ._registry import (
-    LazyDiscoveryDict,
-    RegistryKeyError,
-    SecondaryRegistryDict,
-    all_registries,
-    find_registry,
-)
+from ._catalog import all_registries, find_registry
+from ._registry import LazyDiscoveryDict, RegistryKeyError, SecondaryRegistryDict
 from ._report import ClassOutcome, DiscoveryReport, ModuleOutcome
 from .cache.manager import CacheConfig, CacheStatus, RegistryCacheManager
 from .cache.admin import CacheFile, clear_all_caches, clear_cache, list_cache_files, rebuild_cache

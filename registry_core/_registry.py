@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import _thread
-import _weakref
 import os
 import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
     from typing import Any, Iterator
 
+from . import _catalog
 from ._config import PRIMARY_KEY, RegistryConfig, SecondaryRegistry, default_registry_name, slug
 from .cache.registry_cache import Unloaded, identity_of
 from ._report import DiscoveryReport
@@ -21,7 +21,6 @@ DISCOVERED = "discovered"
 UNCONFIGURED = "unconfigured"
 
 _MISSING = object()
-_CATALOG: dict[int, Any] = {}  # id -> weak reference; weakref.WeakSet costs an import we avoid
 #: Thread id -> the registry whose discovery it is waiting for (deadlock detection, as importlib's module locks).
 _WAITING: dict[int, Any] = {}
 
@@ -37,37 +36,6 @@ def _would_deadlock(registry: Any, me: int) -> bool:
         waited = _WAITING.get(owner)
         owner = waited._discovering_thread if waited is not None else None
     return False
-
-
-def _forget(ref: Any) -> None:
-    for key, value in list(_CATALOG.items()):
-        if value is ref:
-            del _CATALOG[key]
-
-
-def all_registries() -> list["LazyDiscoveryDict"]:
-    """Every LazyDiscoveryDict alive in this process, in creation order.
-
-    Tools enumerate registries through this without knowing them in advance;
-    each one answers ``name``, ``base_class``, ``config`` and ``state``.
-    """
-    found = []
-    for ref in list(_CATALOG.values()):
-        registry = ref()
-        if registry is not None:
-            found.append(registry)
-    return found
-
-
-def find_registry(name: str) -> "LazyDiscoveryDict":
-    """A registry by its name, its slug, or its base class (``Name`` or ``module.Name``)."""
-    matches = [r for r in all_registries() if r._config is not None and name in r.aliases()]
-    if len(matches) == 1:
-        return matches[0]
-    known = sorted(r.name for r in all_registries() if r._config is not None)
-    if not matches:
-        raise LookupError(f"no registry named {name!r}; known registries: {', '.join(known) or 'none'}")
-    raise LookupError(f"{name!r} names {len(matches)} registries; use the base class's module.Name")
 
 
 class RegistryKeyError(KeyError):
@@ -218,8 +186,7 @@ class LazyDiscoveryDict(_LazyReads):
         self._advertised: list = []
         self._dist_folders: Any = None
         self._cache: Any = None
-        ref = _weakref.ref(self, _forget)
-        _CATALOG[id(ref)] = ref
+        _catalog.add(self)
 
     # -- configuration (called by AutoRegisterMeta when the root class is created) --
     def _configure(self, base_class: type, config: RegistryConfig) -> None:
@@ -611,7 +578,7 @@ def _secondary_of(primary: LazyDiscoveryDict, index: int) -> dict:
 
 def _after_fork_in_child() -> None:
     _WAITING.clear()
-    for registry in all_registries():
+    for registry in _catalog.all_registries():
         registry._reset_after_fork()
 
 

@@ -42,13 +42,9 @@ def _forget_dead_registries():
 
 
 def _prune_catalog() -> None:
-    from registry_core import _registry
+    from registry_core.testing import forget_orphans
 
-    for key, ref in list(_registry._CATALOG.items()):
-        registry = ref()
-        base = getattr(registry, "_base_class", None) if registry is not None else None
-        if base is not None and base.__module__ not in sys.modules:
-            del _registry._CATALOG[key]
+    forget_orphans()
 
 
 @pytest.fixture(autouse=True)

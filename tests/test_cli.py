@@ -17,7 +17,9 @@ import pytest
 from cli_helpers import DEMO_REGISTRIES, Cli, check_inventory, check_status, keys
 from helpers import run_python
 
-SUBCOMMANDS = ("list", "status", "explain", "clear-cache", "rebuild")
+from registry_core.cli import command_names
+
+SUBCOMMANDS = command_names()
 CELLVOYAGER = "openhcs_demo.microscopes.cellvoyager"
 
 
@@ -39,7 +41,8 @@ def test_help_lists_every_subcommand_quickly_without_qt(cli):
     from registry_core.cli import build_parser
 
     choices = set(next(a for a in build_parser()._actions if a.dest == "command").choices)
-    assert set(SUBCOMMANDS) <= choices
+    assert set(SUBCOMMANDS) == choices
+    assert {"list", "status", "explain", "clear-cache", "rebuild", "profile", "verify", "bundle"} <= choices
     runs = [cli("--help") for _ in range(3)]
     for name in choices:
         assert re.search(rf"^\s+{re.escape(name)}\b", runs[0].stdout, re.M), f"{name} missing from --help"
@@ -344,3 +347,14 @@ def test_unknown_registry_name_lists_the_known_ones(cli, args):
     assert result.stderr.strip().splitlines()[-1] == (
         "registry-inspector: no registry named 'nope'; known registries: "
         + ", ".join(sorted(DEMO_REGISTRIES)))
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_is_routed_to_the_cli_wherever_it_stands(command):
+    from app.__main__ import wants_window
+
+    for argv in ([command], ["--target", "pkg.base", command], ["-v", "--target", "pkg", command, "--json"]):
+        assert not wants_window(argv), argv
+    for argv in ([], ["gui"], ["--target", "pkg.base"], ["--screenshot", "x.png"]):
+        assert wants_window(argv), argv
+    assert not wants_window(["--help"])

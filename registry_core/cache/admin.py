@@ -40,7 +40,7 @@ class CacheFile:
 
 
 def _namespaces(extra: "list[str] | None" = None) -> list[str]:
-    from .._registry import all_registries
+    from .._catalog import all_registries
 
     names = {r.config.cache_namespace for r in all_registries() if r.config is not None}
     names.update(extra or ())
@@ -49,7 +49,7 @@ def _namespaces(extra: "list[str] | None" = None) -> list[str]:
 
 def list_cache_files(namespaces: "list[str] | None" = None) -> list[CacheFile]:
     """Every cache file under the cache folders of ``namespaces`` (default: of every live registry)."""
-    from .._registry import all_registries
+    from .._catalog import all_registries
 
     live_paths = {r.cache_path for r in all_registries() if r.config is not None}
     return [_describe(path, namespace, path in live_paths)

@@ -4,7 +4,7 @@ The frozen app has no Python executable: ``profile`` runs its fresh-process
 children through the app itself, and the bootloader ignores ``-X`` options, so
 the profile's table of slowest imports stayed empty there. ``install()`` writes
 the lines CPython's ``-X importtime`` writes, to stderr, for every module loaded
-from then on, and ``profiling.parse_importtime`` reads both alike:
+from then on, and ``parse_importtime`` below reads both alike:
 ``import time: <self us> | <cumulative us> | <two spaces per level><name>``.
 
 It times the import system's ``_find_and_load_unlocked``, which runs exactly
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
 _MARK = "_registry_core_importtime"
+#: Rows of the slowest-imports table.
+TOP_MODULES = 20
 
 
 def install(stream: "TextIO | None" = None) -> bool:
@@ -51,3 +53,34 @@ def install(stream: "TextIO | None" = None) -> bool:
     setattr(timed, _MARK, True)
     bootstrap._find_and_load_unlocked = timed
     return True
+
+
+# -- reading the lines (ours or CPython's) ------------------------------------------------------
+def parse_importtime(stderr: str) -> list[dict[str, Any]]:
+    """Every ``-X importtime`` line as {module, self_us, cumulative_us, depth, registry}, in output order.
+
+    ``registry`` is the qualified name of the registry whose discovery imported
+    the module (the child prints ``registry <name>`` before each), or None for
+    imports before discovery (interpreter start-up, registry_core, the targets).
+    """
+    import re
+
+    pattern = re.compile(r"^import time:\s*(\d+)\s*\|\s*(\d+)\s*\|( *)(\S.*?)\s*$")
+    current = None
+    rows = []
+    for line in stderr.splitlines():
+        if line.startswith("registry "):
+            current = line[len("registry "):].strip()
+            continue
+        match = pattern.match(line)
+        if match is None:
+            continue
+        rows.append({"module": match.group(4), "self_us": int(match.group(1)),
+                     "cumulative_us": int(match.group(2)), "depth": len(match.group(3)) // 2,
+                     "registry": current})
+    return rows
+
+
+def top_modules(rows: list[dict[str, Any]], count: int = TOP_MODULES) -> list[dict[str, Any]]:
+    ranked = sorted(rows, key=lambda r: r["self_us"], reverse=True)[:count]
+    return [{"module": r["module"], "self_us": r["self_us"], "cumulative_us": r["cumulative_us"]} for r in ranked]

@@ -29,6 +29,8 @@ import os
 import sys
 
 from .children import Cancelled as ProfileCancelled
+from .history import append_history, history_path, latest_profile, load_history
+from .importtime import parse_importtime, top_modules
 from .children import DEFAULT_TARGETS_FACTORY, ChildResult, child_env, child_pythonpath, hung_module, run_child, watchdog_after
 
 TYPE_CHECKING = False
@@ -38,80 +40,8 @@ if TYPE_CHECKING:
 SCHEMA = 1
 DEFAULT_RUNS = 5
 DEFAULT_TIMEOUT_S = 60.0
-TOP_MODULES = 20
 #: Modules kept per registry (slowest first) in a profile document; the history file stays small.
 MODULES_PER_REGISTRY = 50
-HISTORY_NAME = "profile_history.jsonl"
-#: When the history file grows past this, it is rewritten with its newest ``HISTORY_KEEP`` entries.
-HISTORY_MAX_BYTES = 4 * 1024 * 1024
-HISTORY_KEEP = 200
-
-# -- where results go ------------------------------------------------------------------------------
-def history_path() -> str:
-    """``<user data dir>/profile_history.jsonl`` (``$REGISTRY_INSPECTOR_DATA_DIR`` overrides the folder)."""
-    from ..cache.paths import user_data_dir
-
-    return os.path.join(user_data_dir(), HISTORY_NAME)
-
-
-def load_history(limit: "int | None" = None) -> list[dict[str, Any]]:
-    """Every recorded profile, oldest first (the newest ``limit`` when given); unreadable lines are skipped."""
-    import json
-
-    try:
-        with open(history_path(), encoding="utf-8", errors="replace") as handle:
-            lines = handle.readlines()
-    except OSError:
-        return []
-    history = []
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            doc = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(doc, dict):
-            history.append(doc)
-    return history[-limit:] if limit else history
-
-
-def latest_profile() -> dict[str, Any] | None:
-    """The newest recorded profile, or None when there is none."""
-    history = load_history()
-    return history[-1] if history else None
-
-
-def append_history(document: dict[str, Any]) -> str:
-    """Append one profile as one JSON line (a single O_APPEND write); return the file's path."""
-    import json
-
-    path = history_path()
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    line = (json.dumps(document, separators=(",", ":"), default=repr) + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
-    try:
-        if os.path.getsize(path) > HISTORY_MAX_BYTES:
-            _trim_history(path)
-    except OSError:
-        pass
-    return path
-
-
-def _trim_history(path: str) -> None:
-    import json
-
-    keep = load_history()[-HISTORY_KEEP:]
-    from ..cache.manager import atomic_write
-
-    data = "".join(json.dumps(d, separators=(",", ":"), default=repr) + "\n" for d in keep)
-    atomic_write(path, data.encode("utf-8"))
-
 
 def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
@@ -124,37 +54,6 @@ def _stats(values: list[float]) -> dict[str, Any]:
         return {"median_s": None, "min_s": None, "max_s": None, "runs": []}
     return {"median_s": statistics.median(values), "min_s": min(values), "max_s": max(values),
             "runs": list(values)}
-
-
-# -- import times ----------------------------------------------------------------------------------
-def parse_importtime(stderr: str) -> list[dict[str, Any]]:
-    """Every ``-X importtime`` line as {module, self_us, cumulative_us, depth, registry}, in output order.
-
-    ``registry`` is the qualified name of the registry whose discovery imported
-    the module (the child prints ``registry <name>`` before each), or None for
-    imports before discovery (interpreter start-up, registry_core, the targets).
-    """
-    import re
-
-    pattern = re.compile(r"^import time:\s*(\d+)\s*\|\s*(\d+)\s*\|( *)(\S.*?)\s*$")
-    current = None
-    rows = []
-    for line in stderr.splitlines():
-        if line.startswith("registry "):
-            current = line[len("registry "):].strip()
-            continue
-        match = pattern.match(line)
-        if match is None:
-            continue
-        rows.append({"module": match.group(4), "self_us": int(match.group(1)),
-                     "cumulative_us": int(match.group(2)), "depth": len(match.group(3)) // 2,
-                     "registry": current})
-    return rows
-
-
-def top_modules(rows: list[dict[str, Any]], count: int = TOP_MODULES) -> list[dict[str, Any]]:
-    ranked = sorted(rows, key=lambda r: r["self_us"], reverse=True)[:count]
-    return [{"module": r["module"], "self_us": r["self_us"], "cumulative_us": r["cumulative_us"]} for r in ranked]
 
 
 # -- the profile -----------------------------------------------------------------------------------
@@ -375,122 +274,3 @@ def _importing_target(stderr: str) -> bool:
         if line.startswith(("importing ", "registry ")):
             last = line
     return last.startswith("importing target ")
-
-
-# -- CLI -------------------------------------------------------------------------------------------
-def add_parser(sub: Any, common: Any) -> Any:
-    from ..cli.argtypes import positive_float, positive_int
-
-    parser = sub.add_parser("profile", parents=[common],
-                            help="time cold and warm discovery in fresh processes; slowest imports; history")
-    parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS, metavar="N",
-                        help=f"fresh-process runs per measurement (default {DEFAULT_RUNS})")
-    parser.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
-                        help=f"cut off a child (e.g. a plugin hanging at import) after this long "
-                             f"(default {DEFAULT_TIMEOUT_S:g})")
-    parser.add_argument("--registry", metavar="NAME", help="only this registry (default: all)")
-    parser.add_argument("--no-history", action="store_true", help="do not append the result to the history file")
-    return parser
-
-
-def run_command(args: Any) -> int:
-    from ..cli import EXIT_FINDINGS, EXIT_OK, _emit_json
-
-    registries = args.registries
-    if getattr(args, "registry", None):
-        from .._registry import find_registry
-
-        registries = [find_registry(args.registry)]
-
-    def progress(done: int, total: int, message: str) -> None:
-        if args.verbose:
-            print(f"[{done}/{total}] {message}", file=sys.stderr, flush=True)
-
-    document = profile_registries(registries, args.target, runs=args.runs, timeout=args.timeout,
-                                  progress=progress, record=not args.no_history)
-    if args.json:
-        _emit_json(document)
-    else:
-        render_profile(document, sys.stdout, verbose=args.verbose)
-    bad = any(r["timed_out"] or r["error"] for r in document["registries"])
-    return EXIT_FINDINGS if bad else EXIT_OK
-
-
-def _ms(seconds: "float | None") -> str:
-    if seconds is None:
-        return "-"
-    ms = seconds * 1000
-    return f"{ms:.2f} ms" if ms < 10 else f"{ms:.1f} ms" if ms < 1000 else f"{seconds:.2f} s"
-
-
-def _us(us: "float | None") -> str:
-    return "-" if us is None else _ms(us / 1e6)
-
-
-def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) -> None:
-    """The profile as readable tables."""
-    import time
-
-    from .render import table
-
-    regs = document["registries"]
-    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(document["created"]))
-    out.write(f"Discovery profile, {when}: {len(regs)} registries, {document['runs']} fresh-process run(s) each, "
-              f"Python {document['python']}\n")
-    out.write("cold = empty cache, warm = valid cache; the time of list(registry.keys()) in a fresh process "
-              "(median, min-max)\n\n")
-    rows = []
-    for r in regs:
-        cold, warm = r["cold"], r["warm"]
-        speedup = r["speedup"]
-        rows.append([
-            r["name"],
-            _ms(cold["median_s"]), _range(cold),
-            _ms(warm["median_s"]), _range(warm),
-            "-" if speedup is None else f"{speedup:.1f}x",
-            "-" if r["keys"] is None else r["keys"],
-            "TIMED OUT" if r["timed_out"] else "ERROR" if r["error"] else (r.get("warm_cache_state") or "-"),
-        ])
-    out.write(table(["registry", "cold", "cold min-max", "warm", "warm min-max", "speedup", "keys", "warm cache"],
-                    rows))
-    for r in regs:
-        if r["timed_out"]:
-            t = r["timed_out"]
-            what = (f"while importing {'target ' if t.get('during') == 'targets' else ''}{t['module']}" if t["module"]
-                    else "before importing any plugin module")
-            out.write(f"  TIMED OUT {r['name']}: cut off after {t['after_s']:g} s {what} "
-                      f"({t['phase']} run {t['run']})\n")
-            if verbose and t.get("stack"):
-                out.write("".join(f"            {line}\n" for line in t["stack"].splitlines()))
-        elif r["error"]:
-            out.write(f"  ERROR     {r['name']}: {r['error']}\n")
-            if verbose and r.get("details"):
-                out.write("".join(f"            {line}\n" for line in r["details"].splitlines()))
-        if r.get("note"):
-            out.write(f"  NOTE      {r['name']}: {r['note']}\n")
-    imp = document.get("import_registry_core") or {}
-    out.write(f"\nimport registry_core (fresh process): {_ms(document.get('import_registry_core_s'))} median"
-              f"{' (' + _range(imp) + ')' if imp.get('runs') else ''}\n")
-    top = document.get("top_modules") or []
-    if top:
-        out.write(f"\nSlowest imports during cold discovery (python -X importtime, top {len(top)} by self time):\n")
-        out.write(table(["module", "self", "cumulative"],
-                        [[m["module"], _us(m["self_us"]), _us(m["cumulative_us"])] for m in top]))
-    if document.get("importtime_error"):
-        out.write(f"  import times incomplete: {document['importtime_error']}\n")
-    for note in document.get("notes") or []:
-        out.write(f"\nnote: {note}\n")
-    if document.get("cancelled"):
-        out.write("\nCancelled: the figures above are partial and were not recorded.\n")
-    elif document.get("history_path"):
-        count = len(load_history())
-        out.write(f"\nRecorded in {document['history_path']} ({count} profile{'' if count == 1 else 's'} so far)\n")
-    elif document.get("history_error"):
-        out.write(f"\nNot recorded: {document['history_error']}\n")
-
-
-def _range(block: dict[str, Any]) -> str:
-    low, high = block.get("min_s"), block.get("max_s")
-    if low is None or high is None:
-        return "-"
-    return f"{_ms(low)}-{_ms(high)}".replace(" ms-", "-")

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 SCHEMA = 1
 DEFAULT_TIMEOUT_S = 60.0
 
-__all__ = ["Cancelled", "describe", "render_verify", "verify_registries"]
+__all__ = ["Cancelled", "verify_registries"]
 
 
 def verify_registries(
@@ -104,56 +104,3 @@ def verify_registries(
 def _dotted(identity: list) -> str:
     module, qualname = (identity + [None, None])[:2]
     return f"{module or '?'}.{qualname or '?'}"
-
-
-# -- rendering and the CLI -------------------------------------------------------------------------
-def describe(entry: dict[str, Any]) -> str:
-    """One registry's verdict in words."""
-    if entry["agrees"]:
-        where = "its cache" if entry["source"] == "cache" else "this process's discovery"
-        return f"agrees: {entry['keys']} keys, each with the same class, in {where} and in a fresh discovery"
-    parts = []
-    if entry["only_now"]:
-        parts.append(f"listed here but not found by a fresh discovery: {', '.join(entry['only_now'])}")
-    if entry["only_fresh"]:
-        parts.append(f"found by a fresh discovery but missing here: {', '.join(entry['only_fresh'])}")
-    for change in entry["changed"]:
-        parts.append(f"{change['key']} is {change['now']} here, {change['fresh']} when discovered afresh")
-    fix = " (rebuild rewrites the cache)" if entry["source"] == "cache" else ""
-    return "DISAGREES: " + "; ".join(parts) + fix
-
-
-def render_verify(document: dict[str, Any], out: Any) -> None:
-    if document["error"]:
-        out.write(f"verify could not run a fresh discovery: {document['error']}\n")
-        return
-    width = max([len(e["name"]) for e in document["registries"]] + [8])
-    for entry in document["registries"]:
-        source = entry["source"] if entry["source"] != "cache" else f"cache ({entry['cache_state']})"
-        out.write(f"{entry['name']:<{width}}  {source:<13}  {describe(entry)}\n")
-
-
-def add_parser(sub: Any, common: Any) -> Any:
-    from ..cli.argtypes import positive_float
-
-    parser = sub.add_parser("verify", parents=[common],
-                            help="compare each registry (from its cache) with a fresh discovery in a fresh process")
-    parser.add_argument("--registry", metavar="NAME", help="only this registry (default: all)")
-    parser.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
-                        help=f"cut off the fresh discovery after this long (default {DEFAULT_TIMEOUT_S:g})")
-    return parser
-
-
-def run_command(args: Any) -> int:
-    from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, _emit_json, _select
-
-    document = verify_registries(_select(args), args.target, timeout=args.timeout)
-    if args.json:
-        _emit_json(document)
-    else:
-        render_verify(document, sys.stdout)
-        if args.verbose and document["details"]:
-            print(document["details"], file=sys.stderr)
-    if document["agree"] is None:
-        return EXIT_USAGE
-    return EXIT_OK if document["agree"] else EXIT_FINDINGS

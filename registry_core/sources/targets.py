@@ -81,7 +81,7 @@ def load_targets(modules: "list[str] | None", default: "Callable[[], Any] | None
     With no modules named: what installed applications advertise in
     ``registry_core.targets``, plus ``default()`` (the inspector's embedded demo).
     """
-    from .._registry import all_registries
+    from .._catalog import all_registries
 
     if modules:
         for module in modules:

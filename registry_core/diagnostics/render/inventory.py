@@ -1,45 +1,12 @@
-"""Readable terminal tables over the report model (``_model``)."""
+"""The ``list`` and ``status`` documents (and ``explain`` answers) as text for a terminal."""
 
 from __future__ import annotations
 
+from .text import human_age, human_size, table
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, TextIO
-
-
-def table(headers: "list[str]", rows: "Iterable[list[Any]]", indent: str = "  ") -> str:
-    rows = [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], len(value))
-    lines = [indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
-             indent + "  ".join("-" * w for w in widths)]
-    for row in rows:
-        lines.append(indent + "  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
-    return "\n".join(lines) + "\n"
-
-
-def human_size(size: "int | None") -> str:
-    if size is None:
-        return "-"
-    for unit in ("B", "KiB", "MiB"):
-        if size < 1024 or unit == "MiB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return str(size)
-
-
-def human_age(seconds: "float | None") -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} d"
+    from typing import Any, TextIO
 
 
 def render_inventory(document: "dict[str, Any]", out: "TextIO", verbose: bool = False) -> None:
@@ -80,12 +47,3 @@ def render_status(document: "dict[str, Any]", out: "TextIO") -> None:
     for orphan in document.get("orphans", []):
         owner = orphan.get("registry") or orphan.get("owner") or "unknown owner"
         out.write(f"orphan: {orphan['path']} (written by {owner}; no registry loaded here claims it)\n")
-
-
-def print_registries(registries: "Iterable", *, verbose: bool = False, file: "TextIO | None" = None) -> None:
-    """Each registry, its plugins, its secondary registries, and every failure or skip with its reason."""
-    import sys
-
-    from .documents import inventory
-
-    render_inventory(inventory(registries), file or sys.stdout, verbose=verbose)

@@ -1,0 +1,62 @@
+"""``clear-cache`` and ``rebuild``: the two commands that write the user's cache folder."""
+
+from __future__ import annotations
+
+import sys
+
+from ._common import EXIT_OK, emit_json, fail, select
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def run_clear(args: Any) -> int:
+    from ..cache.admin import clear_all_caches
+    from ..diagnostics.render.actions import render_cleared
+
+    if not args.registry and not args.all:
+        return fail("clear-cache needs --registry NAME or --all")
+    if args.all:
+        namespaces = sorted({r.config.cache_namespace for r in args.registries})
+        removed = clear_all_caches(namespaces)
+        caches = [p for p in removed if p.endswith(".json")]
+        result = {"schema": 1, "removed": removed, "caches_removed": len(caches)}
+    else:
+        registry = select(args)[0]
+        path = registry.cache_path
+        existed = registry.clear_cache()
+        result = {"schema": 1, "removed": [path] if existed else [], "caches_removed": int(existed)}
+    if args.json:
+        emit_json(result)
+    else:
+        render_cleared(result, sys.stdout)
+    return EXIT_OK
+
+
+def run_rebuild(args: Any) -> int:
+    import time
+
+    from ..diagnostics.render.actions import render_rebuilt
+
+    rebuilt = []
+    for registry in select(args):
+        started = time.perf_counter()
+        if registry.is_discovered:
+            registry.rebuild()
+        else:
+            registry.clear_cache()
+            registry.discover()
+        elapsed = time.perf_counter() - started
+        status = registry.cache_status()
+        report = registry.report
+        rebuilt.append({"registry": registry.name, "plugins": len(report.registered),
+                        "failures": len(report.failures), "skipped": len(report.skipped),
+                        "seconds": round(elapsed, 4), "path": registry.cache_path,
+                        "state": status.state if status else None, "reason": status.reason if status else None})
+    document = {"schema": 1, "rebuilt": rebuilt}
+    if args.json:
+        emit_json(document)
+    else:
+        render_rebuilt(document, sys.stdout)
+    return EXIT_OK

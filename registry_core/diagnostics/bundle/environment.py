@@ -1,0 +1,133 @@
+"""The environment section: Python, platform, interpreter, versions and paths (read, never imported)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterable
+
+from .sections import SCHEMA
+
+_RELEVANT_ENV_EXACT = ("QT_QPA_PLATFORM", "PYTHONPATH")
+_RELEVANT_ENV_PREFIXES = ("REGISTRY_CORE_", "REGISTRY_INSPECTOR_", "XDG_")
+_RELEVANT_ENV_SUFFIXES = ("_DISABLE_REGISTRY_CACHE", "_SUBPROCESS_NO_GPU")
+_TOOL_DISTRIBUTIONS = ("registry-inspector", "PyQt6", "pyqtgraph", "platformdirs")
+
+
+def dist_version(name: str) -> str | None:
+    """A distribution's version from its metadata (nothing of it is imported), or None."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - a broken dist-info must not stop the bundle
+        return None
+
+
+def plugin_distributions(registries: "Iterable[Any]") -> list[dict[str, Any]]:
+    """Each distribution that provided plugins through entry points, with the registries it serves."""
+    found: dict[str, dict[str, Any]] = {}
+    for registry in registries:
+        report = registry.report
+        for module in report.modules:
+            dist = getattr(module, "distribution", None)
+            if not dist:
+                continue
+            name, _, version = dist.partition(" ")
+            entry = found.setdefault(name, {"name": name, "version": version or None, "registries": [],
+                                            "entry_points": []})
+            if registry.name not in entry["registries"]:
+                entry["registries"].append(registry.name)
+            if module.entry_point and module.entry_point not in entry["entry_points"]:
+                entry["entry_points"].append(module.entry_point)
+        for ep in getattr(registry, "_advertised", None) or ():
+            entry = found.setdefault(ep.dist, {"name": ep.dist, "version": ep.version or None, "registries": [],
+                                               "entry_points": []})
+            if registry.name not in entry["registries"]:
+                entry["registries"].append(registry.name)
+            value = f"{ep.name} = {ep.value}"
+            if value not in entry["entry_points"]:
+                entry["entry_points"].append(value)
+    return [found[k] for k in sorted(found)]
+
+
+def relevant_env(environ: "dict[str, str] | None" = None) -> dict[str, str]:
+    environ = os.environ if environ is None else environ
+    chosen = {}
+    for name, value in environ.items():
+        if (name in _RELEVANT_ENV_EXACT or name.startswith(_RELEVANT_ENV_PREFIXES)
+                or name.endswith(_RELEVANT_ENV_SUFFIXES)):
+            chosen[name] = value
+    return dict(sorted(chosen.items()))
+
+
+def environment_document(registries: "list[Any]") -> dict[str, Any]:
+    """Python, platform, interpreter paths, versions, paths used and the relevant environment (unredacted)."""
+    import platform
+    import time
+
+    from ... import __version__
+    from ..logs import log_dir, log_path
+    from ...cache.paths import get_cache_dir, user_cache_dir, user_data_dir
+    from ..profiling import history_path
+
+    namespaces = sorted({r.config.cache_namespace for r in registries if r.config is not None} | {"registry_core"})
+    versions = {name: dist_version(name) for name in _TOOL_DISTRIBUTIONS}
+    versions["registry_core"] = __version__
+    try:
+        import platformdirs
+
+        platformdirs_paths = {
+            "user_data_dir": platformdirs.user_data_dir("registry-inspector", appauthor=False),
+            "user_log_dir": platformdirs.user_log_dir("registry-inspector", appauthor=False),
+            "user_cache_dir": {ns: platformdirs.user_cache_dir(ns, appauthor=False) for ns in namespaces},
+        }
+    except Exception as exc:  # noqa: BLE001
+        platformdirs_paths = {"error": f"{type(exc).__name__}: {exc}"}
+    return {
+        "schema": SCHEMA,
+        "created": time.time(),
+        "python": {
+            "version": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "build": " ".join(platform.python_build()),
+            "compiler": platform.python_compiler(),
+            "cache_tag": sys.implementation.cache_tag,
+        },
+        "platform": {
+            "platform": platform.platform(),
+            "system": platform.system(),
+            "release": platform.release(),
+            "machine": platform.machine(),
+            "byteorder": sys.byteorder,
+            "filesystem_encoding": sys.getfilesystemencoding(),
+            "cpu_count": os.cpu_count(),
+        },
+        "interpreter": {
+            "executable": sys.executable,
+            "prefix": sys.prefix,
+            "base_prefix": sys.base_prefix,
+            "exec_prefix": sys.exec_prefix,
+            "virtualenv": sys.prefix != sys.base_prefix,
+            "frozen": bool(getattr(sys, "frozen", False)),
+            "cwd": os.getcwd(),
+            "sys_path": list(sys.path),
+        },
+        "versions": versions,
+        "plugin_distributions": plugin_distributions(registries),
+        "paths": {
+            "cache_dirs": {ns: get_cache_dir(ns) for ns in namespaces},
+            "user_cache_dirs": {ns: user_cache_dir(ns) for ns in namespaces},
+            "user_data_dir": user_data_dir(),
+            "log_dir": log_dir(),
+            "log_file": log_path(),
+            "profile_history": history_path(),
+            "platformdirs": platformdirs_paths,
+        },
+        "env": relevant_env(),
+    }

@@ -1,0 +1,218 @@
+"""Writing the bundle: gather the documents the chosen sections need, redact every member, zip atomically."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .sections import FORMAT, SCHEMA, SECTIONS, Gathered, dump
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterable
+
+#: How long the bundle's fresh discovery (the verify section) may take; a hang is itself worth reporting.
+VERIFY_TIMEOUT_S = 30.0
+
+
+class BundleExistsError(FileExistsError):
+    """The output file exists and ``force`` was not given."""
+
+
+class BundleResult:
+    """What ``build_bundle`` wrote."""
+
+    __slots__ = ("path", "members", "sections", "skipped", "redacted", "redaction_kinds", "size")
+
+    def __init__(self, path: str, members: list[str], sections: list[str], skipped: dict[str, str],
+                 redacted: bool, redaction_kinds: list[str], size: int) -> None:
+        self.path = path
+        self.members = members
+        self.sections = sections
+        self.skipped = skipped
+        self.redacted = redacted
+        self.redaction_kinds = redaction_kinds
+        self.size = size
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "path": self.path, "members": self.members, "sections": self.sections,
+                "skipped": self.skipped, "redacted": self.redacted, "redaction_kinds": self.redaction_kinds,
+                "size": self.size}
+
+    def __repr__(self) -> str:
+        return f"BundleResult({self.path!r}, {len(self.members)} members, redacted={self.redacted})"
+
+
+def safe_member_name(name: str) -> str:
+    """A relative, normalised zip member name: no absolute path, drive, ``..`` or odd characters."""
+    import re
+
+    parts = []
+    for part in re.split(r"[\\/]+", name):
+        part = re.sub(r"[^A-Za-z0-9._\-]", "_", part).strip(".") if part not in (".", "..") else ""
+        if part:
+            parts.append(part)
+    if not parts:
+        raise ValueError(f"no usable member name in {name!r}")
+    return "/".join(parts)
+
+
+def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sections: "Iterable[str] | None" = None,
+                 force: bool = False, targets: "list[str] | None" = None) -> BundleResult:
+    """Write the bug-report bundle to ``path`` (a zip); return what was written.
+
+    ``sections``: ids from :func:`bundle_sections` (None: all); ``targets``: the modules the registries came
+    from (None: the default targets), for the fresh discovery of the verify section. Raises
+    :class:`BundleExistsError` when ``path`` exists and ``force`` is false,
+    ``ValueError`` for an unknown section, ``OSError`` when the folder is not writable.
+    """
+    import time
+
+    from .environment import dist_version
+    from .redaction import Redactor
+
+    known = [section.id for section in SECTIONS]
+    chosen = known if sections is None else list(dict.fromkeys(sections))
+    unknown = [s for s in chosen if s not in known]
+    if unknown:
+        raise ValueError(f"unknown bundle section(s): {', '.join(unknown)}; known: {', '.join(known)}")
+    chosen = [s for s in known if s in chosen]
+    path = os.path.abspath(os.path.expanduser(path))
+    folder = os.path.dirname(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path} is a folder; name the .zip file to write")
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"folder {folder} does not exist")
+    if os.path.exists(path) and not force:
+        raise BundleExistsError(f"{path} exists; pass --force to replace it")
+
+    redactor = Redactor(enabled=redact)
+    created = time.time()
+    gathered = _gather(registries, [s for s in SECTIONS if s.id in chosen], redactor, chosen, redact, targets)
+    members: list[tuple[str, str]] = []
+    skipped: dict[str, str] = {}
+    for section in SECTIONS:
+        if section.id in chosen:
+            produced, note = section.produce(gathered)
+            members.extend(produced)
+            if note:
+                skipped[section.id] = note
+    redacted_members = []
+    used: set[str] = set()
+    for name, text in members:
+        safe = safe_member_name(redactor.text(name))
+        while safe in used:
+            stem, dot, ext = safe.rpartition(".")
+            safe = f"{stem}-1.{ext}" if dot else safe + "-1"
+        used.add(safe)
+        redacted_members.append((safe, redactor.text(text)))
+    by_section: dict[str, list[str]] = {sid: [] for sid in chosen}
+    for name, _text in redacted_members:
+        owner = next((s.id for s in SECTIONS if s.owns(name)), None)
+        if owner in by_section:
+            by_section[owner].append(name)
+    manifest = {
+        "schema": SCHEMA,
+        "format": FORMAT,
+        "created": created,
+        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(created)),
+        "tool": {"registry-inspector": dist_version("registry-inspector"), "registry_core": _core_version(),
+                 "python": sys.version.split()[0], "platform": sys.platform},
+        "redacted": redact,
+        "redaction_kinds": redactor.kinds(),
+        "sections": [{"id": s.id, "title": s.title, "included": s.id in chosen and bool(by_section.get(s.id)),
+                      "members": by_section.get(s.id, []),
+                      **({"note": skipped[s.id]} if s.id in skipped else {}),
+                      **({"note": "not selected"} if s.id not in chosen else {})}
+                     for s in SECTIONS],
+        "members": [{"name": n, "bytes": len(t.encode("utf-8"))} for n, t in redacted_members],
+        "read_first": "report.md" if "report" in chosen else None,
+    }
+    summary = redactor.summary()  # after every text pass: its counts are final
+    manifest["redaction_kinds"] = redactor.kinds()
+    final = [("manifest.json", redactor.text(dump(manifest))), ("redactions.txt", summary), *redacted_members]
+    size = _write_zip_atomically(path, final, force)
+    return BundleResult(path, [n for n, _t in final], [s for s in chosen if by_section.get(s)], skipped, redact,
+                        redactor.kinds(), size)
+
+
+def _gather(registries: "list[Any]", sections: list, redactor: Any, chosen: list[str], redact: bool,
+            targets: "list[str] | None") -> Gathered:
+    """Build each document the chosen sections need, once."""
+    need = {name for section in sections for name in section.needs}
+    gathered = Gathered(redactor, chosen, redact)
+    if "inventory" in need:
+        from ..documents import inventory
+        from ..enum_documents import enum_documents
+
+        gathered.inventory = inventory(registries, enum_documents())
+    if "status" in need:
+        from ..documents import cache_inventory
+        from ..enum_documents import enum_cache_statuses
+
+        gathered.status = cache_inventory(registries, enum_cache_statuses())
+    if "environment" in need:
+        from .environment import environment_document
+
+        env = dict(environment_document(registries))
+        # Listed variables with secret-looking names are hidden whatever their length.
+        env["env"] = {k: redactor.env_value(k, v) for k, v in env["env"].items()}
+        gathered.environment = env
+    if "profile" in need:
+        from ..profiling import latest_profile
+
+        gathered.profile = latest_profile()
+    if "verified" in need:
+        from ..verify import verify_registries
+
+        gathered.verified = verify_registries(registries, targets, timeout=VERIFY_TIMEOUT_S)
+    return gathered
+
+
+def _core_version() -> str:
+    from ... import __version__
+
+    return __version__
+
+
+def _write_zip_atomically(path: str, members: list[tuple[str, str]], force: bool) -> int:
+    """Temp file in the same folder, fsync, then into place (never over an existing file unless ``force``)."""
+    import tempfile
+    import time
+    import zipfile
+
+    folder = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            stamp = time.localtime()[:6]
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+                for name, text in members:
+                    info = zipfile.ZipInfo(name, date_time=stamp)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    archive.writestr(info, text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        size = os.path.getsize(tmp)
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the file appeared meanwhile: never clobbered
+            except FileExistsError:
+                raise BundleExistsError(f"{path} exists; pass --force to replace it") from None
+            except OSError:  # no hard links here (some file systems): the check above must do
+                if os.path.exists(path):
+                    raise BundleExistsError(f"{path} exists; pass --force to replace it") from None
+                os.replace(tmp, path)
+            else:
+                os.unlink(tmp)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return size
+
