@@ -15,16 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import ROOT
-
-DEMO_REGISTRIES = {  # name -> registered keys
-    "microscope handler": ["acme_cellinsight", "imagexpress", "omero", "openhcsdata", "opera_phenix"],
-    "storage backend": ["disk", "fiji_stream", "memory", "napari_stream", "omero_local", "virtual_workspace",
-                        "zarr", "zeiss_czi"],
-    "zmq server": ["execution", "fiji", "napari"],
-    "library registry": ["cupy", "openhcs", "pyclesperanto", "skimage"],
-    "format registry": ["EDDU_CX5", "EDDU_metaxpress"],
-}
+from helpers import DEMO_REGISTRIES, ROOT  # noqa: F401  (DEMO_REGISTRIES: re-exported for the CLI tests)
 
 PLUGIN_FIELDS = {"key": (str, int, float, bool), "class": str, "module": str, "file": (str, type(None)),
                  "loaded": bool}

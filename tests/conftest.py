@@ -1,4 +1,4 @@
-"""Shared fixtures: throw-away plugin packages on sys.path, isolated cache folders."""
+"""Shared fixtures: throw-away plugin packages on sys.path, isolated cache folders, the demo, a CLI runner."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from helpers import PackageMaker
+from cli_helpers import Cli
+from helpers import DEMO_PATH, PackageMaker
 from qt_leak_check import _qt_leak_check  # noqa: F401  (an autouse fixture for tests that use qtbot)
 
 
@@ -26,6 +27,26 @@ def make_package(tmp_path, monkeypatch):
     import importlib
 
     importlib.invalidate_caches()
+
+
+@pytest.fixture
+def demo_in_process(monkeypatch):
+    """The demo importable in this process for one test; its modules are forgotten afterwards."""
+    monkeypatch.syspath_prepend(str(DEMO_PATH))
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if name.split(".")[0] == "openhcs_demo":
+            del sys.modules[name]
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """``cli("list", "--json")`` runs ``python -m app list --json`` in a fresh process (``cli_helpers.Cli``).
+
+    A test module that needs its own packages on the runner's path overrides it: ``def cli(cli, make_package)``.
+    """
+    return Cli(tmp_path)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PATH = ROOT / "resources" / "demo"
 
+#: The embedded demo: each registry's name (in catalog order) -> its registered keys, sorted.
+DEMO_REGISTRIES = {
+    "microscope handler": ["acme_cellinsight", "imagexpress", "omero", "openhcsdata", "opera_phenix"],
+    "storage backend": ["disk", "fiji_stream", "memory", "napari_stream", "omero_local", "virtual_workspace",
+                        "zarr", "zeiss_czi"],
+    "zmq server": ["execution", "fiji", "napari"],
+    "library registry": ["cupy", "openhcs", "pyclesperanto", "skimage"],
+    "format registry": ["EDDU_CX5", "EDDU_metaxpress"],
+}
+
 
 class PackageMaker:
     """Writes a package tree (``{"pkg/__init__.py": "...", ...}``) under a folder on sys.path."""

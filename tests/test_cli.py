@@ -23,11 +23,6 @@ SUBCOMMANDS = command_names()
 CELLVOYAGER = "openhcs_demo.microscopes.cellvoyager"
 
 
-@pytest.fixture
-def cli(tmp_path):
-    return Cli(tmp_path)
-
-
 def registry_paths(cli: Cli) -> dict[str, str]:
     """Each demo registry's cache file path, as ``status --json`` reports it."""
     caches = check_status(cli("status", "--json").json())

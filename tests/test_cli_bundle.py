@@ -35,12 +35,12 @@ raise RuntimeError("login refused for token " + os.environ["MY_SERVICE_TOKEN"])
 
 
 @pytest.fixture
-def cli(tmp_path, make_package):
+def cli(cli, tmp_path, make_package):
     root = make_package(plugin_files(PKG, ("alpha", "beta"), extra={f"{PKG}/p_broken.py": BROKEN,
                                                                      f"{PKG}/p_leaky.py": LEAKY}))
     home = tmp_path / "home-of-tester"
     home.mkdir()
-    runner = Cli(tmp_path)
+    runner = cli
     runner.path.append(str(root))
     runner.home = home
     runner.out = tmp_path / "out"

@@ -14,16 +14,15 @@ import time
 import pytest
 
 from cache_helpers import plugin_files
-from cli_helpers import Cli
 
 PKG = "profpkg"
 KEYS = ("alpha", "beta", "gamma")
 
 
 @pytest.fixture
-def cli(tmp_path, make_package, monkeypatch):
+def cli(cli, tmp_path, make_package, monkeypatch):
     root = make_package(plugin_files(PKG, KEYS))
-    runner = Cli(tmp_path)
+    runner = cli
     runner.path.append(str(root))
     data = tmp_path / "data"
     monkeypatch.setenv("REGISTRY_INSPECTOR_DATA_DIR", str(data))  # children inherit it; so does load_history()

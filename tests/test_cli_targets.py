@@ -30,8 +30,8 @@ def plugin(cls: str, key: str, head: str = "") -> str:
 
 
 @pytest.fixture
-def cli(tmp_path, make_package):
-    runner = Cli(tmp_path)
+def cli(cli, tmp_path, make_package):
+    runner = cli
     root = make_package({
         f"{PKG}/__init__.py": "",
         f"{PKG}/base.py": BASE_MODULE,

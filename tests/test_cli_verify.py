@@ -15,8 +15,8 @@ KEY_FROM_FILE = (f"from {PKG}.base import Plugin\nimport os\n"
 
 
 @pytest.fixture
-def cli(tmp_path, make_package):
-    runner = Cli(tmp_path)
+def cli(cli, tmp_path, make_package):
+    runner = cli
     root = make_package({
         f"{PKG}/__init__.py": "",
         f"{PKG}/base.py": BASE_MODULE,

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import DEMO_PATH, ROOT, run_python
-
-EXPECTED = {
-    "microscope handler": ["acme_cellinsight", "imagexpress", "omero", "openhcsdata", "opera_phenix"],
-    "storage backend": ["disk", "fiji_stream", "memory", "napari_stream", "omero_local", "virtual_workspace",
-                        "zarr", "zeiss_czi"],
-    "zmq server": ["execution", "fiji", "napari"],
-    "library registry": ["cupy", "openhcs", "pyclesperanto", "skimage"],
-    "format registry": ["EDDU_CX5", "EDDU_metaxpress"],
-}
+from helpers import DEMO_PATH, DEMO_REGISTRIES, ROOT, run_python
 
 SUMMARY = """
     import json, sys
@@ -43,9 +34,9 @@ def _run(env=None):
 
 def test_demo_registries_and_their_three_failures():
     data = _run()
-    for name, keys in EXPECTED.items():
+    for name, keys in DEMO_REGISTRIES.items():
         assert data[name]["keys"] == keys, name
-    assert data["metadata"] == EXPECTED["microscope handler"]
+    assert data["metadata"] == DEMO_REGISTRIES["microscope handler"]
     # 1: an import that fails on a missing optional dependency
     assert data["microscope handler"]["failures"] == [["openhcs_demo.microscopes.cellvoyager", "ModuleNotFoundError"]]
     # 2: a concrete class without a key
@@ -57,12 +48,12 @@ def test_demo_registries_and_their_three_failures():
 def test_demo_warm_start_lists_plugins_and_failures_without_importing_them():
     _run()  # cold: writes the caches
     data = _run()
-    for name, keys in EXPECTED.items():
+    for name, keys in DEMO_REGISTRIES.items():
         assert data[name]["keys"] == keys
         assert data[name]["source"] == "cache"
     assert data["microscope handler"]["failures"][0][1] == "ModuleNotFoundError"
     assert ["SkimageCompatRegistry", "duplicate"] in data["library registry"]["skipped"]
-    imported = {m for entry in EXPECTED for m in data[entry]["plugin_modules"]}
+    imported = {m for entry in DEMO_REGISTRIES for m in data[entry]["plugin_modules"]}
     # Only package __init__ modules (namespaces of the registries) may be loaded; no plugin module.
     assert all(m.count(".") == 1 or m.endswith((".runtime", ".servers")) for m in imported), imported
 

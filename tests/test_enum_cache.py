@@ -7,7 +7,6 @@ import importlib.util
 import json
 import multiprocessing
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -84,17 +83,6 @@ def warm_colormaps(cold_colormaps):
     path.parent.mkdir(parents=True)
     path.write_bytes(data)
     return result, path
-
-
-@pytest.fixture
-def demo_in_process(monkeypatch):
-    """The demo importable in this process for one test; its modules are forgotten afterwards."""
-    monkeypatch.syspath_prepend(str(DEMO_PATH))
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if name.split(".")[0] == "openhcs_demo":
-            del sys.modules[name]
 
 
 # -- colormaps -------------------------------------------------------------------------
@@ -374,14 +362,4 @@ def test_generic_component_enums_follow_their_table_and_version():
     assert [m.name for m in create_component_enums(changed, namespace="test_enums", version="1")[2]] == [
         "NONE", "PLATE", "WELL"]
 
-
-def test_import_registry_core_does_not_load_the_enum_module():
-    result = run_python("""
-        import sys, registry_core
-        print("LOADED", "registry_core.enums" in sys.modules)
-        exported = "create_component_enums" in registry_core.__all__
-        print("EXPORTED", registry_core.create_colormap_enum.__module__, exported)
-    """)
-    assert result.returncode == 0, result.stderr
-    assert "LOADED False" in result.stdout
-    assert "EXPORTED registry_core.enums True" in result.stdout
+# (``import registry_core`` leaves registry_core.enums unloaded: tests/test_import_time.py.)

@@ -6,7 +6,6 @@ import inspect
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -53,17 +52,6 @@ def _probe(path: Path = DEMO_PATH, libraries: dict | None = None, **kw) -> dict:
 
 def _cache_file(library: str) -> Path:
     return Path(os.environ["REGISTRY_CORE_CACHE_DIR"]) / "openhcs_demo" / f"{library}_function_metadata.json"
-
-
-@pytest.fixture
-def demo_in_process(monkeypatch):
-    """The demo importable in this process for one test; its modules are forgotten afterwards."""
-    monkeypatch.syspath_prepend(str(DEMO_PATH))
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if name.split(".")[0] == "openhcs_demo":
-            del sys.modules[name]
 
 
 @pytest.fixture
@@ -193,13 +181,4 @@ def test_function_metadata_round_trips_and_rejects_bad_data():
 
         function_cache_manager("../escape", "m", namespace="t")
 
-
-def test_import_registry_core_does_not_load_the_function_cache_module():
-    result = run_python("""
-        import sys, registry_core
-        print("LOADED", [m for m in ("registry_core.functions", "inspect") if m in sys.modules])
-        print("EXPORTED", registry_core.load_function_metadata.__module__, "FunctionMetadata" in registry_core.__all__)
-    """)
-    assert result.returncode == 0, result.stderr
-    assert "LOADED []" in result.stdout
-    assert "EXPORTED registry_core.functions True" in result.stdout
+# (``import registry_core`` leaves registry_core.functions and inspect unloaded: tests/test_import_time.py.)

@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import DEMO_REGISTRIES, ROOT
 
 pytestmark = pytest.mark.slow
 
-DEMO_REGISTRIES = ["microscope handler", "storage backend", "zmq server", "library registry", "format registry"]
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 APP_ID = "io.github.registry_inspector"
 
@@ -218,7 +217,7 @@ def test_installed_cli_lists_the_demo_registries(installed):
     exe = installed["bin"] / "registry-inspector"
     result = _run([exe, "list", "--json"], cwd=installed["cwd"], env=installed["env"])
     document = json.loads(result.stdout)
-    assert [r["name"] for r in document["registries"]] == DEMO_REGISTRIES
+    assert [r["name"] for r in document["registries"]] == list(DEMO_REGISTRIES)
     plugins = {r["name"]: r["plugins"] for r in document["registries"]}
     # An entry-point plugin: advertised by a dist-info folder of the installed demo.
     assert "acme_cellinsight" in [p["key"] for p in plugins["microscope handler"]], plugins
