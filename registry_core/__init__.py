@@ -21,7 +21,7 @@ from .cache.manager import CacheConfig, CacheStatus, RegistryCacheManager
 from .cache.admin import CacheFile, clear_all_caches, clear_cache, list_cache_files, rebuild_cache
 from .cache.paths import get_cache_dir
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the annotation only; _explain loads when explain() is first called

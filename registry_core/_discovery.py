@@ -60,6 +60,35 @@ class ScannedModule:
         self.is_package = is_package
 
 
+class DiscoveryResult:
+    """What one discovery saw, returned to the registry, which swaps it in.
+
+    ``report``: every module and class outcome; ``files``: each file and folder
+    read (``FileStat``), which the cache fingerprints; ``advertised``: the entry
+    points of the registry's group; ``dist_folders``: where their distributions
+    were looked up. ``loading_entry_point`` is set while an entry point loads, so
+    that its classes do not count as registered from outside the package.
+    """
+
+    __slots__ = ("report", "files", "advertised", "dist_folders", "loading_entry_point")
+
+    def __init__(self, report: Any) -> None:
+        self.report = report
+        self.files: list[FileStat] = []
+        self.advertised: list = []
+        self.dist_folders: Any = None
+        self.loading_entry_point: str | None = None
+
+
+#: id(registry) -> the discovery running for it. Custom discovery functions reach it through their base class.
+_RUNNING: dict[int, DiscoveryResult] = {}
+
+
+def running(registry: Any) -> DiscoveryResult | None:
+    """The discovery in progress for ``registry`` (None outside one)."""
+    return _RUNNING.get(id(registry))
+
+
 def scan_package(
     paths: Iterable[str], prefix: str, recursive: bool = True, stats: list[FileStat] | None = None
 ) -> list[ScannedModule]:
@@ -140,14 +169,25 @@ def _scan_archive(path: str, prefix: str, recursive: bool, found: list[ScannedMo
     return True
 
 
-def run_discovery(registry: Any) -> None:
-    """Fill ``registry`` from its package and entry points; record everything in its report."""
-    config = registry._config
-    report = registry._report
+def run_discovery(registry: Any, report: Any) -> DiscoveryResult:
+    """Fill ``registry`` from its package and entry points, recording everything in ``report``."""
+    result = DiscoveryResult(report)
+    previous = _RUNNING.get(id(registry))
+    _RUNNING[id(registry)] = result
+    try:
+        _run(registry, result)
+    finally:
+        if previous is None:
+            del _RUNNING[id(registry)]
+        else:
+            _RUNNING[id(registry)] = previous
+    return result
+
+
+def _run(registry: Any, result: DiscoveryResult) -> None:
+    config = registry.config
+    report = result.report
     report.begin()
-    registry._scanned_files = []
-    registry._advertised = []
-    registry._dist_folders = None
     started = time.perf_counter()
     package = config.discovery_package
     try:
@@ -165,18 +205,18 @@ def run_discovery(registry: Any) -> None:
     if module is not None and paths:
         prefix = package + "."
         if config.discovery_function is not None:
-            config.discovery_function(paths, prefix, registry._base_class)
-            if not registry._scanned_files:
+            config.discovery_function(paths, prefix, registry.base_class)
+            if not result.files:
                 # The function imported modules its own way: still fingerprint what the package holds.
-                scan_package(paths, prefix, bool(config.discovery_recursive), registry._scanned_files)
+                scan_package(paths, prefix, bool(config.discovery_recursive), result.files)
         else:
-            _discover(registry, paths, prefix, recursive=config.discovery_recursive, module_filter=None)
-    load_entry_points(registry)
-    base = registry._base_class
+            _discover(registry, result, paths, prefix, recursive=config.discovery_recursive, module_filter=None)
+    load_entry_points(registry, result)
+    base = registry.base_class
     if base is not None:
         # How keys are derived (the key attribute, an extractor) lives with the base class, which may sit
         # outside the scanned package.
-        _fingerprint_files(registry, [_module_file(base.__module__)])
+        _fingerprint_files(result, [_module_file(base.__module__)])
     report.duration_s = time.perf_counter() - started
     report.source = "discovery"
     if report.failures or report.skipped:
@@ -193,31 +233,39 @@ def discover_registry_classes(
     For custom discovery functions: the classes register themselves as they
     are imported; this only decides which modules to import.
     """
-    _discover(_registry_for(base_class), list(paths), prefix, recursive=False, module_filter=module_filter)
+    registry = _registry_for(base_class)
+    _discover(registry, _result_for(registry), list(paths), prefix, recursive=False, module_filter=module_filter)
 
 
 def discover_registry_classes_recursive(
     paths: Iterable[str], prefix: str, base_class: type, *, module_filter: Callable[[str], bool] | None = None
 ) -> None:
     """Like :func:`discover_registry_classes`, descending into (namespace) subpackages."""
-    _discover(_registry_for(base_class), list(paths), prefix, recursive=True, module_filter=module_filter)
+    registry = _registry_for(base_class)
+    _discover(registry, _result_for(registry), list(paths), prefix, recursive=True, module_filter=module_filter)
 
 
 def _registry_for(base_class: type) -> Any:
     registry = getattr(base_class, "__registry__", None)
-    if registry is None or getattr(registry, "_config", None) is None:
+    if registry is None or getattr(registry, "config", None) is None:
         raise TypeError(f"{base_class!r} is not the root of a registry_core registry")
     return registry
 
 
+def _result_for(registry: Any) -> DiscoveryResult:
+    """The discovery in progress; called outside one (by hand), a result of its own whose files go nowhere."""
+    return running(registry) or DiscoveryResult(registry.report)
+
+
 def _discover(
-    registry: Any, paths: list[str], prefix: str, *, recursive: bool, module_filter: Callable[[str], bool] | None
+    registry: Any, result: DiscoveryResult, paths: list[str], prefix: str, *, recursive: bool,
+    module_filter: Callable[[str], bool] | None
 ) -> None:
-    report = registry._report
+    report = result.report
     stats: list[FileStat] = []
     modules = scan_package(paths, prefix, recursive, stats)
-    registry._scanned_files.extend(stats)
-    patterns = registry._config.exclude_patterns
+    result.files.extend(stats)
+    patterns = registry.config.exclude_patterns
     excluded_prefixes: list[str] = []
     for scanned in modules:
         name = scanned.name
@@ -229,7 +277,7 @@ def _discover(
             if scanned.is_package:
                 excluded_prefixes.append(name + ".")
             continue
-        import_plugin_module(registry, name, scanned.file)
+        import_plugin_module(registry, result, name, scanned.file)
 
 
 def _exclusion(name: str, patterns: tuple[str, ...], module_filter: Callable[[str], bool] | None) -> str:
@@ -244,7 +292,8 @@ def _exclusion(name: str, patterns: tuple[str, ...], module_filter: Callable[[st
     return ""
 
 
-def import_plugin_module(registry: Any, name: str, file: str | None, **source: Any) -> ModuleOutcome:
+def import_plugin_module(registry: Any, result: DiscoveryResult, name: str, file: str | None,
+                         **source: Any) -> ModuleOutcome:
     """Import one plugin module, recording success or the full failure; never raises but KeyboardInterrupt."""
     if on_import is not None:
         on_import(name)
@@ -255,12 +304,12 @@ def import_plugin_module(registry: Any, name: str, file: str | None, **source: A
         raise
     except BaseException as exc:  # SystemExit too: a plugin must not end discovery
         outcome = _failure(name, file, exc, duration_s=time.perf_counter() - started, **source)
-        _roll_back(registry, name)
+        _roll_back(registry, result.report, name)
         _logger().warning("plugin module %s failed to import: %s: %s", name, type(exc).__name__,
                           outcome.error_message)
     else:
         outcome = ModuleOutcome(name, IMPORTED, file=file, duration_s=time.perf_counter() - started, **source)
-    registry._report.add_module(outcome)
+    result.report.add_module(outcome)
     return outcome
 
 
@@ -282,9 +331,9 @@ def _failure(name: str, file: str | None, exc: BaseException, **extra: Any) -> M
     )
 
 
-def _roll_back(registry: Any, module: str) -> None:
+def _roll_back(registry: Any, report: Any, module: str) -> None:
     """Unregister classes a module defined before it raised: Python has dropped the module."""
-    for outcome in registry._report.classes:
+    for outcome in report.classes:
         if outcome.module == module and outcome.status == REGISTERED:
             holder = dict.get(registry, outcome.key)
             if holder is not None and getattr(holder, "__module__", None) == module:
@@ -293,28 +342,29 @@ def _roll_back(registry: Any, module: str) -> None:
             outcome.reason = f"was registered under {outcome.key!r}, then its module {module} failed to import"
 
 
-def load_entry_points(registry: Any) -> None:
+def load_entry_points(registry: Any, result: DiscoveryResult) -> None:
     """Load third-party plugins advertised in the registry's entry-point group."""
-    group = registry._config.entry_point_group
+    group = registry.config.entry_point_group
     if not group:
         return
     from ._entry_points import distribution_folders, entry_points
 
     folders = distribution_folders()
-    registry._dist_folders = folders
+    result.dist_folders = folders
     advertised = sorted(entry_points(group, folders), key=lambda ep: (ep.name, ep.value))
-    registry._advertised = advertised
+    result.advertised = advertised
     for ep in advertised:
-        _load_entry_point(registry, ep)
+        _load_entry_point(registry, result, ep)
 
 
-def _load_entry_point(registry: Any, ep: Any) -> None:
+def _load_entry_point(registry: Any, result: DiscoveryResult, ep: Any) -> None:
     module_name = ep.module
     source = {"source": SOURCE_ENTRY_POINT, "entry_point": f"{ep.name} = {ep.value}",
               "distribution": f"{ep.dist} {ep.version}".strip()}
     started = time.perf_counter()
-    registry._loading_entry_point = ep.value
-    classes_before = len(registry._report.classes)
+    report = result.report
+    result.loading_entry_point = ep.value
+    classes_before = len(report.classes)
     modules_before = set(sys.modules)
     try:
         loaded = ep.load()
@@ -323,29 +373,29 @@ def _load_entry_point(registry: Any, ep: Any) -> None:
     except BaseException as exc:  # a third-party plugin may raise anything; record it and go on
         outcome = _failure(module_name, _module_file(module_name), exc, duration_s=time.perf_counter() - started,
                            **source)
-        _roll_back(registry, module_name)
+        _roll_back(registry, report, module_name)
         _logger().warning("entry point %s failed to load: %s: %s", ep.value, type(exc).__name__,
                           outcome.error_message)
     else:
         detail = ""
-        base = registry._base_class
+        base = registry.base_class
         if isinstance(loaded, type) and base is not None and not issubclass(loaded, base):
             detail = f"wrong base class: {loaded.__qualname__} is not a subclass of {base.__qualname__}"
         outcome = ModuleOutcome(module_name, IMPORTED, file=_module_file(module_name), detail=detail,
                                 duration_s=time.perf_counter() - started, **source)
     finally:
-        registry._loading_entry_point = None
-    registry._report.add_module(outcome)
+        result.loading_entry_point = None
+    report.add_module(outcome)
     # Its sources are not under the scanned package: fingerprint them too, or an edit of a plugin installed
     # from a checkout (pip install -e) would leave the cache valid and the registry stale.
     files = [outcome.file or _source_file(module_name)]
-    files += [c.file for c in registry._report.classes[classes_before:]]
+    files += [c.file for c in report.classes[classes_before:]]
     # And the modules of its own package it imported on the way (helpers that decide what registers);
     # not its dependencies: their upgrades change the distribution digest.
     top = module_name.partition(".")[0]
     files += [_module_file(name) for name in sorted(set(sys.modules) - modules_before)
               if name == top or name.startswith(top + ".")]
-    _fingerprint_files(registry, files)
+    _fingerprint_files(result, files)
 
 
 def _source_file(name: str) -> str | None:
@@ -363,8 +413,8 @@ def _source_file(name: str) -> str | None:
     return spec.origin if spec is not None and spec.has_location else None
 
 
-def _fingerprint_files(registry: Any, files: Iterable[str | None]) -> None:
-    known = {st.path for st in registry._scanned_files}
+def _fingerprint_files(result: DiscoveryResult, files: Iterable[str | None]) -> None:
+    known = {st.path for st in result.files}
     for path in files:
         if not path or path in known:
             continue
@@ -373,7 +423,7 @@ def _fingerprint_files(registry: Any, files: Iterable[str | None]) -> None:
             st = os.stat(path)
         except OSError:
             continue  # inside an archive, or gone: what the distribution digest sees has to do
-        registry._scanned_files.append(FileStat(path, False, st.st_size, st.st_mtime_ns))
+        result.files.append(FileStat(path, False, st.st_size, st.st_mtime_ns))
 
 
 def _module_file(name: str) -> str | None:

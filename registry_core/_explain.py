@@ -92,7 +92,7 @@ def explain(registry: Any, name: Any) -> Explanation:
         holder_outcome = _class_outcome_for(report, holder)
         if holder_outcome is not None and holder_outcome.outside_package:
             return _from_class(name, label, holder_outcome)  # registered only because something imported it
-        from .cache.registry_cache import identity_of
+        from ._placeholder import identity_of
 
         module, qualname = identity_of(holder)
         where = f"{module}.{qualname}" if qualname else repr(holder)
@@ -136,7 +136,7 @@ def _hashable(value: Any) -> bool:
 
 
 def _class_outcome_for(report: Any, cls: Any) -> ClassOutcome | None:
-    from .cache.registry_cache import identity_of
+    from ._placeholder import identity_of
 
     module, qualname = identity_of(cls)
     for outcome in reversed(report.classes):

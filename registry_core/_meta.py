@@ -9,8 +9,9 @@ if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
     from typing import Any
 
 from ._config import PRIMARY_KEY, RegistryConfig
+from ._discovery import running
 from ._registry import LazyDiscoveryDict
-from .cache.registry_cache import Unloaded, identity_of
+from ._placeholder import Unloaded, identity_of, same_declaration
 from ._report import (
     ABSTRACT,
     DUPLICATE,
@@ -59,13 +60,22 @@ class AutoRegisterMeta(ABCMeta):
         if root_config is not None:
             registry = _declare_root(cls, attrs, root_config)
             if not _registers_itself(cls, registry):
-                registry._report.add_class(_outcome(cls, registry, ROOT, "root of the registry (not a plugin)"))
+                registry.report.add_class(_outcome(cls, registry, ROOT, "root of the registry (not a plugin)"))
                 return cls
         registry = _registry_of_class(cls)
         if registry is None:
             return cls
         _register(cls, registry)
         return cls
+
+    @staticmethod
+    def _register_again(registry: LazyDiscoveryDict, outcome: ClassOutcome) -> None:
+        """Register a live class once more (its earlier attempt lost to a cache entry that was wrong)."""
+        obj: Any = sys.modules.get(outcome.module)
+        for part in outcome.qualname.split("."):
+            obj = getattr(obj, part, None)
+        if isinstance(obj, type):
+            _register(obj, registry)
 
 
 def _root_config(cls: type, attrs: dict[str, Any], given: RegistryConfig | None) -> RegistryConfig | None:
@@ -79,7 +89,7 @@ def _root_config(cls: type, attrs: dict[str, Any], given: RegistryConfig | None)
     if given is not None:
         # The domain-metaclass form passes the same config for every class; only the first is the root.
         target = given.registry_dict
-        if isinstance(target, LazyDiscoveryDict) and target._config is not None:
+        if isinstance(target, LazyDiscoveryDict) and target.config is not None:
             return None
         return given
     if "__registry__" in attrs and (inherited is None or attrs["__registry__"] is not inherited):
@@ -120,14 +130,14 @@ def _declare_root(cls: type, attrs: dict[str, Any], config: RegistryConfig) -> L
             f"{cls.__qualname__}.__registry__ must be a registry_core.LazyDiscoveryDict "
             f"(LazyDiscoveryDict(enable_cache=False) opts out of caching), got {type(registry).__name__}"
         )
-    if registry._config is not None and registry._base_class is not cls:
+    if registry.config is not None and registry.base_class is not cls:
         raise TypeError(
             f"{cls.__qualname__} declares a registry that already belongs to "
-            f"{registry._base_class.__qualname__}; subclass it instead of re-declaring __registry__"  # type: ignore[union-attr]
+            f"{registry.base_class.__qualname__}; subclass it instead of re-declaring __registry__"  # type: ignore[union-attr]
         )
     registry._configure(cls, config)
     type.__setattr__(cls, "__registry__", registry)
-    type.__setattr__(cls, "__registry_config__", registry._config)
+    type.__setattr__(cls, "__registry_config__", registry.config)
     # Class-attribute spelling of the resolved config, for code that reads them.
     for attr, value in (("__registry_key__", config.key_attribute), ("__skip_if_no_key__", config.skip_if_no_key)):
         if attr not in vars(cls):
@@ -137,21 +147,21 @@ def _declare_root(cls: type, attrs: dict[str, Any], config: RegistryConfig) -> L
 
 def _registers_itself(cls: type, registry: LazyDiscoveryDict) -> bool:
     """A root registers only if it is concrete and declares a key of its own."""
-    attr = registry._config.key_attribute  # type: ignore[union-attr]
+    attr = registry.config.key_attribute  # type: ignore[union-attr]
     return not getattr(cls, "__abstractmethods__", None) and vars(cls).get(attr) is not None
 
 
 def _registry_of_class(cls: type) -> LazyDiscoveryDict | None:
     registry = getattr(cls, "__registry__", None)
-    if isinstance(registry, LazyDiscoveryDict) and registry._config is not None:
+    if isinstance(registry, LazyDiscoveryDict) and registry.config is not None:
         return registry
     return None
 
 
 def _register(cls: type, registry: LazyDiscoveryDict) -> None:
-    config: RegistryConfig = registry._config  # type: ignore[assignment]
+    config: RegistryConfig = registry.config  # type: ignore[assignment]
     attr: str = config.key_attribute  # type: ignore[assignment]
-    report = registry._report
+    report = registry.report
 
     abstract = sorted(getattr(cls, "__abstractmethods__", ()) or ())
     if abstract:
@@ -230,7 +240,7 @@ def _own_key(cls: type, attr: str) -> tuple[Any, type | None]:
 
 def _register_secondary(cls: type, key: Any, registry: LazyDiscoveryDict) -> dict[str, Any]:
     stored: dict[str, Any] = {}
-    for secondary in registry._config.secondary_registries:  # type: ignore[union-attr]
+    for secondary in registry.config.secondary_registries:  # type: ignore[union-attr]
         value = getattr(cls, secondary.attr_name, None)
         if value is None:
             continue
@@ -247,7 +257,7 @@ def _register_secondary(cls: type, key: Any, registry: LazyDiscoveryDict) -> dic
         existing = dict.get(target, secondary_key)
         # A cache placeholder stands for this class's own entry: the class, now real, says what it is.
         ours = type(existing) is Unloaded and existing.primary_key == key
-        if existing is not None and existing is not value and not _same(existing, value) and not ours:
+        if existing is not None and existing is not value and not same_declaration(existing, value) and not ours:
             stored[secondary.attr_name] = f"duplicate: {secondary_key!r} already holds {_name(existing)}"
             continue
         dict.__setitem__(target, secondary_key, value)
@@ -255,22 +265,10 @@ def _register_secondary(cls: type, key: Any, registry: LazyDiscoveryDict) -> dic
     return stored
 
 
-def _same(a: Any, b: Any) -> bool:
-    return identity_of(a) == identity_of(b)
-
-
-def register_again(registry: LazyDiscoveryDict, outcome: ClassOutcome) -> None:
-    """Register a live class once more (its earlier attempt lost to a cache entry that was wrong)."""
-    obj: Any = sys.modules.get(outcome.module)
-    for part in outcome.qualname.split("."):
-        obj = getattr(obj, part, None)
-    if isinstance(obj, type):
-        _register(obj, registry)
-
-
 def _outcome(cls: type, registry: LazyDiscoveryDict, status: str, reason: str, **extra: Any) -> ClassOutcome:
-    config = registry._config
+    config = registry.config
     package = config.discovery_package if config else None
+    discovery = running(registry)
     module = cls.__module__
     inside = package is not None and (module == package or module.startswith(package + "."))
     return ClassOutcome(
@@ -280,7 +278,7 @@ def _outcome(cls: type, registry: LazyDiscoveryDict, status: str, reason: str, *
         reason,
         file=_file_of(cls),
         key_attribute=config.key_attribute if config else None,
-        outside_package=not inside and registry._loading_entry_point is None,
+        outside_package=not inside and (discovery is None or discovery.loading_entry_point is None),
         doc=first_line(cls.__doc__),
         live=True,
         **extra,

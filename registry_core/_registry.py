@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
 
 from . import _catalog
 from ._config import PRIMARY_KEY, RegistryConfig, SecondaryRegistry, default_registry_name, slug
-from .cache.registry_cache import Unloaded, identity_of
+from ._placeholder import Unloaded, identity_of, same_declaration
 from ._report import DiscoveryReport
 
 # Discovery states, as shown by the catalog and the inspector.
@@ -21,6 +21,8 @@ DISCOVERED = "discovered"
 UNCONFIGURED = "unconfigured"
 
 _MISSING = object()
+#: Threads discovering a registry while holding its cache lock.
+_LOCK_HOLDERS: set = set()
 #: Thread id -> the registry whose discovery it is waiting for (deadlock detection, as importlib's module locks).
 _WAITING: dict[int, Any] = {}
 
@@ -181,10 +183,7 @@ class LazyDiscoveryDict(_LazyReads):
         self._report_obj = DiscoveryReport()
         self._pending_report: Any = None
         self._secondary_dicts: list[dict] = []
-        self._loading_entry_point: str | None = None
-        self._scanned_files: list = []
-        self._advertised: list = []
-        self._dist_folders: Any = None
+        self._last_discovery: Any = None
         self._cache: Any = None
         _catalog.add(self)
 
@@ -243,6 +242,16 @@ class LazyDiscoveryDict(_LazyReads):
         if self._base_class is not None:
             names.add(self._base_class.__name__)
         return names
+
+    @property
+    def cache_enabled(self) -> bool:
+        """False for ``LazyDiscoveryDict(enable_cache=False)``."""
+        return self._enable_cache
+
+    @property
+    def last_discovery(self) -> Any:
+        """The DiscoveryResult of this process's last discovery (None when served from the cache)."""
+        return self._last_discovery
 
     @property
     def is_discovered(self) -> bool:
@@ -318,14 +327,83 @@ class LazyDiscoveryDict(_LazyReads):
                 return
             self._discovering_thread = me
             try:
-                from .cache.registry_cache import populate
-
-                populate(self)
+                self._populate()
                 self._discovered = True
             finally:
                 self._discovering_thread = None
         finally:
             self._lock.release()
+
+    def _populate(self) -> None:
+        """A valid cache, else discovery under the cross-process cache lock (one process rebuilds)."""
+        cache = self.cache
+        if cache is None:
+            self._discover_now()
+            return
+        if self._serve_from_cache(cache):
+            return
+        from .cache.manager import DISABLED
+
+        if cache.startup_status is not None and cache.startup_status.state == DISABLED:
+            self._discover_now()
+            return
+        me = _thread.get_ident()
+        # Inside another registry's discovery (a plugin read this registry) this thread holds that cache's
+        # lock: waiting here could wait for a process that waits for ours (plugins reading each other's).
+        nested = me in _LOCK_HOLDERS
+        with cache.manager.lock(timeout=0 if nested else None) as lock:
+            if lock.acquired and self._serve_from_cache(cache):
+                return  # another process rebuilt it while we waited
+            holds = lock.acquired and not nested
+            if holds:
+                _LOCK_HOLDERS.add(me)
+            try:
+                result = self._discover_now()
+            finally:
+                if holds:
+                    _LOCK_HOLDERS.discard(me)
+            if lock.acquired:
+                cache.save(result)
+            elif not (nested and lock.busy):  # nested and busy: the process holding the lock writes it
+                # No lock (timed out, or the folder refuses a lock file): never write unlocked.
+                cache.manager._fail(lock.error or "no cache lock")
+
+    def _discover_now(self) -> Any:
+        from ._discovery import run_discovery
+
+        result = run_discovery(self, self._report)
+        self._last_discovery = result
+        return result
+
+    def _serve_from_cache(self, cache: Any) -> bool:
+        """Fill in placeholders from a valid cache (nothing imported); False when there is none to use."""
+        loaded = cache.load()
+        if loaded is None:
+            return False
+        doc, entries = loaded
+        contains = dict.__contains__
+        setitem = dict.__setitem__
+        targets = {s.attr_name: s.registry_dict for s in self._config.secondary_registries}
+        for key, module, qualname, secondary in entries:
+            if not contains(self, key):
+                setitem(self, key, Unloaded(key, module, qualname, None))
+            if secondary:
+                for attr_name, (secondary_key, value_module, value_qualname) in secondary.items():
+                    target = targets.get(attr_name)
+                    if target is not None and not contains(target, secondary_key):
+                        setitem(target, secondary_key,
+                                Unloaded(secondary_key, value_module, value_qualname, None, key))
+        # The report is rebuilt only if someone reads it: the warm start does not need it.
+        self._pending_report = doc
+        for target in targets.values():
+            if type(target) is dict:
+                # A plain dict cannot load lazily on read: load what it holds now.
+                for value in list(target.values()):
+                    if type(value) is Unloaded:
+                        self._resolve(value.primary_key)
+        if cache.startup_status.refresh:
+            cache.refresh_stamps(doc)
+        return True
 
     def _add(self, key: Any, cls: type) -> Any:
         """Store ``cls`` under ``key`` unless another class holds it; return the holder.
@@ -334,7 +412,7 @@ class LazyDiscoveryDict(_LazyReads):
         class is the one a cold start registered under it.
         """
         holder = dict.get(self, key)
-        if holder is not None and holder is not cls and not _same_declaration(holder, cls):
+        if holder is not None and holder is not cls and not same_declaration(holder, cls):
             return holder
         dict.__setitem__(self, key, cls)
         return None
@@ -406,7 +484,6 @@ class LazyDiscoveryDict(_LazyReads):
 
     def _rediscover(self, reason: str) -> None:
         """Throw away what the cache said, discover, and rewrite the cache."""
-        from ._discovery import run_discovery
         from ._log import get_logger
 
         self._ensure_discovered()
@@ -431,11 +508,10 @@ class LazyDiscoveryDict(_LazyReads):
                         if outcome.status == "duplicate" and outcome.holder in dropped:
                             retry.append(outcome)
                 for outcome in retry:
-                    # It lost its key to a cache entry that turned out to be false.
-                    from ._meta import register_again
-
-                    register_again(self, outcome)
-                run_discovery(self)
+                    # It lost its key to a cache entry that turned out to be false. (Through the metaclass
+                    # that registered it: the registry does not import the metaclass module.)
+                    type(self._base_class)._register_again(self, outcome)
+                result = self._discover_now()
                 self._report.healed = reason
                 cache = self.cache
                 if cache is not None and reason == "rebuild requested":
@@ -443,7 +519,7 @@ class LazyDiscoveryDict(_LazyReads):
                 if cache is not None and not cache.disabled_reason():
                     with cache.manager.lock() as lock:
                         if lock.acquired:
-                            cache.save()
+                            cache.save(result)
                     cache.healed.append(reason)
             finally:
                 self._discovering_thread = previous
@@ -512,11 +588,6 @@ def _registry_of(module: str, qualname: str) -> LazyDiscoveryDict:
     for part in qualname.split("."):
         obj = getattr(obj, part)
     return obj.__registry__
-
-
-def _same_declaration(a: Any, b: Any) -> bool:
-    """A re-import or reload builds a new class object for the same class statement."""
-    return identity_of(a) == identity_of(b)
 
 
 class SecondaryRegistryDict(_LazyReads):

@@ -78,7 +78,7 @@ class FunctionMetadata:
 
 
 def _version() -> str:
-    from . import __version__
+    from ._version import __version__
 
     return f"registry_core {__version__}; schema {SCHEMA}"
 

@@ -115,7 +115,7 @@ def test_two_threads_first_read_together(make_package, tmp_path, monkeypatch):
 
     calls = []
     real = discovery.run_discovery
-    monkeypatch.setattr(discovery, "run_discovery", lambda r: (calls.append(1), real(r)))
+    monkeypatch.setattr(discovery, "run_discovery", lambda r, report: (calls.append(1), real(r, report))[1])
     barrier = threading.Barrier(2)
     seen, errors = [], []
 

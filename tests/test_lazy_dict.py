@@ -68,10 +68,10 @@ def test_discovery_runs_exactly_once_under_32_threads(make_package, monkeypatch)
     real = discovery.run_discovery
     release = threading.Event()
 
-    def counting(registry):
+    def counting(registry, report):
         calls.append(threading.get_ident())
         release.wait(5)  # hold discovery open so every thread piles up on it
-        real(registry)
+        return real(registry, report)
 
     monkeypatch.setattr(discovery, "run_discovery", counting)
     barrier = threading.Barrier(32)

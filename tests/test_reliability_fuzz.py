@@ -1,7 +1,7 @@
 """Fuzz: whatever bytes stand in the cache file, reading it is never an exception to the caller.
 
 Every case writes bytes where a real registry's cache belongs and reads them in-process, the way a
-start does: ``RegistryCache.try_load()`` on a fresh registry object (validate the document and every
+start does: ``LazyDiscoveryDict._serve_from_cache()`` on a fresh registry object (validate the document and every
 item, fill placeholders), then ``manager.read()`` and ``cache.status()`` directly, and, when the
 document was accepted, the cached report rebuilt from it. The state is "corrupt" (or "stale" for a
 well-formed but different document, "valid" only for a harmless mutation) with a non-empty reason.
@@ -110,7 +110,7 @@ def read_as_a_start(real, raw: bytes) -> "tuple[str, str]":
     path.write_bytes(raw)
     registry = _fresh_registry(real)
     cache = registry.cache
-    loaded = cache.try_load()
+    loaded = registry._serve_from_cache(cache)
     status = cache.startup_status
     assert status.state in ("corrupt", "stale", "valid"), status
     assert isinstance(status.reason, str)
@@ -247,7 +247,7 @@ def test_fuzz_mutations_of_the_real_document(real):
         if state == "valid":
             # Accepted: then it really still describes this registry.
             registry = _fresh_registry(real)
-            assert registry.cache.try_load()
+            assert registry._serve_from_cache(registry.cache)
             assert set(dict.keys(registry)) <= set(KEYS) | {k for k in mutated.get("items", {})}
 
     check()

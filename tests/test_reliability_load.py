@@ -148,18 +148,18 @@ def hold():
 THREADS_CHILD = """
 import threading
 import registry_core._discovery as _disc
-import registry_core.cache.registry_cache as _rc
+import registry_core._registry as _reg
 import {pkg}_gate as gate
 from {pkg}.base import REGISTRY as R, METADATA as M
 CALLS = {{"populate": [], "discovery": []}}
-_real_populate, _real_run = _rc.populate, _disc.run_discovery
+_real_populate, _real_run = _reg.LazyDiscoveryDict._populate, _disc.run_discovery
 def _populate(registry):
     CALLS["populate"].append(threading.get_ident())
     return _real_populate(registry)
-def _run(registry):
+def _run(registry, report):
     CALLS["discovery"].append(threading.get_ident())
-    return _real_run(registry)
-_rc.populate = _populate
+    return _real_run(registry, report)
+_reg.LazyDiscoveryDict._populate = _populate
 _disc.run_discovery = _run
 gate.EXPECTED[0] = {n}
 barrier = threading.Barrier({n})

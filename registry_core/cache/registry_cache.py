@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import sys
 
-from .manager import CORRUPT, DISABLED, CacheConfig, CacheStatus, RegistryCacheManager, stable_hash
+from .manager import CORRUPT, CacheConfig, CacheStatus, RegistryCacheManager, stable_hash
 from .._config import slug
 from .fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
 from .._log import get_logger
 from .paths import cache_disabled_reason, env_flag, no_gpu_var
+from .._placeholder import Unloaded, identity_of
 from .._report import IMPORTED, REGISTERED, SOURCE_ENTRY_POINT, ClassOutcome, DiscoveryReport, ModuleOutcome
 
 TYPE_CHECKING = False
@@ -28,30 +29,8 @@ CONTENT_HASH_VAR = "REGISTRY_CORE_CACHE_CONTENT_HASH"
 _JSON_KEY_TYPES = (str, int, float, bool)
 
 
-class Unloaded:
-    """Stands in the registry for a plugin class known from the cache but not imported yet."""
-
-    __slots__ = ("key", "module", "qualname", "file", "primary_key")
-
-    def __init__(self, key: Any, module: str, qualname: str, file: str | None, primary_key: Any = None) -> None:
-        self.key = key
-        self.module = module
-        self.qualname = qualname
-        self.file = file
-        self.primary_key = key if primary_key is None else primary_key
-
-    def __repr__(self) -> str:
-        return f"<not yet imported: {self.module}.{self.qualname}>"
-
-
-def identity_of(obj: Any) -> tuple[Any, Any]:
-    if type(obj) is Unloaded:
-        return obj.module, obj.qualname
-    return getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
-
-
 def _package_version(package: str) -> str:
-    from .. import __version__ as core_version
+    from .._version import __version__ as core_version
 
     root = sys.modules.get(package.partition(".")[0])
     version = getattr(root, "__version__", None)
@@ -83,7 +62,7 @@ class RegistryCache:
             kind="registry",
             identity=identity,
             env_vars=(no_gpu_var(namespace), *config.cache_env_vars),
-            enabled=registry._enable_cache,
+            enabled=registry.cache_enabled,
         )
         #: What happened at discovery: the state the cache was found in (and so whether it was used).
         self.startup_status: CacheStatus | None = None
@@ -94,25 +73,24 @@ class RegistryCache:
         return self.manager.cache_path
 
     def disabled_reason(self) -> str | None:
-        return cache_disabled_reason(self.namespace, self.registry._enable_cache) or self.manager._write_failure
+        return cache_disabled_reason(self.namespace, self.registry.cache_enabled) or self.manager._write_failure
 
     # -- warm path ---------------------------------------------------------------
-    def try_load(self) -> bool:
-        """Fill the registry from a valid cache; False (status says why) otherwise."""
+    def load(self) -> "tuple[dict, list] | None":
+        """A valid cache's document and its validated entries ``(key, module, qualname, secondary)``;
+        None when there is none to use (``startup_status`` says why). Nothing is imported."""
         doc, status = self.manager.read()
         self.startup_status = status
         if doc is None:
-            return False
-        problem = self._fill(doc)
+            return None
+        entries, problem = self.validate_items(doc)
         if problem:
             self.startup_status = CacheStatus(CORRUPT, problem, status.path, size=status.size,
                                               created=status.created, items=status.items,
                                               name=status.name, kind=status.kind)
             get_logger("cache").warning("%s cache rejected: %s", self.registry.name, problem)
-            return False
-        if status.refresh:
-            self._refresh_stamps(doc)
-        return True
+            return None
+        return doc, entries
 
     def validate_items(self, doc: dict) -> "tuple[list, str | None]":
         """(entries, None) when every item is well formed and inside the package or its entry points.
@@ -160,35 +138,7 @@ class RegistryCache:
                                          items=status.items, name=status.name, kind=status.kind)
         return status
 
-    def _fill(self, doc: dict) -> str | None:
-        """Validate every item and put placeholders in; nothing is imported. Returns a problem or None."""
-        registry = self.registry
-        entries, problem = self.validate_items(doc)
-        if problem:
-            return problem
-        contains = dict.__contains__
-        setitem = dict.__setitem__
-        targets = {s.attr_name: s.registry_dict for s in registry.config.secondary_registries}
-        for key, module, qualname, secondary in entries:
-            if not contains(registry, key):
-                setitem(registry, key, Unloaded(key, module, qualname, None))
-            if secondary:
-                for attr_name, (secondary_key, value_module, value_qualname) in secondary.items():
-                    target = targets.get(attr_name)
-                    if target is not None and not contains(target, secondary_key):
-                        setitem(target, secondary_key, Unloaded(secondary_key, value_module, value_qualname, None,
-                                                                key))
-        # The report is rebuilt only if someone reads it: the warm start does not need it.
-        registry._pending_report = doc
-        for target in targets.values():
-            if type(target) is dict:
-                # A plain dict cannot load lazily on read: load what it holds now.
-                for value in list(target.values()):
-                    if type(value) is Unloaded:
-                        registry._resolve(value.primary_key)
-        return None
-
-    def _refresh_stamps(self, doc: dict) -> None:
+    def refresh_stamps(self, doc: dict) -> None:
         """Folder stamps moved without any source change: store the new ones (best effort)."""
         for root, entries in doc["files"]["roots"].items():
             for entry in entries:
@@ -203,7 +153,8 @@ class RegistryCache:
                 self.manager.write_document(doc)
 
     # -- cold path -------------------------------------------------------------------
-    def save(self) -> bool:
+    def save(self, result: Any) -> bool:
+        """Write what discovery ``result`` saw (its report, files and entry points) as this registry's cache."""
         registry = self.registry
         if self.disabled_reason():
             return False
@@ -227,9 +178,9 @@ class RegistryCache:
             if not isinstance(key, str):
                 item.append(key)
             items[name] = item
-        files = files_fingerprint(registry._scanned_files, registry.config.discovery_recursive, self.content_hash)
-        extra = {"entry_points": entry_points_fingerprint(registry.entry_point_group, registry._dist_folders,
-                                                          registry._advertised),
+        files = files_fingerprint(result.files, registry.config.discovery_recursive, self.content_hash)
+        extra = {"entry_points": entry_points_fingerprint(registry.entry_point_group, result.dist_folders,
+                                                          result.advertised),
                  "import_paths": import_paths_fingerprint(package),
                  "report": _report_to_cache(report, set(items))}
         doc = self.manager.build_document({}, files=files, extra=extra)
@@ -428,44 +379,3 @@ def _advertised_module(registry: Any, module: str) -> bool:
 
     top = module.partition(".")[0]
     return any(ep.module.partition(".")[0] == top for ep in entry_points(registry.entry_point_group))
-
-
-def populate(registry: Any) -> None:
-    """Discovery entry point: a valid cache, else discovery under the cross-process lock."""
-    from .._discovery import run_discovery
-
-    cache = registry.cache
-    if cache is None:
-        run_discovery(registry)
-        return
-    if cache.try_load():
-        return
-    if cache.startup_status is not None and cache.startup_status.state == DISABLED:
-        run_discovery(registry)
-        return
-    import _thread
-
-    me = _thread.get_ident()
-    # Inside another registry's discovery (a plugin read this registry) this thread holds that cache's lock:
-    # waiting here could wait for a process that waits for ours (plugins reading each other's registries).
-    nested = me in _LOCK_HOLDERS
-    with cache.manager.lock(timeout=0 if nested else None) as lock:
-        if lock.acquired and cache.try_load():
-            return  # another process rebuilt it while we waited
-        holds = lock.acquired and not nested
-        if holds:
-            _LOCK_HOLDERS.add(me)
-        try:
-            run_discovery(registry)
-        finally:
-            if holds:
-                _LOCK_HOLDERS.discard(me)
-        if lock.acquired:
-            cache.save()
-        elif not (nested and lock.busy):  # nested and busy: the process holding the lock writes it
-            # No lock (timed out, or the folder refuses a lock file): never write unlocked.
-            cache.manager._fail(lock.error or "no cache lock")
-
-
-#: Threads discovering a registry while holding its cache lock.
-_LOCK_HOLDERS: set = set()

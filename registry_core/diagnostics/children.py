@@ -103,7 +103,7 @@ def _main():
                     "cache_state": None if status is None else status.state,
                     "cache_reason": None if status is None else status.reason})
         if mode == "verify":
-            from registry_core.cache.registry_cache import identity_of
+            from registry_core._placeholder import identity_of
             out[-1]["entries"] = sorted([repr(key), *identity_of(dict.__getitem__(registry, key))]
                                         for key in dict.keys(registry))
     print(json.dumps({"targets_s": targets_s, "registries": out}))

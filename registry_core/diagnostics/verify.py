@@ -52,7 +52,7 @@ def verify_registries(
     import tempfile
     import time
 
-    from ..cache.registry_cache import identity_of
+    from .._placeholder import identity_of
 
     registries = [r for r in registries if getattr(r, "config", None) is not None]
     document: dict[str, Any] = {"schema": SCHEMA, "created": time.time(), "registries": [], "agree": None,

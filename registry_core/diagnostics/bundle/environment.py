@@ -45,7 +45,8 @@ def plugin_distributions(registries: "Iterable[Any]") -> list[dict[str, Any]]:
                 entry["registries"].append(registry.name)
             if module.entry_point and module.entry_point not in entry["entry_points"]:
                 entry["entry_points"].append(module.entry_point)
-        for ep in getattr(registry, "_advertised", None) or ():
+        last = getattr(registry, "last_discovery", None)
+        for ep in (last.advertised if last is not None else ()):
             entry = found.setdefault(ep.dist, {"name": ep.dist, "version": ep.version or None, "registries": [],
                                                "entry_points": []})
             if registry.name not in entry["registries"]:
@@ -71,7 +72,7 @@ def environment_document(registries: "list[Any]") -> dict[str, Any]:
     import platform
     import time
 
-    from ... import __version__
+    from ..._version import __version__
     from ..logs import log_dir, log_path
     from ...cache.paths import get_cache_dir, user_cache_dir, user_data_dir
     from ..profiling import history_path

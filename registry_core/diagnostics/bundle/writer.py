@@ -170,7 +170,7 @@ def _gather(registries: "list[Any]", sections: list, redactor: Any, chosen: list
 
 
 def _core_version() -> str:
-    from ... import __version__
+    from ..._version import __version__
 
     return __version__
 
