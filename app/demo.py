@@ -68,8 +68,11 @@ def ensure_importable() -> Path:
 def load_demo() -> list:
     """Import the demo's registry modules and return their registries (not yet discovered)."""
     from registry_core import LazyDiscoveryDict
+    from registry_core.sources.targets import set_default_targets
 
-    ensure_importable()
+    root = ensure_importable()
+    # Fresh-process children (profile, verify) load the same default: this function, with the demo importable.
+    set_default_targets(f"{__name__}:load_demo", [str(root)])
     registries = []
     for target in DEMO_TARGETS:
         module = importlib.import_module(target)

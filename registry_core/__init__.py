@@ -15,7 +15,9 @@ from ._config import (
 )
 from ._meta import AutoRegisterMeta, RegistryKeyMissingError
 from ._catalog import all_registries, find_registry
-from ._registry import LazyDiscoveryDict, RegistryKeyError, SecondaryRegistryDict
+from ._lazy_reads import RegistryKeyError
+from ._registry import LazyDiscoveryDict
+from ._secondary import SecondaryRegistryDict
 from ._report import ClassOutcome, DiscoveryReport, ModuleOutcome
 from .cache.manager import CacheConfig, CacheStatus, RegistryCacheManager
 from .cache.admin import CacheFile, clear_all_caches, clear_cache, list_cache_files, rebuild_cache

@@ -11,7 +11,10 @@ if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
 
 from . import _catalog
 from ._config import PRIMARY_KEY, RegistryConfig, SecondaryRegistry, default_registry_name, slug
+from ._cache_backed import _CacheBacked
+from ._lazy_reads import RegistryKeyError, _LazyReads
 from ._placeholder import Unloaded, identity_of, same_declaration
+from ._secondary import SecondaryRegistryDict
 from ._report import DiscoveryReport
 
 # Discovery states, as shown by the catalog and the inspector.
@@ -20,9 +23,6 @@ DISCOVERING = "discovering"
 DISCOVERED = "discovered"
 UNCONFIGURED = "unconfigured"
 
-_MISSING = object()
-#: Threads discovering a registry while holding its cache lock.
-_LOCK_HOLDERS: set = set()
 #: Thread id -> the registry whose discovery it is waiting for (deadlock detection, as importlib's module locks).
 _WAITING: dict[int, Any] = {}
 
@@ -40,129 +40,7 @@ def _would_deadlock(registry: Any, me: int) -> bool:
     return False
 
 
-class RegistryKeyError(KeyError):
-    """A missing key; ``args[0]`` is the key (as for KeyError), ``str()`` says what to do."""
-
-    def __init__(self, key: Any, registry_name: str, known: list) -> None:
-        super().__init__(key)
-        self.registry_name = registry_name
-        self.known = known
-
-    def __str__(self) -> str:
-        shown = ", ".join(repr(k) for k in self.known[:12]) + (" ..." if len(self.known) > 12 else "")
-        return (
-            f"{self.args[0]!r} is not in the {self.registry_name} registry (known: {shown or 'none'}); "
-            f"registry_core.explain(registry, {self.args[0]!r}) says why"
-        )
-
-
-class _LazyReads(dict):
-    """Every dict read path, running discovery first and importing cache placeholders where a value is returned.
-
-    Subclasses say how to discover (``_ensure_discovered``), how to load one
-    placeholder (``_resolve``) and what to call themselves in errors (``_label``).
-    Keys, length, membership and iteration never import anything.
-    """
-
-    def _ensure_discovered(self) -> None:
-        raise NotImplementedError
-
-    def _resolve(self, key: Any) -> Any:
-        raise NotImplementedError
-
-    def _label(self) -> str:
-        raise NotImplementedError
-
-    def _resolve_all(self) -> None:
-        for key, value in list(dict.items(self)):
-            if type(value) is Unloaded:
-                self._resolve(key)
-
-    def _missing(self, key: Any) -> RegistryKeyError:
-        return RegistryKeyError(key, self._label(), sorted(dict.keys(self), key=str))
-
-    def __getitem__(self, key: Any) -> Any:
-        self._ensure_discovered()
-        value = dict.get(self, key, _MISSING)
-        if type(value) is Unloaded:
-            value = self._resolve(key)
-            if value is None:
-                raise self._missing(key)
-        if value is _MISSING:
-            raise self._missing(key)
-        return value
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._ensure_discovered()
-        value = dict.get(self, key, default)
-        if type(value) is Unloaded:
-            value = self._resolve(key)
-            return default if value is None else value
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        self._ensure_discovered()
-        return dict.__contains__(self, key)
-
-    def __len__(self) -> int:
-        self._ensure_discovered()
-        return dict.__len__(self)
-
-    def __iter__(self) -> Iterator[Any]:
-        self._ensure_discovered()
-        return dict.__iter__(self)
-
-    def __reversed__(self) -> Iterator[Any]:
-        self._ensure_discovered()
-        return dict.__reversed__(self)
-
-    def keys(self) -> Any:
-        self._ensure_discovered()
-        return dict.keys(self)
-
-    # Values are classes: these import whatever the cache deferred.
-    def values(self) -> Any:
-        self._ensure_discovered()
-        self._resolve_all()
-        return dict.values(self)
-
-    def items(self) -> Any:
-        self._ensure_discovered()
-        self._resolve_all()
-        return dict.items(self)
-
-    def copy(self) -> dict:
-        self._ensure_discovered()
-        self._resolve_all()
-        return dict(dict.items(self))
-
-    def __repr__(self) -> str:
-        self._ensure_discovered()
-        self._resolve_all()
-        return dict.__repr__(self)
-
-    def __eq__(self, other: object) -> bool:
-        self._ensure_discovered()
-        self._resolve_all()
-        if isinstance(other, _LazyReads):
-            other._ensure_discovered()
-            other._resolve_all()
-        return dict.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __or__(self, other: Any) -> Any:
-        return self.copy() | other
-
-    def __ror__(self, other: Any) -> Any:
-        return other | self.copy()
-
-
-class LazyDiscoveryDict(_LazyReads):
+class LazyDiscoveryDict(_CacheBacked, _LazyReads):
     """A dict of plugin classes that discovers its plugins on first read.
 
     Every read path (``[]``, ``get``, ``in``, ``len``, iteration, ``keys``,
@@ -334,77 +212,6 @@ class LazyDiscoveryDict(_LazyReads):
         finally:
             self._lock.release()
 
-    def _populate(self) -> None:
-        """A valid cache, else discovery under the cross-process cache lock (one process rebuilds)."""
-        cache = self.cache
-        if cache is None:
-            self._discover_now()
-            return
-        if self._serve_from_cache(cache):
-            return
-        from .cache.manager import DISABLED
-
-        if cache.startup_status is not None and cache.startup_status.state == DISABLED:
-            self._discover_now()
-            return
-        me = _thread.get_ident()
-        # Inside another registry's discovery (a plugin read this registry) this thread holds that cache's
-        # lock: waiting here could wait for a process that waits for ours (plugins reading each other's).
-        nested = me in _LOCK_HOLDERS
-        with cache.manager.lock(timeout=0 if nested else None) as lock:
-            if lock.acquired and self._serve_from_cache(cache):
-                return  # another process rebuilt it while we waited
-            holds = lock.acquired and not nested
-            if holds:
-                _LOCK_HOLDERS.add(me)
-            try:
-                result = self._discover_now()
-            finally:
-                if holds:
-                    _LOCK_HOLDERS.discard(me)
-            if lock.acquired:
-                cache.save(result)
-            elif not (nested and lock.busy):  # nested and busy: the process holding the lock writes it
-                # No lock (timed out, or the folder refuses a lock file): never write unlocked.
-                cache.manager._fail(lock.error or "no cache lock")
-
-    def _discover_now(self) -> Any:
-        from ._discovery import run_discovery
-
-        result = run_discovery(self, self._report)
-        self._last_discovery = result
-        return result
-
-    def _serve_from_cache(self, cache: Any) -> bool:
-        """Fill in placeholders from a valid cache (nothing imported); False when there is none to use."""
-        loaded = cache.load()
-        if loaded is None:
-            return False
-        doc, entries = loaded
-        contains = dict.__contains__
-        setitem = dict.__setitem__
-        targets = {s.attr_name: s.registry_dict for s in self._config.secondary_registries}
-        for key, module, qualname, secondary in entries:
-            if not contains(self, key):
-                setitem(self, key, Unloaded(key, module, qualname, None))
-            if secondary:
-                for attr_name, (secondary_key, value_module, value_qualname) in secondary.items():
-                    target = targets.get(attr_name)
-                    if target is not None and not contains(target, secondary_key):
-                        setitem(target, secondary_key,
-                                Unloaded(secondary_key, value_module, value_qualname, None, key))
-        # The report is rebuilt only if someone reads it: the warm start does not need it.
-        self._pending_report = doc
-        for target in targets.values():
-            if type(target) is dict:
-                # A plain dict cannot load lazily on read: load what it holds now.
-                for value in list(target.values()):
-                    if type(value) is Unloaded:
-                        self._resolve(value.primary_key)
-        if cache.startup_status.refresh:
-            cache.refresh_stamps(doc)
-        return True
-
     def _add(self, key: Any, cls: type) -> Any:
         """Store ``cls`` under ``key`` unless another class holds it; return the holder.
 
@@ -417,114 +224,8 @@ class LazyDiscoveryDict(_LazyReads):
         dict.__setitem__(self, key, cls)
         return None
 
-    # -- the cache -------------------------------------------------------------
-    @property
-    def cache(self) -> Any:
-        """This registry's RegistryCache (path, status, clear, save), or None before configuration."""
-        if self._cache is None and self._config is not None:
-            from .cache.registry_cache import RegistryCache
-
-            self._cache = RegistryCache(self)
-        return self._cache
-
-    @property
-    def cache_manager(self) -> Any:
-        """The generic RegistryCacheManager behind the cache (``_cache_manager`` in the seed)."""
-        cache = self.cache
-        return cache.manager if cache is not None else None
-
-    _cache_manager = cache_manager
-
-    @property
-    def cache_path(self) -> str | None:
-        cache = self.cache
-        return cache.path if cache is not None else None
-
-    def cache_status(self) -> Any:
-        """Validate the cache file on disk now: a CacheStatus (state and reason)."""
-        cache = self.cache
-        if cache is None:
-            return None
-        return cache.status()
-
-    def clear_cache(self) -> bool:
-        """Delete this registry's cache file; the next fresh process discovers from scratch."""
-        cache = self.cache
-        return cache.manager.clear_cache() if cache is not None else False
-
-    def rebuild(self) -> "LazyDiscoveryDict":
-        """Discover again now (importing what the cache had deferred) and rewrite the cache."""
-        self._rediscover("rebuild requested")
-        return self
-
-    def is_loaded(self, key: Any) -> bool:
-        """Whether the plugin's class is imported (False while it is served from the cache)."""
-        if not self._discovered:
-            self._ensure_discovered()
-        return type(dict.get(self, key)) is not Unloaded
-
-    def _resolve(self, key: Any) -> Any:
-        """The class for ``key``, importing it if the cache deferred it; heals a cache that lied."""
-        value = dict.get(self, key)
-        if type(value) is not Unloaded:
-            return value
-        from .cache.registry_cache import import_placeholder
-
-        problem = import_placeholder(self, value)
-        current = dict.get(self, key)
-        if type(current) is Unloaded or (current is None and problem is None):
-            problem = problem or f"cached plugin {key!r} ({value.module}.{value.qualname}) is no longer defined there"
-        if problem is not None:
-            self._rediscover(problem)
-            current = dict.get(self, key)
-        return current
-
     def _label(self) -> str:
         return self.name
-
-    def _rediscover(self, reason: str) -> None:
-        """Throw away what the cache said, discover, and rewrite the cache."""
-        from ._log import get_logger
-
-        self._ensure_discovered()
-        with self._lock:
-            me = _thread.get_ident()
-            previous = self._discovering_thread
-            self._discovering_thread = me
-            try:
-                dropped = set()
-                for target in (self, *self._secondary_dicts):
-                    for key, value in list(dict.items(target)):
-                        if type(value) is Unloaded:
-                            dict.__delitem__(target, key)
-                            dropped.add("%s.%s" % identity_of(value))
-                old = self._report
-                self._report = DiscoveryReport(old.registry_name, old.package)
-                self._report.entry_point_group = old.entry_point_group
-                retry = []
-                for outcome in old.classes:
-                    if outcome.live:
-                        self._report.add_class(outcome)
-                        if outcome.status == "duplicate" and outcome.holder in dropped:
-                            retry.append(outcome)
-                for outcome in retry:
-                    # It lost its key to a cache entry that turned out to be false. (Through the metaclass
-                    # that registered it: the registry does not import the metaclass module.)
-                    type(self._base_class)._register_again(self, outcome)
-                result = self._discover_now()
-                self._report.healed = reason
-                cache = self.cache
-                if cache is not None and reason == "rebuild requested":
-                    cache.manager._write_failure = None  # an explicit rebuild tries to write again
-                if cache is not None and not cache.disabled_reason():
-                    with cache.manager.lock() as lock:
-                        if lock.acquired:
-                            cache.save(result)
-                    cache.healed.append(reason)
-            finally:
-                self._discovering_thread = previous
-        if reason != "rebuild requested":
-            get_logger("cache").warning("%s registry re-discovered: %s", self.name, reason)
 
     def _remove_class(self, cls: type) -> None:
         for key, value in list(dict.items(self)):
@@ -588,63 +289,6 @@ def _registry_of(module: str, qualname: str) -> LazyDiscoveryDict:
     for part in qualname.split("."):
         obj = getattr(obj, part)
     return obj.__registry__
-
-
-class SecondaryRegistryDict(_LazyReads):
-    """A secondary registry: reading it runs its primary registry's discovery.
-
-    Declare it at module level (``METADATA_HANDLERS = SecondaryRegistryDict()``)
-    and name it in a ``SecondaryRegistry``; that same object is filled, so the
-    name the user holds is always the live one.
-    """
-
-    def __init__(self, primary_registry: LazyDiscoveryDict | None = None) -> None:
-        dict.__init__(self)
-        self._primary: LazyDiscoveryDict | None = primary_registry
-        if primary_registry is not None:
-            primary_registry._secondary_dicts.append(self)
-
-    def _bind(self, primary: LazyDiscoveryDict) -> None:
-        if self._primary is not None and self._primary is not primary:
-            raise TypeError(
-                f"this SecondaryRegistryDict already belongs to the {self._primary.name} registry; "
-                "give each primary registry its own secondary dict"
-            )
-        self._primary = primary
-
-    @property
-    def primary(self) -> LazyDiscoveryDict | None:
-        return self._primary
-
-    def _ensure_discovered(self) -> None:
-        primary = self._primary
-        if primary is not None and not primary._discovered:
-            primary._ensure_discovered()
-
-    def _resolve(self, key: Any) -> Any:
-        value = dict.get(self, key)
-        if type(value) is Unloaded and self._primary is not None:
-            # Importing the primary plugin's module registers this entry too.
-            self._primary._resolve(value.primary_key)
-            value = dict.get(self, key)
-            if type(value) is Unloaded:
-                dict.pop(self, key, None)
-                value = None
-        return value
-
-    def _label(self) -> str:
-        return f"secondary registry of {self._primary.name}" if self._primary else "secondary registry"
-
-    def __reduce__(self) -> tuple:
-        primary = self._primary
-        if primary is None:
-            return (SecondaryRegistryDict, ())
-        index = primary._secondary_dicts.index(self)
-        return (_secondary_of, (primary, index))
-
-
-def _secondary_of(primary: LazyDiscoveryDict, index: int) -> dict:
-    return primary._secondary_dicts[index]
 
 
 def _after_fork_in_child() -> None:

@@ -180,6 +180,7 @@ _WHERE = """
 import importlib.metadata, json, sys
 import registry_core, app, app.demo, app.resources_path
 from registry_core.diagnostics.profiling import child_pythonpath
+app.demo.load_demo()  # names the demo as the default targets, as the CLI and the window do
 print(json.dumps({
     "registry_core": registry_core.__file__,
     "app": app.__file__,
@@ -210,6 +211,7 @@ def test_installed_wheel_runs_from_the_venv_not_the_checkout(installed):
     assert where["version"] == _project_version()
     # profile's children get the installed demo folder on their path, nothing from the checkout.
     assert where["demo"] in where["child_pythonpath"]
+    assert str(Path(where["registry_core"]).parent.parent) == where["child_pythonpath"][0]
     assert not [p for p in where["child_pythonpath"] if _inside(p, ROOT)], where["child_pythonpath"]
 
 

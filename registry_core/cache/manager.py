@@ -20,6 +20,7 @@ from .fingerprint import (
 )
 from .._log import get_logger
 from .paths import cache_disabled_reason, get_cache_dir
+from .status import CORRUPT, DISABLED, MISSING, STALE, STATES, VALID, CacheConfig, CacheStatus, Reason, ReasonKind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,13 +31,6 @@ if TYPE_CHECKING:
 #: Version of the file layout below; a file with another version is stale.
 FORMAT_VERSION = 1
 
-VALID = "valid"
-MISSING = "missing"
-DISABLED = "disabled"
-STALE = "stale"
-CORRUPT = "corrupt"
-STATES = (VALID, MISSING, DISABLED, STALE, CORRUPT)
-
 _REQUIRED = {
     "format": int,
     "kind": str,
@@ -46,58 +40,6 @@ _REQUIRED = {
     "environment": dict,
     "items": dict,
 }
-
-
-class CacheConfig:
-    """How a cache is validated and written."""
-
-    __slots__ = ("max_age_days", "check_mtimes", "content_hash", "lock_timeout")
-
-    def __init__(self, max_age_days: float = 7, check_mtimes: bool = True, content_hash: bool = False,
-                 lock_timeout: float = 30.0) -> None:
-        self.max_age_days = max_age_days
-        self.check_mtimes = check_mtimes
-        self.content_hash = content_hash
-        self.lock_timeout = lock_timeout
-
-    def __repr__(self) -> str:
-        return (f"CacheConfig(max_age_days={self.max_age_days}, check_mtimes={self.check_mtimes}, "
-                f"content_hash={self.content_hash})")
-
-
-class CacheStatus:
-    """The state of one cache file and, unless valid, why."""
-
-    __slots__ = ("state", "reason", "path", "size", "age_s", "items", "created", "name", "kind", "refresh", "detail")
-
-    def __init__(self, state: str, reason: str = "", path: str | None = None, *, size: int | None = None,
-                 created: float | None = None, items: int | None = None, name: str = "", kind: str = "") -> None:
-        self.state = state
-        self.reason = reason
-        self.path = path
-        self.size = size
-        self.created = created
-        self.age_s = None if created is None else max(0.0, time.time() - created)
-        self.items = items
-        self.name = name
-        self.kind = kind
-        self.refresh = False  # valid, but folder stamps moved: rewrite when convenient
-        self.detail = ""  # for a valid cache: what it was checked against
-
-    @property
-    def valid(self) -> bool:
-        return self.state == VALID
-
-    def __str__(self) -> str:
-        return self.state if not self.reason else f"{self.state}: {self.reason}"
-
-    def __repr__(self) -> str:
-        return f"CacheStatus({self.state!r}, {self.reason!r}, path={self.path!r})"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "path": self.path, "state": self.state,
-                "reason": self.reason, "detail": self.detail, "size": self.size, "age_s": self.age_s,
-                "items": self.items, "created": self.created}
 
 
 def stable_hash(text: str) -> str:
@@ -186,22 +128,24 @@ class RegistryCacheManager:
             return None, self._status(CORRUPT, f"cannot read the cache file: {exc.strerror or exc}", path)
         doc, problem = _parse(raw)
         if doc is None:
-            return None, self._status(CORRUPT, problem, path, size=len(raw))
+            return None, self._status(CORRUPT, Reason(problem, ReasonKind.WRONG_SHAPE), path, size=len(raw))
         created = doc["created"]
         items = len(doc["items"])
         reason = self._invalid_reason(doc)
         if reason is not None:
-            state = CORRUPT if reason.startswith("wrong shape") else STALE
+            state = CORRUPT if reason.kind is ReasonKind.WRONG_SHAPE else STALE
             return None, self._status(state, reason, path, size=len(raw), created=created, items=items)
         status = self._status(VALID, "", path, size=len(raw), created=created, items=items)
         if self.config.check_mtimes and doc.get("files"):
             try:
                 change, status.refresh = check_files(doc["files"], self.config.content_hash)
             except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-                return None, self._status(CORRUPT, f"wrong shape: file fingerprint unreadable ({exc})", path,
+                return None, self._status(CORRUPT, Reason(f"wrong shape: file fingerprint unreadable ({exc})",
+                                                          ReasonKind.WRONG_SHAPE), path,
                                           size=len(raw), created=created, items=items)
             if change is not None:
-                return None, self._status(STALE, change, path, size=len(raw), created=created, items=items)
+                return None, self._status(STALE, Reason(change, ReasonKind.FILES), path, size=len(raw),
+                                          created=created, items=items)
         files = doc.get("files")
         if self.config.check_mtimes and files:
             checked = sum(len(entries) for entries in files["roots"].values())
@@ -212,35 +156,39 @@ class RegistryCacheManager:
             status.reason = f"valid, but not writable: {self._write_failure}"
         return doc, status
 
-    def _invalid_reason(self, doc: dict) -> str | None:
+    def _invalid_reason(self, doc: dict) -> Reason | None:
         if doc["format"] != FORMAT_VERSION:
-            return f"cache format version {doc['format']}, this library reads version {FORMAT_VERSION}"
+            return Reason(f"cache format version {doc['format']}, this library reads version {FORMAT_VERSION}",
+                          ReasonKind.FORMAT)
         if doc["kind"] != self.kind:
-            return f"wrong shape: a {doc['kind']!r} cache where a {self.kind!r} cache belongs"
+            return Reason(f"wrong shape: a {doc['kind']!r} cache where a {self.kind!r} cache belongs",
+                          ReasonKind.WRONG_SHAPE)
         if doc["identity"].get("name") != self.identity.get("name"):
-            return f"written for {doc['identity'].get('name')!r}, not {self.identity.get('name')!r}"
+            return Reason(f"written for {doc['identity'].get('name')!r}, not {self.identity.get('name')!r}",
+                          ReasonKind.IDENTITY)
         version = self.version_getter()
         if doc["version"] != version:
-            return f"package version changed: {doc['version']} -> {version}"
+            return Reason(f"package version changed: {doc['version']} -> {version}", ReasonKind.VERSION)
         age_days = (time.time() - doc["created"]) / 86400.0
         if self.config.max_age_days is not None and age_days > self.config.max_age_days:
-            return f"older than {self.config.max_age_days:g} days (written {age_days:.1f} days ago)"
+            return Reason(f"older than {self.config.max_age_days:g} days (written {age_days:.1f} days ago)",
+                          ReasonKind.AGE)
         try:
             changed = check_environment(doc["environment"], self.env_vars)
             if changed:
-                return changed
+                return Reason(changed, ReasonKind.ENVIRONMENT)
             entry_points = doc.get("entry_points")
             if entry_points:
                 changed = check_entry_points(entry_points)
                 if changed:
-                    return changed
+                    return Reason(changed, ReasonKind.ENTRY_POINTS)
             import_paths = doc.get("import_paths")
             if import_paths:
                 changed = check_import_paths(import_paths)
                 if changed:
-                    return changed
+                    return Reason(changed, ReasonKind.IMPORT_PATH)
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-            return f"wrong shape: fingerprint unreadable ({exc})"
+            return Reason(f"wrong shape: fingerprint unreadable ({exc})", ReasonKind.WRONG_SHAPE)
         return None
 
     def _status(self, state: str, reason: str, path: str, **kw: Any) -> CacheStatus:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
-from .manager import CORRUPT, CacheConfig, CacheStatus, RegistryCacheManager, stable_hash
+from .manager import RegistryCacheManager, stable_hash
+from .status import CORRUPT, CacheConfig, CacheStatus, Reason, ReasonKind
 from .._config import slug
 from .fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
 from .._log import get_logger
@@ -102,27 +103,27 @@ class RegistryCache:
         report = doc.get("report") or {}
         allowed = report.get("entry_point_modules") or []
         if not isinstance(allowed, list):
-            return [], "wrong shape: report.entry_point_modules is not a list"
+            return [], Reason("wrong shape: report.entry_point_modules is not a list", ReasonKind.WRONG_SHAPE)
         entries = []
         for name, item in doc["items"].items():
             if type(item) is not list or len(item) < 2:
-                return [], f"wrong shape: item {name!r} is not a [module, qualname, ...] list"
+                return [], Reason(f"wrong shape: item {name!r} is not a [module, qualname, ...] list", ReasonKind.WRONG_SHAPE)
             module, qualname = item[0], item[1]
             if type(module) is not str or type(qualname) is not str or not module or not qualname:
-                return [], f"wrong shape: item {name!r} lacks module/qualname"
+                return [], Reason(f"wrong shape: item {name!r} lacks module/qualname", ReasonKind.WRONG_SHAPE)
             if module[0] == ".":
                 module = package if module == "." else package + module
             elif module.partition(".")[0] not in allowed:
-                return [], (f"tampered: plugin {name!r} points at module {module!r}, outside package {package} "
-                            "and its entry points; it was not imported")
+                return [], Reason(f"tampered: plugin {name!r} points at module {module!r}, outside package "
+                                  f"{package} and its entry points; it was not imported", ReasonKind.TAMPERED)
             key = item[4] if len(item) > 4 else name
             if not isinstance(key, _JSON_KEY_TYPES):
-                return [], f"wrong shape: item {name!r} has a key that is not a JSON scalar"
+                return [], Reason(f"wrong shape: item {name!r} has a key that is not a JSON scalar", ReasonKind.WRONG_SHAPE)
             secondary = item[3] if len(item) > 3 else None
             if secondary and (type(secondary) is not dict or not all(
                     type(v) is list and len(v) == 3 and type(v[1]) is str and type(v[2]) is str
                     and isinstance(v[0], _JSON_KEY_TYPES) for v in secondary.values())):
-                return [], f"wrong shape: item {name!r} has malformed secondary entries"
+                return [], Reason(f"wrong shape: item {name!r} has malformed secondary entries", ReasonKind.WRONG_SHAPE)
             entries.append((key, module, qualname, secondary))
         return entries, None
 

@@ -16,11 +16,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-#: ``module:function`` the child calls when no targets are named (the app's embedded demo).
-DEFAULT_TARGETS_FACTORY = "app.demo:load_demo"
 #: Environment variables that would leak the caller's cache or start-up configuration into children.
 _SCRUBBED_ENV = ("PYTHONPROFILEIMPORTTIME", "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONBREAKPOINT")
-_PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+#: The folder that holds the registry_core package (site-packages, or a checkout).
+_PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # The child: argv = [mode, targets (comma-separated, "" = default), factory, qualified registry names...].
 # mode: "discover" (times keys()), "importtime" (the same under -X importtime), "verify" (also lists every
@@ -78,7 +77,7 @@ def _main():
             getattr(importlib.import_module(module_name), function)()
     except TargetError as exc:
         import json
-        print(json.dumps({"error": str(exc), "details": exc.details}))
+        print(json.dumps({"error": str(exc), "error_kind": "target", "details": exc.details}))
         return 3
     from registry_core import find_registry
     registries = [find_registry(name) for name in names]
@@ -116,15 +115,11 @@ class Cancelled(Exception):
     """Raised by ``run_child`` when ``cancelled()`` turns true; the caller returns what it has."""
 
 
-def demo_folder() -> "str | None":
-    """The app's embedded demo folder (package data of ``app._resources``), or None without the app."""
-    try:
-        from app.demo import demo_root
+def default_factory() -> str:
+    """The ``module:function`` a child calls when no targets are named (``sources.targets.set_default_targets``)."""
+    from ..sources.targets import default_targets
 
-        demo = str(demo_root())
-    except (ImportError, OSError):
-        return None
-    return demo if os.path.isdir(demo) else None
+    return default_targets()[0] or ""
 
 
 def child_pythonpath(targets: "list[str] | None") -> str:
@@ -153,9 +148,9 @@ def child_pythonpath(targets: "list[str] | None") -> str:
     prefixes = {os.path.normcase(os.path.abspath(p)) for p in (sys.base_prefix, sys.base_exec_prefix)}
     entries = [_PROJECT_ROOT]
     if not targets:
-        demo = demo_folder()
-        if demo:
-            entries.append(demo)
+        from ..sources.targets import default_targets
+
+        entries += [entry for entry in default_targets()[1] if os.path.isdir(entry)]
     builtin.add(os.path.normcase(os.path.dirname(os.path.abspath(sys.executable))))  # a console script's folder
     for entry in sys.path:
         path = os.path.abspath(entry or os.getcwd())

@@ -31,7 +31,7 @@ import sys
 from .children import Cancelled as ProfileCancelled
 from .history import append_history, history_path, latest_profile, load_history
 from .importtime import parse_importtime, top_modules
-from .children import DEFAULT_TARGETS_FACTORY, ChildResult, child_env, child_pythonpath, hung_module, run_child, watchdog_after
+from .children import ChildResult, default_factory, child_env, child_pythonpath, hung_module, run_child, watchdog_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,12 +67,13 @@ def profile_registries(
     cancelled: "Callable[[], bool] | None" = None,
     record: bool = True,
     python: "str | None" = None,
-    default_targets: "str | None" = DEFAULT_TARGETS_FACTORY,
+    default_targets: "str | None" = None,
 ) -> dict[str, Any]:
     """Time cold and warm discovery of each registry in fresh processes; return the profile document.
 
     ``targets`` are the modules the children import (None: what installed
-    applications advertise plus ``default_targets``, a ``module:function``, as
+    applications advertise plus ``default_targets``, a ``module:function`` (default: the one
+    ``sources.targets.set_default_targets`` named), as
     the CLI does). ``progress(done, total, message)`` is called before each child;
     ``cancelled()`` is polled between and during children: a cancelled profile
     comes back with ``"cancelled": True`` and is not recorded. ``record`` appends
@@ -91,7 +92,7 @@ def profile_registries(
     registries = [r for r in registries if getattr(r, "config", None) is not None]
     names = [r.qualified_name for r in registries]
     target_arg = ",".join(targets or [])
-    factory = "" if targets else (default_targets or "")
+    factory = "" if targets else (default_targets or default_factory())
     pythonpath = child_pythonpath(targets)
     total = len(registries) * 2 * runs + 1 + runs
     done = 0
@@ -157,7 +158,7 @@ def profile_registries(
                             entry.update(problem)
                             if problem.get("timed_out") and problem["timed_out"].get("during") == "targets":
                                 target_failure = problem
-                            elif problem.get("error", "").startswith("cannot import target"):
+                            elif problem.get("error_kind") == "target":
                                 target_failure = problem
                             break
                         child = result.data["registries"][0]
@@ -262,7 +263,8 @@ def _problem(result: ChildResult, phase: str, index: int, timeout: float) -> dic
     data = result.data
     if result.returncode != 0 or not isinstance(data, dict) or not data.get("registries"):
         if isinstance(data, dict) and data.get("error"):
-            return {"error": data["error"], "details": _tail(data.get("details", ""), 20)}
+            return {"error": data["error"], "error_kind": data.get("error_kind"),
+                    "details": _tail(data.get("details", ""), 20)}
         return {"error": f"the {phase} child exited with {result.returncode}: {_tail(result.stderr, 3)}",
                 "details": _tail(result.stderr, 20)}
     return None

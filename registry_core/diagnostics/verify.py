@@ -15,7 +15,7 @@ import os
 import sys
 
 from .children import (
-    DEFAULT_TARGETS_FACTORY,
+    default_factory,
     Cancelled,
     child_env,
     child_pythonpath,
@@ -41,7 +41,7 @@ def verify_registries(
     timeout: float = DEFAULT_TIMEOUT_S,
     cancelled: "Callable[[], bool] | None" = None,
     python: "str | None" = None,
-    default_targets: "str | None" = DEFAULT_TARGETS_FACTORY,
+    default_targets: "str | None" = None,
 ) -> dict[str, Any]:
     """Compare each registry's keys (and the class behind each) with a fresh discovery; a JSON-ready dict.
 
@@ -66,7 +66,7 @@ def verify_registries(
         cwd = os.path.join(work, "cwd")  # an empty working directory: ``-c`` puts it on sys.path
         os.makedirs(cwd)
         env = child_env(child_pythonpath(targets), os.path.join(work, "cache"), watchdog_after(timeout))
-        argv = ["verify", ",".join(targets or []), "" if targets else (default_targets or ""),
+        argv = ["verify", ",".join(targets or []), "" if targets else (default_targets or default_factory()),
                 *[r.qualified_name for r in registries]]
         result = run_child(argv, env, cwd, timeout, cancelled, python or sys.executable)
     finally:

@@ -7,10 +7,29 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any, Callable, Iterable
 
 #: Entry-point group where an installed application names the modules that declare its registries.
 TARGETS_GROUP = "registry_core.targets"
+
+
+#: [``module:function`` that loads the registries used when no target is named, sys.path entries it needs].
+_DEFAULT: list = [None, ()]
+
+
+def set_default_targets(factory: "str | None", path_entries: "Iterable[str]" = ()) -> None:
+    """Name what loads the registries used when no target is given, for fresh-process children too.
+
+    The caller says it (the app: its embedded demo), so the core never names an
+    application. ``path_entries`` are the ``sys.path`` entries a child needs to import ``factory``.
+    """
+    _DEFAULT[0] = factory
+    _DEFAULT[1] = tuple(path_entries)
+
+
+def default_targets() -> "tuple[str | None, tuple[str, ...]]":
+    """``(factory, path_entries)`` as last set by :func:`set_default_targets` (``(None, ())`` if never)."""
+    return _DEFAULT[0], _DEFAULT[1]
 
 
 class TargetError(Exception):
