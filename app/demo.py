@@ -68,7 +68,7 @@ def ensure_importable() -> Path:
 def load_demo() -> list:
     """Import the demo's registry modules and return their registries (not yet discovered)."""
     from registry_core import LazyDiscoveryDict
-    from registry_core.sources.targets import set_default_targets
+    from registry_core.sources import set_default_targets
 
     root = ensure_importable()
     # Fresh-process children (profile, verify) load the same default: this function, with the demo importable.

@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
     from PyQt6.QtGui import QGuiApplication, QIcon
     from PyQt6.QtWidgets import QApplication
 
-    from registry_core.diagnostics.logs import configure_cli_logging
+    from registry_core.diagnostics import configure_logging as configure_cli_logging
 
     configure_cli_logging(False)
     QCoreApplication.setOrganizationName(ORGANISATION)

@@ -247,9 +247,9 @@ class MainWindow(QMainWindow):
             self._watch_plugin_folders(self.session.inventory)
 
     def _saved_profiles(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        from registry_core.diagnostics import profiling
+        from registry_core.diagnostics import latest_profile, load_history
 
-        return profiling.latest_profile(), profiling.load_history()
+        return latest_profile(), load_history()
 
     def _ensure_side_panels(self) -> None:
         """Both tabs built now (the rest of a staged build included), and the enums tab up to date."""
@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         self.run_task("Verify", self.session.verify, on_result=self._after_verify)
 
     def _after_verify(self, document: dict[str, Any]) -> None:
-        from registry_core.diagnostics.render.verify import describe
+        from registry_core.diagnostics import describe_verdict as describe
 
         if document.get("cancelled"):
             self._say("Verify cancelled")
@@ -322,19 +322,19 @@ class MainWindow(QMainWindow):
         self._profile = profile
         if self.charts is None:  # (not every time: that also rebuilds the enums tab, ~40 ms)
             self._ensure_side_panels()
-        from registry_core.diagnostics import profiling
+        from registry_core.diagnostics import load_history
 
         # One chart per event-loop turn: drawing all three at once froze the window ~120-165 ms.
         self.tabs.setCurrentIndex(TAB_TIMING)
-        self.charts.show_profile(profile, profiling.load_history())
+        self.charts.show_profile(profile, load_history())
 
     def export_bundle(self, path: str | None = None, redact: bool = True, sections: list[str] | None = None) -> None:
         if path is None:
-            from registry_core.diagnostics import bundle
+            from registry_core.diagnostics import bundle_sections
 
             from .widgets.bundle_dialog import BundleDialog
 
-            dialog = BundleDialog(bundle.bundle_sections(), self._default_bundle_path(), self)
+            dialog = BundleDialog(bundle_sections(), self._default_bundle_path(), self)
             if dialog.exec() != BundleDialog.DialogCode.Accepted:
                 return
             path, redact, sections = dialog.values()

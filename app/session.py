@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from registry_core.diagnostics.documents import cache_inventory, inventory
-from registry_core.sources.targets import load_targets
+from registry_core.diagnostics import cache_inventory, inventory
+from registry_core.sources import load_targets
 
 from .demo import load_demo
 
@@ -44,7 +44,7 @@ class Session:
         return self.describe(state)
 
     def describe(self, state: Any) -> dict[str, Any]:
-        from registry_core.diagnostics.enum_documents import enum_cache_statuses, enum_documents
+        from registry_core.diagnostics import enum_cache_statuses, enum_documents
 
         state.progress(0, 1, "reading caches")
         # The window may build the colormap enum (it has Qt anyway); this also imports pyqtgraph here,
@@ -56,7 +56,7 @@ class Session:
 
     def cache_status(self, state: Any) -> dict[str, Any]:
         """Re-validate every cache file now (a stat per plugin file: cheap)."""
-        from registry_core.diagnostics.enum_documents import enum_cache_statuses
+        from registry_core.diagnostics import enum_cache_statuses
 
         self.caches = cache_inventory(self.registries, enum_cache_statuses())
         return {"caches": self.caches}
@@ -84,25 +84,25 @@ class Session:
         return self.describe(state)
 
     def profile(self, state: Any, runs: int) -> dict[str, Any]:
-        from registry_core.diagnostics import profiling
+        from registry_core.diagnostics import profile_registries
 
-        return profiling.profile_registries(self.registries, self.targets, runs=runs, progress=state.progress,
+        return profile_registries(self.registries, self.targets, runs=runs, progress=state.progress,
                                             cancelled=state.cancelled)
 
     def verify(self, state: Any) -> dict[str, Any]:
-        from registry_core.diagnostics import verify
+        from registry_core.diagnostics import Cancelled, verify_registries
 
         state.progress(0, 0, "verifying: discovering every registry afresh in a new process…")
         try:
-            return verify.verify_registries(self.registries, self.targets, cancelled=state.cancelled)
-        except verify.Cancelled:
+            return verify_registries(self.registries, self.targets, cancelled=state.cancelled)
+        except Cancelled:
             return {"cancelled": True}
 
     def export(self, state: Any, path: str, redact: bool, sections: list[str] | None) -> Any:
-        from registry_core.diagnostics import bundle
+        from registry_core.diagnostics import build_bundle
 
         state.progress(0, 1, "writing bundle (a fresh discovery in a new process for its verify section)…")
-        return bundle.build_bundle(path, self.registries, redact=redact, sections=sections, force=True,
+        return build_bundle(path, self.registries, redact=redact, sections=sections, force=True,
                                    targets=self.targets)
 
     def _named(self, names: list[str] | None) -> list[Any]:

@@ -162,3 +162,17 @@ def test_the_cli_runs_with_the_app_unimportable():
                             cwd=str(ROOT))
     assert result.returncode == 0, result.stderr
     assert "microscope handler" in result.stdout
+
+
+#: What the app may import of the core: the facades (and the seed's public enums module).
+APP_MAY_IMPORT = {"registry_core", "registry_core.cli", "registry_core.diagnostics", "registry_core.sources",
+                  "registry_core.enums"}
+
+
+def test_the_app_uses_only_the_cores_facades():
+    app_modules = {_module_name(p): p for p in sorted((ROOT / "app").rglob("*.py"))}
+    known = set(_modules())
+    used = sorted((name, imported) for name, path in app_modules.items()
+                  for imported in _imports(name, path, known | set(app_modules))
+                  if imported.startswith("registry_core") and imported not in APP_MAY_IMPORT)
+    assert used == [], "the app reaches past the core's facades; export what it needs there instead"

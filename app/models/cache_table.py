@@ -7,7 +7,7 @@ from typing import Any
 from PyQt6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PyQt6.QtGui import QBrush, QColor
 
-from registry_core.diagnostics.render.text import human_age, human_size
+from registry_core.diagnostics import human_age, human_size
 
 from .. import theme
 from . import DATA_ROLE, SORT_ROLE

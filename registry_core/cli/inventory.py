@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def run_list(args: Any) -> int:
     from ..diagnostics.documents import inventory
-    from ..diagnostics.enum_documents import enum_documents
+    from ..diagnostics.enum_reports import enum_documents
     from ..diagnostics.render.inventory import render_inventory
 
     document = inventory(args.registries, enum_documents())
@@ -26,7 +26,7 @@ def run_list(args: Any) -> int:
 
 def run_status(args: Any) -> int:
     from ..diagnostics.documents import cache_inventory
-    from ..diagnostics.enum_documents import enum_cache_statuses
+    from ..diagnostics.enum_reports import enum_cache_statuses
     from ..diagnostics.render.inventory import render_status
 
     document = cache_inventory(args.registries, enum_cache_statuses())

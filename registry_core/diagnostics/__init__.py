@@ -1,0 +1,52 @@
+"""Diagnostics: the report documents every view renders, and the tools that make them.
+
+The public facade the app, the CLI and other tools use; modules below it load on
+first use, so importing this package costs nothing.
+
+- documents: ``inventory`` (``list --json``), ``cache_inventory`` (``status --json``),
+  ``enum_documents``, ``enum_cache_statuses``;
+- fresh-process tools: ``verify_registries``, ``profile_registries`` (and the
+  history: ``latest_profile``, ``load_history``), ``build_bundle``, ``bundle_sections``;
+- words for people: ``describe_verdict`` (one verify verdict), ``human_size``, ``human_age``;
+- ``configure_logging`` for a command-line or window process.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: Public name -> (module, name in it).
+_EXPORTS = {
+    "Cancelled": ("children", "Cancelled"),
+    "build_bundle": ("bundle", "build_bundle"),
+    "bundle_sections": ("bundle", "bundle_sections"),
+    "cache_inventory": ("documents", "cache_inventory"),
+    "configure_logging": ("logs", "configure_cli_logging"),
+    "describe_verdict": ("render.verify", "describe"),
+    "enum_cache_statuses": ("enum_reports", "enum_cache_statuses"),
+    "enum_documents": ("enum_reports", "enum_documents"),
+    "human_age": ("render.text", "human_age"),
+    "human_size": ("render.text", "human_size"),
+    "inventory": ("documents", "inventory"),
+    "latest_profile": ("history", "latest_profile"),
+    "load_history": ("history", "load_history"),
+    "profile_registries": ("profiling", "profile_registries"),
+    "registry_document": ("documents", "registry_document"),
+    "verify_registries": ("verify", "verify_registries"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value
+    return value

@@ -143,12 +143,12 @@ def _gather(registries: "list[Any]", sections: list, redactor: Any, chosen: list
     gathered = Gathered(redactor, chosen, redact)
     if "inventory" in need:
         from ..documents import inventory
-        from ..enum_documents import enum_documents
+        from ..enum_reports import enum_documents
 
         gathered.inventory = inventory(registries, enum_documents())
     if "status" in need:
         from ..documents import cache_inventory
-        from ..enum_documents import enum_cache_statuses
+        from ..enum_reports import enum_cache_statuses
 
         gathered.status = cache_inventory(registries, enum_cache_statuses())
     if "environment" in need:
