@@ -57,8 +57,13 @@ PLATFORM = "offscreen"  # --platform
 
 def isolated_env(root: Path) -> dict[str, str]:
     env = dict(os.environ)
-    for name in ("REGISTRY_CORE_CACHE_DIR", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME",
-                 "REGISTRY_INSPECTOR_DATA_DIR"):
+    for name in (
+        "REGISTRY_CORE_CACHE_DIR",
+        "XDG_CACHE_HOME",
+        "XDG_STATE_HOME",
+        "XDG_CONFIG_HOME",
+        "REGISTRY_INSPECTOR_DATA_DIR",
+    ):
         path = root / name.lower()
         path.mkdir(parents=True, exist_ok=True)
         env[name] = str(path)
@@ -74,8 +79,14 @@ def isolated_env(root: Path) -> dict[str, str]:
 
 def one_start(env: dict[str, str]) -> dict[str, Any]:
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "app", "gui", "--smoke-test"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=REPO_ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "gui", "--smoke-test"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+    )
     line = proc.stdout.readline()  # printed on ``loaded``
     to_loaded = time.perf_counter() - started
     rest, err = proc.communicate(timeout=120)
@@ -117,19 +128,57 @@ def synthetic_registry(name: str, plugins: int, folder: Path, failures: int = 3,
         path.write_text(f"# plugin {i}\n")
         files.append(str(path))
     return {
-        "name": name, "base": f"pkg.{name}.Base", "package": f"pkg.{name}", "entry_point_group": f"pkg.{name}",
-        "key_attribute": "_key", "state": "discovered", "source": "cache", "discovery_s": 0.01, "healed": None,
-        "modules_scanned": plugins, "cache_at_start": {"state": "valid", "reason": ""},
-        "plugins": [{"key": f"k{i:05d}", "class": f"Plugin{i}", "module": f"pkg.{name}.p{i:05d}", "file": files[i],
-                     "loaded": i % 2 == 0, "doc": f"plugin {i}", "outside_package": False,
-                     "secondary": {"_meta": f"pkg.{name}.p{i:05d}.Meta{i}"} if i % 100 == 0 else {}}
-                    for i in range(plugins)],
+        "name": name,
+        "base": f"pkg.{name}.Base",
+        "package": f"pkg.{name}",
+        "entry_point_group": f"pkg.{name}",
+        "key_attribute": "_key",
+        "state": "discovered",
+        "source": "cache",
+        "discovery_s": 0.01,
+        "healed": None,
+        "modules_scanned": plugins,
+        "cache_at_start": {"state": "valid", "reason": ""},
+        "plugins": [
+            {
+                "key": f"k{i:05d}",
+                "class": f"Plugin{i}",
+                "module": f"pkg.{name}.p{i:05d}",
+                "file": files[i],
+                "loaded": i % 2 == 0,
+                "doc": f"plugin {i}",
+                "outside_package": False,
+                "secondary": {"_meta": f"pkg.{name}.p{i:05d}.Meta{i}"} if i % 100 == 0 else {},
+            }
+            for i in range(plugins)
+        ],
         "secondary": [{"attr_name": "_meta", "key_source": "primary", "name": "META", "entries": {}}],
-        "failures": [{"module": f"pkg.{name}.bad{i}", "reason": "import failed", "error": "ImportError: nope",
-                      "error_type": "ImportError", "traceback": "Traceback...", "file": None, "source": "package",
-                      "entry_point": None, "distribution": None} for i in range(failures)],
-        "skipped": [{"class": f"Skipped{i}", "module": f"pkg.{name}.s{i}", "status": "duplicate" if i else "no_key",
-                     "reason": "no key", "file": None, "key": None, "holder": None} for i in range(skipped)],
+        "failures": [
+            {
+                "module": f"pkg.{name}.bad{i}",
+                "reason": "import failed",
+                "error": "ImportError: nope",
+                "error_type": "ImportError",
+                "traceback": "Traceback...",
+                "file": None,
+                "source": "package",
+                "entry_point": None,
+                "distribution": None,
+            }
+            for i in range(failures)
+        ],
+        "skipped": [
+            {
+                "class": f"Skipped{i}",
+                "module": f"pkg.{name}.s{i}",
+                "status": "duplicate" if i else "no_key",
+                "reason": "no key",
+                "file": None,
+                "key": None,
+                "holder": None,
+            }
+            for i in range(skipped)
+        ],
         "excluded": [],
     }
 
@@ -165,10 +214,10 @@ def longest_gap(done: Any, timeout_s: float = 60.0) -> float:
     return max(gaps)
 
 
-def bench_gui(plugins: int, root: Path, profile_dir: Path | None, profile_runs: int,
-              repeat: int) -> dict[str, Any]:
-    os.environ.update({k: v for k, v in isolated_env(root / "gui").items()
-                       if k.startswith(("REGISTRY_", "XDG_", "QT_QPA"))})
+def bench_gui(plugins: int, root: Path, profile_dir: Path | None, profile_runs: int, repeat: int) -> dict[str, Any]:
+    os.environ.update(
+        {k: v for k, v in isolated_env(root / "gui").items() if k.startswith(("REGISTRY_", "XDG_", "QT_QPA"))}
+    )
     sys.path.insert(0, str(REPO_ROOT))
     from PyQt6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
     from PyQt6.QtWidgets import QApplication
@@ -192,7 +241,7 @@ def bench_gui(plugins: int, root: Path, profile_dir: Path | None, profile_runs: 
     # One-time costs the demo's first load pays anyway (pyqtgraph, chart and enum panels): not this number.
     window.session.inventory = {"registries": []}
     window._show_documents({"inventory": {"registries": []}, "caches": None})
-    window._ensure_side_panels()  # (built a step per tick otherwise, into the numbers below)
+    window.side_tabs.build_now()  # (built a step per tick otherwise, into the numbers below)
     while window.charts.is_drawing():
         app.processEvents()
     _settle(app, window.tree)
@@ -220,8 +269,8 @@ def bench_gui(plugins: int, root: Path, profile_dir: Path | None, profile_runs: 
     # wait a timer (or a keystroke) sees meanwhile.
     window._watcher.removePaths(window._watcher.files() + window._watcher.directories())
     started = time.perf_counter()
-    window._watch_plugin_folders(doc)
-    results["watch_stall_ms"] = longest_gap(lambda: not window._unwatched)
+    window._watcher.watch(doc)
+    results["watch_stall_ms"] = longest_gap(lambda: not window._watcher.unwatched)
     results["watch_drain_s"] = time.perf_counter() - started
     # The bare model + proxy, for reference.
     from app.widgets.filter_bar import count_leaves
@@ -259,19 +308,26 @@ def bench_gui(plugins: int, root: Path, profile_dir: Path | None, profile_runs: 
         profiler.dump_stats(str(profile_dir / "filter.pstats"))
     rows = []
     for i, text in enumerate(keystrokes):
-        rows.append({"text": text, "apply_ms": statistics.median(a for a, _t in per_key[i]),
-                     "total_ms": statistics.median(t for _a, t in per_key[i])})
+        rows.append(
+            {
+                "text": text,
+                "apply_ms": statistics.median(a for a, _t in per_key[i]),
+                "total_ms": statistics.median(t for _a, t in per_key[i]),
+            }
+        )
     results["keystrokes"] = rows
     results["keystroke_apply_max_ms"] = max(r["apply_ms"] for r in rows)
     results["keystroke_apply_median_ms"] = statistics.median(r["apply_ms"] for r in rows)
     results["keystroke_total_max_ms"] = max(r["total_ms"] for r in rows)
     results["keystroke_total_median_ms"] = statistics.median(r["total_ms"] for r in rows)
-    _say("filter (apply / with view): " + ", ".join(f"{r['text'] or '<empty>'} {r['apply_ms']:.0f}/{r['total_ms']:.0f}"
-                                                    for r in rows))
+    _say(
+        "filter (apply / with view): "
+        + ", ".join(f"{r['text'] or '<empty>'} {r['apply_ms']:.0f}/{r['total_ms']:.0f}" for r in rows)
+    )
     window.close()
     window.deleteLater()
     app.processEvents()
-    del doc, window
+    doc = window = None  # (not del: the show_tree closure above still names them)
     import gc
 
     gc.collect()  # the 10 000-plugin documents must not make the demo's numbers (a full GC of them: ~0.1 s)
@@ -316,8 +372,12 @@ def bench_gui(plugins: int, root: Path, profile_dir: Path | None, profile_runs: 
         if not watchdog.isActive():
             raise RuntimeError(f"{name or 'task'} did not finish within {timeout_ms / 1000:.0f} s")
         watchdog.stop()
-        return {"max_gap_ms": max(gaps), "ticks": len(gaps), "seconds": seconds,
-                "p95_gap_ms": sorted(gaps)[int(len(gaps) * 0.95)] if gaps else 0.0}
+        return {
+            "max_gap_ms": max(gaps),
+            "ticks": len(gaps),
+            "seconds": seconds,
+            "p95_gap_ms": sorted(gaps)[int(len(gaps) * 0.95)] if gaps else 0.0,
+        }
 
     slot_ms: dict[str, list[float]] = {}
     for slot in ("_show_documents", "_show_caches", "_show_profile"):  # where the GUI thread's time goes
@@ -342,11 +402,14 @@ def bench_gui(plugins: int, root: Path, profile_dir: Path | None, profile_runs: 
     ):
         slot_ms.clear()
         runs = [run(demo.task_done, start, name=label) for _ in range(count)]
-        results[key] = {"runs": runs, "max_gap_ms": max(r["max_gap_ms"] for r in runs),
-                        "median_max_gap_ms": statistics.median(r["max_gap_ms"] for r in runs),
-                        "p95_gap_ms": max(r["p95_gap_ms"] for r in runs),
-                        "seconds": statistics.median(r["seconds"] for r in runs),
-                        "slots_ms": {k: round(max(v), 1) for k, v in slot_ms.items()}}
+        results[key] = {
+            "runs": runs,
+            "max_gap_ms": max(r["max_gap_ms"] for r in runs),
+            "median_max_gap_ms": statistics.median(r["max_gap_ms"] for r in runs),
+            "p95_gap_ms": max(r["p95_gap_ms"] for r in runs),
+            "seconds": statistics.median(r["seconds"] for r in runs),
+            "slots_ms": {k: round(max(v), 1) for k, v in slot_ms.items()},
+        }
         gaps = ", ".join(f"{r['max_gap_ms']:.0f}" for r in runs)
         _say(f"{label}: max gaps {gaps} ms; slowest GUI slots {results[key]['slots_ms']}")
         if demo.last_error:
@@ -387,35 +450,80 @@ def render(start: dict[str, Any], gui: dict[str, Any], args: argparse.Namespace,
     ]
     if start:
         runs = ", ".join(f"{r['wall_to_loaded_s'] * 1000:.0f}" for r in start["runs"])
-        lines.append(_row(f"start → window loaded, wall (median of {args.runs} fresh processes)",
-                          start["wall_to_loaded_median"], "s", TARGET_START_S, f"runs: {runs} ms"))
-        lines.append(_row("start → loaded, `--smoke-test` `seconds` (median)", start["smoke_seconds_median"], "s",
-                          TARGET_START_S, "from `gui.main()`; excludes interpreter start"))
+        lines.append(
+            _row(
+                f"start → window loaded, wall (median of {args.runs} fresh processes)",
+                start["wall_to_loaded_median"],
+                "s",
+                TARGET_START_S,
+                f"runs: {runs} ms",
+            )
+        )
+        lines.append(
+            _row(
+                "start → loaded, `--smoke-test` `seconds` (median)",
+                start["smoke_seconds_median"],
+                "s",
+                TARGET_START_S,
+                "from `gui.main()`; excludes interpreter start",
+            )
+        )
     if gui:
-        lines.append(_row(f"{args.plugins:,} plugins: tree shown (model, proxy, view, widths, count, watcher)",
-                          gui["tree_s"], "s", TARGET_TREE_S,
-                          f"again: {gui['tree_again_s'] * 1000:.0f} ms; model+proxy alone: "
-                          f"{gui['model_only_s'] * 1000:.0f} ms"))
-        lines.append(_row(f"… then {args.plugins:,} file watches added in batches: longest GUI stall meanwhile",
-                          gui["watch_stall_ms"], "ms", TARGET_STALL_MS,
-                          f"all added after {gui['watch_drain_s'] * 1000:.0f} ms; 10 ms timer"))
-        lines.append(_row(f"filter keystroke at {args.plugins:,} rows: proxy filter + count (worst keystroke)",
-                          gui["keystroke_apply_max_ms"], "ms", TARGET_KEYSTROKE_MS,
-                          f"median {gui['keystroke_apply_median_ms']:.0f} ms; {len(gui['keystrokes'])} keystrokes, "
-                          f"median of {args.repeat} passes each"))
-        lines.append(_row("… the same keystroke including the expanded view's relayout and paint",
-                          gui["keystroke_total_max_ms"], "ms", TARGET_KEYSTROKE_MS,
-                          f"median {gui['keystroke_total_median_ms']:.0f} ms"))
+        lines.append(
+            _row(
+                f"{args.plugins:,} plugins: tree shown (model, proxy, view, widths, count, watcher)",
+                gui["tree_s"],
+                "s",
+                TARGET_TREE_S,
+                f"again: {gui['tree_again_s'] * 1000:.0f} ms; model+proxy alone: {gui['model_only_s'] * 1000:.0f} ms",
+            )
+        )
+        lines.append(
+            _row(
+                f"… then {args.plugins:,} file watches added in batches: longest GUI stall meanwhile",
+                gui["watch_stall_ms"],
+                "ms",
+                TARGET_STALL_MS,
+                f"all added after {gui['watch_drain_s'] * 1000:.0f} ms; 10 ms timer",
+            )
+        )
+        lines.append(
+            _row(
+                f"filter keystroke at {args.plugins:,} rows: proxy filter + count (worst keystroke)",
+                gui["keystroke_apply_max_ms"],
+                "ms",
+                TARGET_KEYSTROKE_MS,
+                f"median {gui['keystroke_apply_median_ms']:.0f} ms; {len(gui['keystrokes'])} keystrokes, "
+                f"median of {args.repeat} passes each",
+            )
+        )
+        lines.append(
+            _row(
+                "… the same keystroke including the expanded view's relayout and paint",
+                gui["keystroke_total_max_ms"],
+                "ms",
+                TARGET_KEYSTROKE_MS,
+                f"median {gui['keystroke_total_median_ms']:.0f} ms",
+            )
+        )
         for key, label in (("stall_rebuild", "Rebuild"), ("stall_profile", f"Profile (runs={args.profile_runs})")):
             stall = gui[key]
             slots = ", ".join(f"{k} {v:.0f} ms" for k, v in stall["slots_ms"].items())
-            lines.append(_row(f"longest GUI stall during {label}, demo (worst of {len(stall['runs'])})",
-                              stall["max_gap_ms"], "ms", TARGET_STALL_MS,
-                              f"median {stall['median_max_gap_ms']:.0f} ms; 10 ms timer; task "
-                              f"{stall['seconds']:.2f} s; slowest GUI slots: {slots}"))
+            lines.append(
+                _row(
+                    f"longest GUI stall during {label}, demo (worst of {len(stall['runs'])})",
+                    stall["max_gap_ms"],
+                    "ms",
+                    TARGET_STALL_MS,
+                    f"median {stall['median_max_gap_ms']:.0f} ms; 10 ms timer; task "
+                    f"{stall['seconds']:.2f} s; slowest GUI slots: {slots}",
+                )
+            )
         stall = gui["stall_load"]
-        lines.append(f"| (info) longest GUI stall during first load, demo | {stall['max_gap_ms']:.0f} ms | – | – "
-                     f"| task {stall['seconds']:.2f} s |")
+        lines.append(
+            f"| (info) longest GUI stall during first load, demo | {stall['max_gap_ms']:.0f} ms | – | – "
+            f"| task {stall['seconds']:.2f} s |"
+        )
     return "\n".join(lines)
 
 
@@ -424,10 +532,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="fresh processes for start-up (default 5)")
     parser.add_argument("--plugins", type=int, default=10_000, help="synthetic plugins (default 10000)")
     parser.add_argument("--profile-runs", type=int, default=2, help="Profile runs while measuring stalls")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="passes over the keystrokes, and Rebuilds (Profiles: one fewer) for the stalls")
-    parser.add_argument("--platform", default="offscreen", choices=("offscreen", "xcb"),
-                        help="Qt platform; xcb needs an X server: xvfb-run -a ... --platform xcb")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="passes over the keystrokes, and Rebuilds (Profiles: one fewer) for the stalls",
+    )
+    parser.add_argument(
+        "--platform",
+        default="offscreen",
+        choices=("offscreen", "xcb"),
+        help="Qt platform; xcb needs an X server: xvfb-run -a ... --platform xcb",
+    )
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--skip-gui", action="store_true")
     parser.add_argument("--json", metavar="OUT", help="also write every raw number as JSON")
@@ -437,9 +553,14 @@ def main(argv: list[str] | None = None) -> int:
     PLATFORM = args.platform
     if PLATFORM == "xcb" and not os.environ.get("DISPLAY"):
         parser.error("--platform xcb needs an X server (DISPLAY is not set): run it under xvfb-run -a")
-    command = " ".join(shlex.quote(a) for a in [os.path.relpath(sys.executable, os.getcwd())
-                                                 if sys.executable.startswith(os.getcwd()) else sys.executable,
-                                                 os.path.relpath(__file__, os.getcwd()), *(argv or sys.argv[1:])])
+    command = " ".join(
+        shlex.quote(a)
+        for a in [
+            os.path.relpath(sys.executable, os.getcwd()) if sys.executable.startswith(os.getcwd()) else sys.executable,
+            os.path.relpath(__file__, os.getcwd()),
+            *(argv or sys.argv[1:]),
+        ]
+    )
     profile_dir = Path(args.profile_dir) if args.profile_dir else None
     if profile_dir:
         profile_dir.mkdir(parents=True, exist_ok=True)

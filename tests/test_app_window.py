@@ -18,6 +18,8 @@ import time
 import zipfile
 
 import pytest
+from cli_helpers import DEMO_REGISTRIES, Cli
+from helpers import BASE_MODULE
 from PyQt6.QtCore import QPoint, QSettings, Qt, QThreadPool, QUrl
 from PyQt6.QtGui import QGuiApplication, QImage
 from PyQt6.QtWidgets import QApplication, QMessageBox, QStyle
@@ -25,8 +27,6 @@ from PyQt6.QtWidgets import QApplication, QMessageBox, QStyle
 from app.main_window import TAB_CACHES, TAB_REGISTRIES, TAB_TIMING, MainWindow
 from app.models import DATA_ROLE, KIND_ROLE
 from app.session import Session
-from cli_helpers import DEMO_REGISTRIES, Cli
-from helpers import BASE_MODULE
 
 TASK_TIMEOUT_MS = 30_000
 PROFILE_TIMEOUT_MS = 60_000
@@ -161,24 +161,29 @@ def test_tree_shows_the_five_registries_their_plugins_failures_and_skips(window)
 
     # Each outcome has its own icon, and the status column says it in words.
     style = window.style()
-    expected = {"registry": QStyle.StandardPixmap.SP_DirIcon, "plugin": QStyle.StandardPixmap.SP_DialogApplyButton,
-                "failure": QStyle.StandardPixmap.SP_MessageBoxCritical,
-                "skipped": QStyle.StandardPixmap.SP_MessageBoxWarning,
-                "duplicate": QStyle.StandardPixmap.SP_BrowserStop,
-                "excluded": QStyle.StandardPixmap.SP_DialogCancelButton}
-    samples = {"registry": find_row(window, "microscope handler"),
-               "plugin": find_row(window, "storage backend", "zarr"),
-               "failure": find_row(window, "microscope handler", "cellvoyager"),
-               "skipped": find_row(window, "storage backend", "S3Backend"),
-               "duplicate": find_row(window, "library registry", "SkimageCompatRegistry"),
-               "excluded": find_row(window, "library registry", "functions")}
+    expected = {
+        "registry": QStyle.StandardPixmap.SP_DirIcon,
+        "plugin": QStyle.StandardPixmap.SP_DialogApplyButton,
+        "failure": QStyle.StandardPixmap.SP_MessageBoxCritical,
+        "skipped": QStyle.StandardPixmap.SP_MessageBoxWarning,
+        "duplicate": QStyle.StandardPixmap.SP_BrowserStop,
+        "excluded": QStyle.StandardPixmap.SP_DialogCancelButton,
+    }
+    samples = {
+        "registry": find_row(window, "microscope handler"),
+        "plugin": find_row(window, "storage backend", "zarr"),
+        "failure": find_row(window, "microscope handler", "cellvoyager"),
+        "skipped": find_row(window, "storage backend", "S3Backend"),
+        "duplicate": find_row(window, "library registry", "SkimageCompatRegistry"),
+        "excluded": find_row(window, "library registry", "functions"),
+    }
     for kind, index in samples.items():
         assert index.data(KIND_ROLE) == kind
         icon = index.data(Qt.ItemDataRole.DecorationRole)
         assert icon is not None and not icon.isNull(), kind
         assert same_icon(icon, style.standardIcon(expected[kind])), f"{kind} has the wrong icon"
     icons = [index.data(Qt.ItemDataRole.DecorationRole) for index in samples.values()]
-    assert not any(same_icon(a, b) for i, a in enumerate(icons) for b in icons[i + 1:]), "two kinds share an icon"
+    assert not any(same_icon(a, b) for i, a in enumerate(icons) for b in icons[i + 1 :]), "two kinds share an icon"
     assert samples["failure"].siblingAtColumn(2).data() == "import failed"
     assert samples["skipped"].siblingAtColumn(2).data() == "no key"
     assert samples["duplicate"].siblingAtColumn(2).data() == "duplicate key"
@@ -261,8 +266,13 @@ def test_columns_sort_when_the_header_is_clicked(qtbot, window):
     assert top_rows(window) == sorted(DEMO_REGISTRIES, reverse=order == Qt.SortOrder.AscendingOrder)
     # Column 1 sorts registries by plugin count, numerically.
     window.tree.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    assert top_rows(window) == ["storage backend", "microscope handler", "library registry", "zmq server",
-                                "format registry"]
+    assert top_rows(window) == [
+        "storage backend",
+        "microscope handler",
+        "library registry",
+        "zmq server",
+        "format registry",
+    ]
     # Children sort too: plugins by key.
     window.tree.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     reg = find_row(window, "zmq server")
@@ -422,8 +432,15 @@ def test_verify_compares_with_a_fresh_discovery_and_says_what_disagrees(qtbot, w
     assert window.statusBar().currentMessage() == "Verified: all 5 registries agree with a fresh discovery"
     assert not message_boxes()
     # What the window shows when one does not (the CLI tests make a real one).
-    wrong = {"name": "zmq server", "source": "cache", "agrees": False, "keys": 3, "only_now": ["'fiji'"],
-             "only_fresh": ["'fiji2'"], "changed": []}
+    wrong = {
+        "name": "zmq server",
+        "source": "cache",
+        "agrees": False,
+        "keys": 3,
+        "only_now": ["'fiji'"],
+        "only_fresh": ["'fiji2'"],
+        "changed": [],
+    }
     monkeypatch.setattr(window.session, "verify", lambda state: {"registries": [wrong], "error": None})
     with task(qtbot, window, "Verify"):
         window.act_verify.trigger()
@@ -438,8 +455,9 @@ def test_opening_files_and_folders_says_why_when_it_cannot(qtbot, window, monkey
 
     opened: list[str] = []
     handler = {"works": False}
-    monkeypatch.setattr(QDesktopServices, "openUrl",
-                        lambda url: (opened.append(url.toLocalFile()), handler["works"])[1])
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: (opened.append(url.toLocalFile()), handler["works"])[1]
+    )
     # The cache folder of the selected registry, with nothing able to open it.
     click_row(qtbot, window, find_row(window, "zmq server", "napari"))
     window.act_open_cache.trigger()
@@ -487,8 +505,9 @@ def test_window_geometry_and_splitter_are_saved_on_close(qtbot, tmp_path):
 def test_task_done_comes_after_the_buttons_are_back(qtbot, window):
     """A slot on ``task_done`` may start the next task at once (scripts, the smoke test, users' macros)."""
     seen = []
-    window.task_done.connect(lambda name, ok: seen.append((name, ok, window.busy,
-                                                           window.act_invalidate_all.isEnabled())))
+    window.task_done.connect(
+        lambda name, ok: seen.append((name, ok, window.busy, window.act_invalidate_all.isEnabled()))
+    )
     with task(qtbot, window, "Invalidate"):
         window.act_invalidate_all.trigger()
     assert seen == [("Invalidate", True, False, True)]
@@ -526,19 +545,21 @@ def test_timing_and_enums_tabs_are_built_a_step_per_tick_or_at_once_on_demand(qt
     eager = MainWindow(Session(None), dark=False, settings=settings)
     qtbot.addWidget(eager)
     eager.side_tabs.build_soon()
-    eager._ensure_side_panels()
+    eager.side_tabs.build_now()
     assert eager.charts is not None and eager.enums_panel is not None and not eager.side_tabs.is_building()
     assert not eager.side_tabs._timer.isActive()
 
 
 # -- live staleness: QFileSystemWatcher -------------------------------------------------------------
 
+
 def test_editing_a_plugin_file_turns_its_cache_stale_without_a_refresh(qtbot, settings, make_package):
     pkg = "inspector_live_pkg"
     files = {f"{pkg}/__init__.py": "", f"{pkg}/base.py": BASE_MODULE}
     for key in ("alpha", "beta"):
-        files[f"{pkg}/p_{key}.py"] = (f"from {pkg}.base import Plugin\n"
-                                      f"class P_{key}(Plugin):\n    plugin_key = {key!r}\n")
+        files[f"{pkg}/p_{key}.py"] = (
+            f"from {pkg}.base import Plugin\nclass P_{key}(Plugin):\n    plugin_key = {key!r}\n"
+        )
     root = make_package(files)
     window = open_window(qtbot, Session([f"{pkg}.base"]), settings)
 
@@ -592,8 +613,18 @@ def test_smoke_test_prints_one_json_line(tmp_path):
 def test_screenshot_writes_a_png(tmp_path):
     cli = Cli(tmp_path)
     shot = tmp_path / "shot.png"
-    result = cli("gui", "--screenshot", str(shot), "--tab", "caches", "--theme", "dark", "--size", "900x600",
-                 env=_gui_env(tmp_path))
+    result = cli(
+        "gui",
+        "--screenshot",
+        str(shot),
+        "--tab",
+        "caches",
+        "--theme",
+        "dark",
+        "--size",
+        "900x600",
+        env=_gui_env(tmp_path),
+    )
     assert shot.is_file() and shot.stat().st_size > 1000, result
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     image = QImage(str(shot))
