@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from PyQt6.QtCore import QByteArray, QSettings, Qt, pyqtSignal
-from PyQt6.QtGui import QAction, QGuiApplication, QKeySequence
-from PyQt6.QtWidgets import QLabel, QMainWindow, QMenu, QStyle, QTabWidget
+from PyQt6.QtCore import QByteArray, QSettings, pyqtSignal
+from PyQt6.QtGui import QGuiApplication
+from PyQt6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
-from . import theme
+from . import task_results, theme
+from .actions import CACHE_MENU, TASK_ACTIONS, TREE_MENU, build_actions, context_menu
 from .desktop import open_path
 from .models import DATA_ROLE
 from .plugin_watcher import PluginWatcher
 from .session import Session
 from .side_tabs import SideTabs
 from .widgets.cache_view import CacheView, cache_summary
-from .widgets.dialogs import show_error, show_verify_disagreement
+from .widgets.dialogs import show_error
 from .widgets.registry_page import RegistryPage
 from .widgets.task_status import TaskStatus
 from .workers import TaskRunner, Worker
@@ -56,7 +59,9 @@ class MainWindow(QMainWindow):
         self.tasks.errored.connect(self._on_error)
         self.tasks.finished.connect(self._task_finished)
         self._build_ui()
-        self._build_actions()
+        # Toolbar, menus and shortcuts: the table in actions.py; the buttons also as ``self.act_<id>``.
+        self.action_by_id = build_actions(self, self.dark)
+        self.task_actions = [self.action_by_id[i] for i in TASK_ACTIONS]
         # Status bar: counts, last discovery, cache summary, busy state.
         bar = self.statusBar()
         self.task_status = TaskStatus(self.tasks, bar, self.task_actions)
@@ -102,69 +107,15 @@ class MainWindow(QMainWindow):
         """The Enums tab's ``EnumsPanel``, or None until it is built."""
         return self.side_tabs.enums_panel
 
-    def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, icon: Any = None,
-                tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        action.setStatusTip(tip or text)
-        action.setToolTip(f"{tip or text}" + (f" ({action.shortcut().toString()})" if shortcut is not None else ""))
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
-    def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
-        self.act_rebuild = self._action("&Rebuild", lambda: self.rebuild(None), "F5", sp.SP_BrowserReload,
-                                        "Discover every registry again and rewrite its cache")
-        self.act_invalidate = self._action("&Invalidate selected", self.invalidate_selected, "Ctrl+I",
-                                           sp.SP_TrashIcon, "Delete the selected registry's cache file")
-        self.act_invalidate_all = self._action("Invalidate &all", lambda: self.invalidate(None), "Ctrl+Shift+I",
-                                               sp.SP_DialogDiscardButton, "Delete every cache file")
-        self.act_profile = self._action("&Profile…", self.profile, "Ctrl+P", None,
-                                        "Time cold and warm discovery in fresh processes")
-        self.act_profile.setIcon(theme.play_icon(self.dark))
-        self.act_verify = self._action("&Verify", self.verify_caches, "Ctrl+Shift+V", sp.SP_DialogApplyButton,
-                                       "Compare every registry, as listed from its cache, with a fresh discovery "
-                                       "in a new process")
-        self.act_export = self._action("&Export diagnostics…", self.export_bundle, "Ctrl+E", sp.SP_DialogSaveButton,
-                                       "Write a bug-report bundle (zip)")
-        self.act_open_cache = self._action("Open cache &folder", self.open_cache_folder, None, sp.SP_DirOpenIcon,
-                                           "Open the folder holding the selected registry's cache")
-        self.act_copy = self._action("&Copy as text", lambda: self.copy_selection(as_json=False),
-                                     QKeySequence.StandardKey.Copy, None, "Copy the selection as text")
-        self.act_copy_json = self._action("Copy as &JSON", lambda: self.copy_selection(as_json=True), "Ctrl+Shift+C",
-                                          None, "Copy the selection as JSON")
-        self.act_filter = self._action("&Filter", self.focus_filter, QKeySequence.StandardKey.Find, None,
-                                       "Filter the registry tree")
-        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, None, "Quit")
-        self.act_quit.setShortcut(QKeySequence("Ctrl+Q"))
-        self.act_export_chart = self._action("Export &charts…", self.export_charts, None, None,
-                                             "Save the timing charts as PNG or SVG")
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.act_rebuild, self.act_invalidate, self.act_invalidate_all, self.act_verify,
-                       self.act_profile, self.act_export, self.act_open_cache):
-            toolbar.addAction(action)
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addActions([self.act_export, self.act_export_chart, self.act_open_cache])
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        edit_menu = menu.addMenu("&Edit")
-        edit_menu.addActions([self.act_copy, self.act_copy_json, self.act_filter])
-        cache_menu = menu.addMenu("&Cache")
-        cache_menu.addActions([self.act_rebuild, self.act_invalidate, self.act_invalidate_all])
-        tools_menu = menu.addMenu("&Tools")
-        tools_menu.addActions([self.act_verify, self.act_profile])
-        self.task_actions = [self.act_rebuild, self.act_invalidate, self.act_invalidate_all, self.act_verify,
-                             self.act_profile, self.act_export]
-
     # -- tasks -----------------------------------------------------------------------------
-    def run_task(self, name: str, func: Callable[..., Any], *args: Any,
-                 on_result: Callable[[Any], None] | None = None, exclusive: bool = True) -> Worker | None:
+    def run_task(
+        self,
+        name: str,
+        func: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        exclusive: bool = True,
+    ) -> Worker | None:
         """Run ``func(state, *args)`` on the pool; exclusive tasks disable the conflicting buttons."""
         worker = self.tasks.run(name, func, *args, on_result=on_result, exclusive=exclusive)
         if worker is None:
@@ -201,7 +152,7 @@ class MainWindow(QMainWindow):
         self.registry_page.show_registries(inventory["registries"])
         self._show_caches(result)
         self._update_counts()
-        self._watch_plugin_folders(inventory)
+        self._watcher.watch(inventory)
         self.side_tabs.build_soon()
         if first:
             self._loaded_once = True
@@ -216,44 +167,21 @@ class MainWindow(QMainWindow):
         self.caches_updated.emit()
 
     def _update_counts(self) -> None:
-        inventory = self.session.inventory or {"registries": []}
-        regs = inventory["registries"]
-        plugins = sum(len(r["plugins"]) for r in regs)
-        failures = sum(len(r["failures"]) for r in regs)
-        skipped = sum(len(r["skipped"]) for r in regs)
-        when = ""
-        if self.session.discovered_at:
-            import time
-
-            when = time.strftime("%H:%M:%S", time.localtime(self.session.discovered_at))
-            when = f" · last discovery {when} ({(self.session.discovery_s or 0) * 1000:.0f} ms)"
-        self.counts_label.setText(f"{_count(len(regs), 'registry', 'registries')} · {_count(plugins, 'plugin')} · "
-                                  f"{_count(failures, 'failed import')} · {_count(skipped, 'skipped class', 'skipped classes')}"
-                                  f"{when}")
-
-    def _watch_plugin_folders(self, inventory: dict[str, Any]) -> None:
-        # (bench/app_bench.py times this, and reads _unwatched, by these names)
-        self._watcher.watch(inventory)
-
-    @property
-    def _unwatched(self) -> list[str]:
-        return self._watcher.unwatched
+        self.counts_label.setText(
+            task_results.inventory_summary(self.session.inventory, self.session.discovered_at, self.session.discovery_s)
+        )
 
     def refresh_cache_status(self) -> None:
         # Not exclusive: it only stats files, and must run while the user is doing other things.
         self.run_task("Cache check", self.session.cache_status, on_result=self._show_caches, exclusive=False)
         # Editors replace files (new inode): re-add what the watcher dropped.
         if self.session.inventory:
-            self._watch_plugin_folders(self.session.inventory)
+            self._watcher.watch(self.session.inventory)
 
     def _saved_profiles(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         from registry_core.diagnostics import latest_profile, load_history
 
         return latest_profile(), load_history()
-
-    def _ensure_side_panels(self) -> None:
-        """Both tabs built now (the rest of a staged build included), and the enums tab up to date."""
-        self.side_tabs.build_now()
 
     def _maybe_announce_loaded(self) -> None:
         """``loaded``, once: after the first discovery's task is over and every tab is built."""
@@ -281,7 +209,7 @@ class MainWindow(QMainWindow):
 
     def _after_invalidate(self, result: dict[str, Any]) -> None:
         self._show_caches(result)
-        self.statusBar().showMessage(f"Removed {result.get('removed', 0)} cache file(s)", 5000)
+        task_results.after_invalidate(self, result)
 
     def rebuild(self, names: list[str] | None) -> None:
         self.run_task("Rebuild", self.session.rebuild, names, on_result=self._show_documents)
@@ -290,38 +218,18 @@ class MainWindow(QMainWindow):
         if runs is None:
             from PyQt6.QtWidgets import QInputDialog
 
-            runs, ok = QInputDialog.getInt(self, "Profile discovery", "Fresh-process runs per measurement:",
-                                           5, 1, 50)
+            runs, ok = QInputDialog.getInt(self, "Profile discovery", "Fresh-process runs per measurement:", 5, 1, 50)
             if not ok:
                 return
         self.run_task("Profile", self.session.profile, runs, on_result=self._show_profile)
 
     def verify_caches(self) -> None:
-        self.run_task("Verify", self.session.verify, on_result=self._after_verify)
-
-    def _after_verify(self, document: dict[str, Any]) -> None:
-        from registry_core.diagnostics import describe_verdict as describe
-
-        if document.get("cancelled"):
-            self._say("Verify cancelled")
-            return
-        if document.get("error"):
-            show_error(self, f"Verify could not run a fresh discovery: {document['error']}",
-                       document.get("details") or "")
-            return
-        entries = document["registries"]
-        wrong = [e for e in entries if not e["agrees"]]
-        if not wrong:
-            self._say(f"Verified: all {len(entries)} registries agree with a fresh discovery")
-            return
-        self._say(f"Verify: {len(wrong)} of {len(entries)} registries disagree with a fresh discovery")
-        show_verify_disagreement(self, len(wrong), len(entries),
-                                 "\n\n".join(f"{e['name']}: {describe(e)}" for e in wrong))
+        self.run_task("Verify", self.session.verify, on_result=partial(task_results.after_verify, self))
 
     def _show_profile(self, profile: dict[str, Any]) -> None:
         self._profile = profile
         if self.charts is None:  # (not every time: that also rebuilds the enums tab, ~40 ms)
-            self._ensure_side_panels()
+            self.side_tabs.build_now()
         from registry_core.diagnostics import load_history
 
         # One chart per event-loop turn: drawing all three at once froze the window ~120-165 ms.
@@ -338,7 +246,9 @@ class MainWindow(QMainWindow):
             if dialog.exec() != BundleDialog.DialogCode.Accepted:
                 return
             path, redact, sections = dialog.values()
-        self.run_task("Export", self.session.export, path, redact, sections, on_result=self._after_export)
+        self.run_task(
+            "Export", self.session.export, path, redact, sections, on_result=partial(task_results.after_export, self)
+        )
 
     def _default_bundle_path(self) -> str:
         import time
@@ -346,20 +256,16 @@ class MainWindow(QMainWindow):
         folder = self.settings.value("export/folder", os.path.expanduser("~"))
         return os.path.join(str(folder), time.strftime("registry-inspector-%Y%m%d-%H%M%S.zip"))
 
-    def _after_export(self, result: Any) -> None:
-        path = getattr(result, "path", None) or (result.get("path") if isinstance(result, dict) else str(result))
-        self.settings.setValue("export/folder", os.path.dirname(path))
-        self.statusBar().showMessage(f"Diagnostics bundle written: {path}", 8000)
-
     def export_charts(self) -> None:
-        self._ensure_side_panels()
+        self.side_tabs.build_now()
         from PyQt6.QtWidgets import QFileDialog
 
         if not self.charts.has_profile():
             self.statusBar().showMessage("No charts to export yet: run Profile (Ctrl+P) first", 8000)
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export charts", os.path.expanduser("~/registry-timing.png"),
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export charts", os.path.expanduser("~/registry-timing.png"), "PNG image (*.png);;SVG drawing (*.svg)"
+        )
         if not path:
             return
         written = self.charts.export(path)
@@ -370,8 +276,9 @@ class MainWindow(QMainWindow):
 
     def open_cache_folder(self) -> None:
         name = self.selected_registry()
-        registry = self.session.registry(name) if name else (self.session.registries[0]
-                                                             if self.session.registries else None)
+        registry = (
+            self.session.registry(name) if name else (self.session.registries[0] if self.session.registries else None)
+        )
         if registry is None:
             self._say("No registry loaded yet: nothing has a cache folder")
             return
@@ -411,10 +318,7 @@ class MainWindow(QMainWindow):
         return registry.explain(name).message
 
     def _tree_menu(self, pos: Any) -> None:
-        menu = QMenu(self)
-        menu.addActions([self.act_copy, self.act_copy_json])
-        menu.addSeparator()
-        menu.addActions([self.act_invalidate, self.act_rebuild, self.act_open_cache])
+        menu = context_menu(self, self.action_by_id, TREE_MENU)
         index = self.tree.indexAt(pos)
         item = index.data(DATA_ROLE) if index.isValid() else None
         if item and item.get("file"):
@@ -422,9 +326,7 @@ class MainWindow(QMainWindow):
         menu.exec(self.tree.viewport().mapToGlobal(pos))
 
     def _cache_menu(self, pos: Any) -> None:
-        menu = QMenu(self)
-        menu.addActions([self.act_invalidate, self.act_rebuild, self.act_open_cache, self.act_copy,
-                         self.act_copy_json])
+        menu = context_menu(self, self.action_by_id, CACHE_MENU)
         menu.exec(self.cache_view.viewport().mapToGlobal(pos))
 
     # -- window state ------------------------------------------------------------------------------
@@ -451,7 +353,3 @@ class MainWindow(QMainWindow):
         self.act_profile.setIcon(theme.play_icon(dark))
         if self.charts is not None:
             self.charts.apply_theme(dark)
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
