@@ -19,7 +19,7 @@ def wants_window(argv: list[str]) -> bool:
     return argv[0].startswith("-") and not any(a in commands for a in argv) and not {"-h", "--help"} & set(argv)
 
 
-def main(argv: "list[str] | None" = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if wants_window(argv):
         from .gui import main as gui_main

@@ -16,7 +16,7 @@ from pathlib import Path
 
 #: The package whose data holds the demo (``resources/`` in the repository).
 RESOURCES_PACKAGE = "app._resources"
-_demo_root: "Path | None" = None
+_demo_root: Path | None = None
 
 
 def demo_root() -> Path:
@@ -30,9 +30,11 @@ def demo_root() -> Path:
         try:
             resource = files(RESOURCES_PACKAGE).joinpath("demo")
         except ModuleNotFoundError as exc:
-            raise ModuleNotFoundError(f"{exc}: the demo is package data of {RESOURCES_PACKAGE}, built from"
-                                      " resources/; install the project (pip install -e .)",
-                                      name=exc.name) from exc
+            raise ModuleNotFoundError(
+                f"{exc}: the demo is package data of {RESOURCES_PACKAGE}, built from"
+                " resources/; install the project (pip install -e .)",
+                name=exc.name,
+            ) from exc
         stack = contextlib.ExitStack()
         _demo_root = Path(stack.enter_context(as_file(resource)))
         atexit.register(stack.close)
@@ -92,5 +94,6 @@ def demo_component_enums(enable_cache: bool = True) -> tuple:
 
     from registry_core.enums import create_component_enums
 
-    return create_component_enums(COMPONENTS, namespace="openhcs_demo", version=openhcs_demo.__version__,
-                                  enable_cache=enable_cache)
+    return create_component_enums(
+        COMPONENTS, namespace="openhcs_demo", version=openhcs_demo.__version__, enable_cache=enable_cache
+    )

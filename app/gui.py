@@ -18,8 +18,9 @@ TAB_NAMES = ("registries", "caches", "timing", "enums")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="registry-inspector gui", description="Open the inspector window.")
     parser.add_argument("--target", action="append", metavar="MODULE", help="module that declares registries")
-    parser.add_argument("--smoke-test", action="store_true",
-                        help="build the window, run discovery, print a JSON summary and exit 0")
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="build the window, run discovery, print a JSON summary and exit 0"
+    )
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window once loaded, then exit")
     parser.add_argument("--tab", choices=TAB_NAMES, default="registries", help="tab to show (for --screenshot)")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
@@ -59,6 +60,7 @@ def main(argv: list[str]) -> int:
     if dark is None:
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
+
             def follow(_scheme: Any) -> None:
                 now_dark = theme.system_is_dark()
                 theme.apply_palette(app, now_dark)

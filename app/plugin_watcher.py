@@ -60,7 +60,7 @@ class PluginWatcher(QFileSystemWatcher):
         self.blockSignals(True)
 
     def _add_batch(self) -> None:
-        batch, self.unwatched = self.unwatched[:self.BATCH], self.unwatched[self.BATCH:]
+        batch, self.unwatched = self.unwatched[: self.BATCH], self.unwatched[self.BATCH :]
         if batch:
             self.addPaths(batch)
         if self.unwatched:

@@ -86,8 +86,9 @@ class Session:
     def profile(self, state: Any, runs: int) -> dict[str, Any]:
         from registry_core.diagnostics import profile_registries
 
-        return profile_registries(self.registries, self.targets, runs=runs, progress=state.progress,
-                                            cancelled=state.cancelled)
+        return profile_registries(
+            self.registries, self.targets, runs=runs, progress=state.progress, cancelled=state.cancelled
+        )
 
     def verify(self, state: Any) -> dict[str, Any]:
         from registry_core.diagnostics import Cancelled, verify_registries
@@ -102,8 +103,7 @@ class Session:
         from registry_core.diagnostics import build_bundle
 
         state.progress(0, 1, "writing bundle (a fresh discovery in a new process for its verify section)…")
-        return build_bundle(path, self.registries, redact=redact, sections=sections, force=True,
-                                   targets=self.targets)
+        return build_bundle(path, self.registries, redact=redact, sections=sections, force=True, targets=self.targets)
 
     def _named(self, names: list[str] | None) -> list[Any]:
         if not names:

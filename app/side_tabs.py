@@ -6,8 +6,8 @@ Their widgets import pyqtgraph and draw charts and swatches; built in one go the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -24,8 +24,14 @@ class SideTabs(QObject):
     #: Pause between steps (each ≤ ~50 ms). Not 0: Qt delivers zero-delay timers back to back.
     STEP_GAP_MS = 15
 
-    def __init__(self, parent: QWidget, *, dark: bool, profiles: Callable[[], tuple[Any, list[Any]]],
-                 enums: Callable[[], list[dict[str, Any]]]) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        *,
+        dark: bool,
+        profiles: Callable[[], tuple[Any, list[Any]]],
+        enums: Callable[[], list[dict[str, Any]]],
+    ) -> None:
         """``profiles()`` gives the latest profile and the history; ``enums()`` the enum documents to show."""
         super().__init__(parent)
         self.dark = dark

@@ -9,10 +9,24 @@ from __future__ import annotations
 from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap, QPolygonF
 
-LIGHT = {"background": "#ffffff", "foreground": "#202124", "grid": "#d0d0d0", "cold": "#1565c0",
-         "warm": "#2e7d32", "accent": "#ef6c00", "muted": "#757575"}
-DARK = {"background": "#1e1f22", "foreground": "#e8eaed", "grid": "#4a4d52", "cold": "#64b5f6",
-        "warm": "#81c784", "accent": "#ffb74d", "muted": "#9e9e9e"}
+LIGHT = {
+    "background": "#ffffff",
+    "foreground": "#202124",
+    "grid": "#d0d0d0",
+    "cold": "#1565c0",
+    "warm": "#2e7d32",
+    "accent": "#ef6c00",
+    "muted": "#757575",
+}
+DARK = {
+    "background": "#1e1f22",
+    "foreground": "#e8eaed",
+    "grid": "#4a4d52",
+    "cold": "#64b5f6",
+    "warm": "#81c784",
+    "accent": "#ffb74d",
+    "muted": "#9e9e9e",
+}
 
 #: A cache's state, as the background of its badge (cache table, enums tab).
 STATE_COLOURS = {

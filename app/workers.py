@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
 
@@ -18,7 +19,7 @@ from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
 class TaskState:
     """Progress and cooperative cancellation for one task."""
 
-    def __init__(self, signals: "WorkerSignals") -> None:
+    def __init__(self, signals: WorkerSignals) -> None:
         self._signals = signals
         self._cancel = threading.Event()
 
@@ -91,8 +92,14 @@ class TaskRunner(QObject):
         self._pool = pool
         self._closed = False
 
-    def run(self, name: str, func: Callable[..., Any], *args: Any,
-            on_result: Callable[[Any], None] | None = None, exclusive: bool = True) -> Worker | None:
+    def run(
+        self,
+        name: str,
+        func: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        exclusive: bool = True,
+    ) -> Worker | None:
         """Start the task, or None when it is exclusive and another exclusive task is running."""
         if exclusive and self.busy is not None:
             return None

@@ -144,9 +144,7 @@ def _plugin_source(pkg: str, index: int, burn_iterations: int | None) -> str:
     parts = [f"from {pkg}.base import Plugin\n\n"]
     if burn_iterations is not None:
         parts.append(_BURN_TEMPLATE.format(iterations=burn_iterations) + "\n")
-    parts.append(
-        f"\nclass Plugin{index:04d}(Plugin):\n" f'    plugin_key = "p{index:04d}"\n'
-    )
+    parts.append(f'\nclass Plugin{index:04d}(Plugin):\n    plugin_key = "p{index:04d}"\n')
     return "".join(parts)
 
 

@@ -114,7 +114,7 @@ def run_child(python: str, args: list[str], env: dict[str, str]) -> ChildResult:
         return ChildResult(None, wall_ms, f"unparsable child output: {_last_line(proc.stdout)!r}")
 
 
-def child_env(pythonpath: list[Path | str], cache_dirs: "CacheDirs | None") -> dict[str, str]:
+def child_env(pythonpath: list[Path | str], cache_dirs: CacheDirs | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
     if cache_dirs is not None:
@@ -222,13 +222,10 @@ def ensure_anchor_venv() -> str:
         subprocess.run([sys.executable, "-m", "venv", str(ANCHOR_VENV)], check=True)
     if anchor_version(str(python)) is None:
         _log(f"installing {ANCHOR_REQUIREMENT} into {ANCHOR_VENV} ...")
-        install = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", ANCHOR_REQUIREMENT]
-        )
+        install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", ANCHOR_REQUIREMENT])
         if install.returncode != 0:
             raise SystemExit(
-                f"pip could not install {ANCHOR_REQUIREMENT}; "
-                "pass --anchor-python with an interpreter that has it"
+                f"pip could not install {ANCHOR_REQUIREMENT}; pass --anchor-python with an interpreter that has it"
             )
     return str(python)
 
@@ -318,9 +315,7 @@ class Workspace:
     caches: dict[str, CacheDirs]  # library -> isolated cache dirs
 
 
-def prepare_cell(
-    tmp: Path, size: int, flavour: str, interp: Interpreters, iterations: int
-) -> Workspace:
+def prepare_cell(tmp: Path, size: int, flavour: str, interp: Interpreters, iterations: int) -> Workspace:
     pkg = _synth.package_name(flavour, size)
     # The plain loop runs under our interpreter: same start-up as ours' runs.
     pythons = {
@@ -340,9 +335,7 @@ def prepare_cell(
     return Workspace(pkg=pkg, roots=roots, caches=caches)
 
 
-def _discovery_pair(
-    cell: Cell, library: str, python: str, module: str, extra_path: list[str], ws: Workspace
-) -> None:
+def _discovery_pair(cell: Cell, library: str, python: str, module: str, extra_path: list[str], ws: Workspace) -> None:
     """One cold run (cache removed) and the warm run it makes possible."""
     caches = ws.caches[library]
     env = child_env([ws.roots[library], *extra_path], caches)
@@ -426,7 +419,7 @@ class Stat:
     high: float
 
     @classmethod
-    def of(cls, values: list[float]) -> "Stat | None":
+    def of(cls, values: list[float]) -> Stat | None:
         if not values:
             return None
         return cls(statistics.median(values), min(values), max(values))
@@ -529,11 +522,7 @@ def main_row(cell: Cell) -> list[str]:
     warm_floor_ok = None if warm_floor is None else warm_floor <= TARGET_WARM_OVER_FLOOR
     cold_plain_ok = None if cold_plain is None else cold_plain <= TARGET_COLD_OVER_PLAIN
     # The speed-up target is stated for the 1000-plugin package only.
-    speedup_passed = (
-        speedup >= TARGET_SPEEDUP
-        if speedup is not None and cell.size >= TARGET_SPEEDUP_AT
-        else None
-    )
+    speedup_passed = speedup >= TARGET_SPEEDUP if speedup is not None and cell.size >= TARGET_SPEEDUP_AT else None
     return [
         str(cell.size),
         cell.flavour,
@@ -667,11 +656,7 @@ def render(report: Report) -> str:
     lines += ["", "## Discovery", "", *main_table(report.cells)]
     lines += ["", "## Floors and process wall time", "", *detail_table(report.cells)]
     lines += ["", "## Library import alone", "", *import_table(report.imports)]
-    notes = [
-        f"- {cell.size} {cell.flavour}: {note}"
-        for cell in report.cells
-        for note in dict.fromkeys(cell.notes)
-    ]
+    notes = [f"- {cell.size} {cell.flavour}: {note}" for cell in report.cells for note in dict.fromkeys(cell.notes)]
     if notes:
         lines += ["", "## Notes", "", *notes]
     return "\n".join(lines) + "\n"
@@ -714,15 +699,9 @@ def _log(message: str) -> None:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--runs", type=int, default=5, help="fresh processes per scenario (default 5)"
-    )
-    parser.add_argument(
-        "--sizes", default="10,100,1000", help="plugin counts (default 10,100,1000)"
-    )
-    parser.add_argument(
-        "--flavours", default="light,heavy", help="light and/or heavy (default both)"
-    )
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per scenario (default 5)")
+    parser.add_argument("--sizes", default="10,100,1000", help="plugin counts (default 10,100,1000)")
+    parser.add_argument("--flavours", default="light,heavy", help="light and/or heavy (default both)")
     parser.add_argument(
         "--ours-python",
         default=sys.executable,
@@ -733,9 +712,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help=f"interpreter with {ANCHOR_REQUIREMENT} (default: create {ANCHOR_VENV})",
     )
-    parser.add_argument(
-        "--json", dest="json_out", type=Path, default=None, help="also write raw numbers here"
-    )
+    parser.add_argument("--json", dest="json_out", type=Path, default=None, help="also write raw numbers here")
     args = parser.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
     args.flavours = [f for f in args.flavours.split(",") if f]

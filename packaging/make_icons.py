@@ -43,7 +43,7 @@ def render(size: int):
     return image
 
 
-def main(argv: "list[str] | None" = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check that every PNG exists at its size")
     args = parser.parse_args(argv)

@@ -48,8 +48,15 @@ def folder_size(folder: Path) -> int:
 def run(exe: Path, args: list[str], env: dict[str, str], cwd: Path, timeout: float = 180) -> tuple[str, float]:
     started = time.perf_counter()
     try:
-        result = subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, cwd=cwd,
-                                timeout=timeout, stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            [str(exe), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=cwd,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired as exc:
         raise SmokeFailure(f"{exe.name} {' '.join(args)}: no answer after {timeout} s") from exc
     took = time.perf_counter() - started
@@ -89,10 +96,16 @@ def smoke(folder: Path, runs: int, xvfb: bool = False) -> dict:
         cwd = base / "cwd"
         cwd.mkdir()
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-        env.update(QT_QPA_PLATFORM="offscreen", HOME=str(base / "home"), XDG_CACHE_HOME=str(base / "xdg-cache"),
-                   XDG_STATE_HOME=str(base / "xdg-state"), XDG_DATA_HOME=str(base / "xdg-data"),
-                   XDG_CONFIG_HOME=str(base / "xdg-config"), REGISTRY_CORE_CACHE_DIR=str(base / "cache"),
-                   REGISTRY_INSPECTOR_DATA_DIR=str(base / "data"))
+        env.update(
+            QT_QPA_PLATFORM="offscreen",
+            HOME=str(base / "home"),
+            XDG_CACHE_HOME=str(base / "xdg-cache"),
+            XDG_STATE_HOME=str(base / "xdg-state"),
+            XDG_DATA_HOME=str(base / "xdg-data"),
+            XDG_CONFIG_HOME=str(base / "xdg-config"),
+            REGISTRY_CORE_CACHE_DIR=str(base / "cache"),
+            REGISTRY_INSPECTOR_DATA_DIR=str(base / "data"),
+        )
 
         times = []
         for _ in range(runs):
@@ -119,8 +132,12 @@ def smoke(folder: Path, runs: int, xvfb: bool = False) -> dict:
         keys = {r["name"]: [p["key"] for p in r["plugins"]] for r in document["registries"]}
         check("acme_cellinsight" in keys["microscope handler"], f"no entry-point plugin: {keys}")
         frozen = folder.resolve()
-        outside = [p["file"] for r in document["registries"] for p in r["plugins"]
-                   if p.get("file") and not Path(p["file"]).resolve().is_relative_to(frozen)]
+        outside = [
+            p["file"]
+            for r in document["registries"]
+            for p in r["plugins"]
+            if p.get("file") and not Path(p["file"]).resolve().is_relative_to(frozen)
+        ]
         check(not outside, f"plugins loaded from outside the frozen folder: {outside}")
 
         stdout, status_s = run(cli, ["status", "--json"], env, cwd)
@@ -131,12 +148,17 @@ def smoke(folder: Path, runs: int, xvfb: bool = False) -> dict:
 
         stdout, profile_s = run(cli, ["profile", "--runs", "1", "--json", "--no-history"], env, cwd)
         profile = last_json(stdout, "profile --json")
-        failed = [r["name"] for r in profile["registries"] if r.get("error") or r.get("timed_out")
-                  or not r.get("cold") or not r.get("warm")]
+        failed = [
+            r["name"]
+            for r in profile["registries"]
+            if r.get("error") or r.get("timed_out") or not r.get("cold") or not r.get("warm")
+        ]
         check(not failed and len(profile["registries"]) == len(DEMO_REGISTRIES), f"profile: {failed}")
         # No -X importtime in a frozen app: registry_core.diagnostics.importtime stands in, so this table is not empty.
         demo_imports = [m["module"] for m in profile.get("top_modules") or [] if m["module"].startswith("openhcs_demo")]
-        check(bool(demo_imports), f"profile: no import times for the demo's plugin modules: {profile.get('top_modules')}")
+        check(
+            bool(demo_imports), f"profile: no import times for the demo's plugin modules: {profile.get('top_modules')}"
+        )
 
         stdout, verify_s = run(cli, ["verify", "--json"], env, cwd)
         verified = last_json(stdout, "verify --json")
@@ -159,11 +181,13 @@ def smoke(folder: Path, runs: int, xvfb: bool = False) -> dict:
     }
 
 
-def main(argv: "list[str] | None" = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Smoke test of the frozen app.")
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--runs", type=int, default=3, help="GUI --smoke-test runs timed (default 3)")
-    parser.add_argument("--xvfb", action="store_true", help="also run the GUI on X11 (QT_QPA_PLATFORM=xcb) under xvfb-run")
+    parser.add_argument(
+        "--xvfb", action="store_true", help="also run the GUI on X11 (QT_QPA_PLATFORM=xcb) under xvfb-run"
+    )
     args = parser.parse_args(argv)
     try:
         summary = smoke(args.folder, max(1, args.runs), xvfb=args.xvfb)

@@ -4,6 +4,7 @@ The public facade: every public name is re-exported here and listed in ``__all__
 Nothing here imports Qt, pyqtgraph or numpy.
 """
 
+from ._catalog import all_registries, find_registry
 from ._config import (
     PRIMARY_KEY,
     RegistryConfig,
@@ -13,17 +14,15 @@ from ._config import (
     extract_key_from_handler_suffix,
     make_suffix_extractor,
 )
-from ._meta import AutoRegisterMeta, RegistryKeyMissingError
-from ._catalog import all_registries, find_registry
 from ._lazy_reads import RegistryKeyError
+from ._meta import AutoRegisterMeta, RegistryKeyMissingError
 from ._registry import LazyDiscoveryDict
-from ._secondary import SecondaryRegistryDict
 from ._report import ClassOutcome, DiscoveryReport, ModuleOutcome
-from .cache.manager import CacheConfig, CacheStatus, RegistryCacheManager
+from ._secondary import SecondaryRegistryDict
+from ._version import __version__ as __version__
 from .cache.admin import CacheFile, clear_all_caches, clear_cache, list_cache_files, rebuild_cache
+from .cache.manager import CacheConfig, CacheStatus, RegistryCacheManager
 from .cache.paths import get_cache_dir
-
-from ._version import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the annotation only; _explain loads when explain() is first called

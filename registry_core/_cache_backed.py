@@ -15,6 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._registry import LazyDiscoveryDict
+
 #: Threads discovering a registry while holding its cache lock.
 _LOCK_HOLDERS: set = set()
 
@@ -79,8 +81,7 @@ class _CacheBacked:
                 for attr_name, (secondary_key, value_module, value_qualname) in secondary.items():
                     target = targets.get(attr_name)
                     if target is not None and not contains(target, secondary_key):
-                        setitem(target, secondary_key,
-                                Unloaded(secondary_key, value_module, value_qualname, None, key))
+                        setitem(target, secondary_key, Unloaded(secondary_key, value_module, value_qualname, None, key))
         # The report is rebuilt only if someone reads it: the warm start does not need it.
         self._pending_report = doc
         for target in targets.values():
@@ -128,7 +129,7 @@ class _CacheBacked:
         cache = self.cache
         return cache.manager.clear_cache() if cache is not None else False
 
-    def rebuild(self) -> "LazyDiscoveryDict":
+    def rebuild(self) -> LazyDiscoveryDict:
         """Discover again now (importing what the cache had deferred) and rewrite the cache."""
         self._rediscover("rebuild requested")
         return self
@@ -170,7 +171,7 @@ class _CacheBacked:
                     for key, value in list(dict.items(target)):
                         if type(value) is Unloaded:
                             dict.__delitem__(target, key)
-                            dropped.add("%s.%s" % identity_of(value))
+                            dropped.add("{}.{}".format(*identity_of(value)))
                 old = self._report
                 self._report = DiscoveryReport(old.registry_name, old.package)
                 self._report.entry_point_group = old.entry_point_group

@@ -77,7 +77,7 @@ class scoped:
     ``registry_core.testing.registry_catalog`` wraps it).
     """
 
-    def __enter__(self) -> "scoped":
+    def __enter__(self) -> scoped:
         self._saved = dict(_CATALOG)
         _CATALOG.clear()
         return self

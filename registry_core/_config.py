@@ -4,7 +4,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
-    from typing import Any, Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import Any
 
 if TYPE_CHECKING:
     KeyExtractor = Callable[[str, type], Any]
@@ -53,7 +54,7 @@ class RegistryConfig:
         key_attribute: str | None = None,
         key_extractor: KeyExtractor | None = None,
         skip_if_no_key: bool = True,
-        secondary_registries: Iterable["SecondaryRegistry"] | None = None,
+        secondary_registries: Iterable[SecondaryRegistry] | None = None,
         log_registration: bool = True,
         registry_name: str | None = None,
         discovery_package: str | None = None,
@@ -90,7 +91,7 @@ class RegistryConfig:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"RegistryConfig is immutable; use config.replace({name}=...)")
 
-    def replace(self, **changes: Any) -> "RegistryConfig":
+    def replace(self, **changes: Any) -> RegistryConfig:
         unknown = set(changes) - set(_FIELDS)
         if unknown:
             raise TypeError(f"RegistryConfig has no field(s) {sorted(unknown)}; fields are {list(_FIELDS)}")
@@ -195,8 +196,10 @@ def default_registry_name(class_name: str) -> str:
     words: list[str] = []
     current = ""
     for index, char in enumerate(class_name):
-        boundary = char.isupper() and current and (
-            not current[-1].isupper() or (index + 1 < len(class_name) and class_name[index + 1].islower())
+        boundary = (
+            char.isupper()
+            and current
+            and (not current[-1].isupper() or (index + 1 < len(class_name) and class_name[index + 1].islower()))
         )
         if boundary:
             words.append(current)

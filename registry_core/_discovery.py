@@ -10,9 +10,6 @@ import importlib
 import os
 import sys
 import time
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
-    from typing import Any, Callable, Iterable
 
 from ._log import get_logger
 from ._report import (
@@ -24,6 +21,11 @@ from ._report import (
     SOURCE_ENTRY_POINT,
     ModuleOutcome,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
 _log = None
 
@@ -103,7 +105,9 @@ def scan_package(
     return found
 
 
-def _scan_dir(path: str, prefix: str, recursive: bool, found: list[ScannedModule], stats: list[FileStat] | None) -> None:
+def _scan_dir(
+    path: str, prefix: str, recursive: bool, found: list[ScannedModule], stats: list[FileStat] | None
+) -> None:
     try:
         with os.scandir(path) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -141,8 +145,9 @@ def _scan_dir(path: str, prefix: str, recursive: bool, found: list[ScannedModule
                 found.append(ScannedModule(prefix + stem, entry.path, False))
 
 
-def _scan_archive(path: str, prefix: str, recursive: bool, found: list[ScannedModule],
-                  stats: list[FileStat] | None) -> bool:
+def _scan_archive(
+    path: str, prefix: str, recursive: bool, found: list[ScannedModule], stats: list[FileStat] | None
+) -> bool:
     """A package inside a zip archive (a zipapp such as pex, an egg): listed through its importer.
 
     The archive itself is what the cache fingerprints: rebuilding it changes its size or mtime.
@@ -162,8 +167,11 @@ def _scan_archive(path: str, prefix: str, recursive: bool, found: list[ScannedMo
         if info.ispkg and not recursive:
             continue
         inner = os.path.join(path, info.name)
-        found.append(ScannedModule(prefix + info.name, os.path.join(inner, "__init__.py") if info.ispkg
-                                   else inner + ".py", info.ispkg))
+        found.append(
+            ScannedModule(
+                prefix + info.name, os.path.join(inner, "__init__.py") if info.ispkg else inner + ".py", info.ispkg
+            )
+        )
         if info.ispkg:
             _scan_dir(inner, f"{prefix}{info.name}.", recursive, found, stats)
     return True
@@ -198,8 +206,13 @@ def _run(registry: Any, result: DiscoveryResult) -> None:
         failure = _failure(package, None, exc)
         report.package_error = f"{failure.error_type}: {failure.error_message}"
         report.add_module(failure)
-        _logger().warning("discovery package %s of the %s registry failed to import: %s: %s", package,
-                          registry.name, failure.error_type, failure.error_message)
+        _logger().warning(
+            "discovery package %s of the %s registry failed to import: %s: %s",
+            package,
+            registry.name,
+            failure.error_type,
+            failure.error_message,
+        )
         module = None
     paths = list(getattr(module, "__path__", None) or [])
     if module is not None and paths:
@@ -258,8 +271,13 @@ def _result_for(registry: Any) -> DiscoveryResult:
 
 
 def _discover(
-    registry: Any, result: DiscoveryResult, paths: list[str], prefix: str, *, recursive: bool,
-    module_filter: Callable[[str], bool] | None
+    registry: Any,
+    result: DiscoveryResult,
+    paths: list[str],
+    prefix: str,
+    *,
+    recursive: bool,
+    module_filter: Callable[[str], bool] | None,
 ) -> None:
     report = result.report
     stats: list[FileStat] = []
@@ -292,8 +310,9 @@ def _exclusion(name: str, patterns: tuple[str, ...], module_filter: Callable[[st
     return ""
 
 
-def import_plugin_module(registry: Any, result: DiscoveryResult, name: str, file: str | None,
-                         **source: Any) -> ModuleOutcome:
+def import_plugin_module(
+    registry: Any, result: DiscoveryResult, name: str, file: str | None, **source: Any
+) -> ModuleOutcome:
     """Import one plugin module, recording success or the full failure; never raises but KeyboardInterrupt."""
     if on_import is not None:
         on_import(name)
@@ -305,8 +324,7 @@ def import_plugin_module(registry: Any, result: DiscoveryResult, name: str, file
     except BaseException as exc:  # SystemExit too: a plugin must not end discovery
         outcome = _failure(name, file, exc, duration_s=time.perf_counter() - started, **source)
         _roll_back(registry, result.report, name)
-        _logger().warning("plugin module %s failed to import: %s: %s", name, type(exc).__name__,
-                          outcome.error_message)
+        _logger().warning("plugin module %s failed to import: %s: %s", name, type(exc).__name__, outcome.error_message)
     else:
         outcome = ModuleOutcome(name, IMPORTED, file=file, duration_s=time.perf_counter() - started, **source)
     result.report.add_module(outcome)
@@ -359,8 +377,11 @@ def load_entry_points(registry: Any, result: DiscoveryResult) -> None:
 
 def _load_entry_point(registry: Any, result: DiscoveryResult, ep: Any) -> None:
     module_name = ep.module
-    source = {"source": SOURCE_ENTRY_POINT, "entry_point": f"{ep.name} = {ep.value}",
-              "distribution": f"{ep.dist} {ep.version}".strip()}
+    source = {
+        "source": SOURCE_ENTRY_POINT,
+        "entry_point": f"{ep.name} = {ep.value}",
+        "distribution": f"{ep.dist} {ep.version}".strip(),
+    }
     started = time.perf_counter()
     report = result.report
     result.loading_entry_point = ep.value
@@ -371,18 +392,24 @@ def _load_entry_point(registry: Any, result: DiscoveryResult, ep: Any) -> None:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # a third-party plugin may raise anything; record it and go on
-        outcome = _failure(module_name, _module_file(module_name), exc, duration_s=time.perf_counter() - started,
-                           **source)
+        outcome = _failure(
+            module_name, _module_file(module_name), exc, duration_s=time.perf_counter() - started, **source
+        )
         _roll_back(registry, report, module_name)
-        _logger().warning("entry point %s failed to load: %s: %s", ep.value, type(exc).__name__,
-                          outcome.error_message)
+        _logger().warning("entry point %s failed to load: %s: %s", ep.value, type(exc).__name__, outcome.error_message)
     else:
         detail = ""
         base = registry.base_class
         if isinstance(loaded, type) and base is not None and not issubclass(loaded, base):
             detail = f"wrong base class: {loaded.__qualname__} is not a subclass of {base.__qualname__}"
-        outcome = ModuleOutcome(module_name, IMPORTED, file=_module_file(module_name), detail=detail,
-                                duration_s=time.perf_counter() - started, **source)
+        outcome = ModuleOutcome(
+            module_name,
+            IMPORTED,
+            file=_module_file(module_name),
+            detail=detail,
+            duration_s=time.perf_counter() - started,
+            **source,
+        )
     finally:
         result.loading_entry_point = None
     report.add_module(outcome)
@@ -393,8 +420,11 @@ def _load_entry_point(registry: Any, result: DiscoveryResult, ep: Any) -> None:
     # And the modules of its own package it imported on the way (helpers that decide what registers);
     # not its dependencies: their upgrades change the distribution digest.
     top = module_name.partition(".")[0]
-    files += [_module_file(name) for name in sorted(set(sys.modules) - modules_before)
-              if name == top or name.startswith(top + ".")]
+    files += [
+        _module_file(name)
+        for name in sorted(set(sys.modules) - modules_before)
+        if name == top or name.startswith(top + ".")
+    ]
     _fingerprint_files(result, files)
 
 

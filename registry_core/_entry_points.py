@@ -55,7 +55,7 @@ def _normalize(name: str) -> str:
     return "".join(out)
 
 
-def distribution_folders(path_entries: "list[str] | None" = None) -> "list[tuple[str, list[str]]]":
+def distribution_folders(path_entries: list[str] | None = None) -> list[tuple[str, list[str]]]:
     """[(sys.path entry, [its dist-info/egg-info folder names])] for entries that are folders."""
     found = []
     for entry in sys.path if path_entries is None else path_entries:
@@ -69,7 +69,7 @@ def distribution_folders(path_entries: "list[str] | None" = None) -> "list[tuple
     return found
 
 
-def entry_points(group: str, folders: "list[tuple[str, list[str]]] | None" = None) -> list[EntryPoint]:
+def entry_points(group: str, folders: list[tuple[str, list[str]]] | None = None) -> list[EntryPoint]:
     """Entry points in ``group``, first distribution of each name winning, as importlib.metadata does."""
     seen: set[str] = set()
     result: list[EntryPoint] = []

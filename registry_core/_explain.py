@@ -7,9 +7,6 @@ attribute, abstract, wrong location, wrong base class, not found at all.
 from __future__ import annotations
 
 import sys
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
-    from typing import Any
 
 from ._report import (
     ABSTRACT,
@@ -25,6 +22,10 @@ from ._report import (
     ClassOutcome,
     ModuleOutcome,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
+    from typing import Any
 
 # Causes.
 CAUSE_REGISTERED = "registered"
@@ -56,8 +57,16 @@ class Explanation:
 
     __slots__ = ("subject", "registry", "registered", "cause", "message", "details", "outcome")
 
-    def __init__(self, subject: Any, registry: str, registered: bool, cause: str, message: str,
-                 details: list[str] | None = None, outcome: Any = None) -> None:
+    def __init__(
+        self,
+        subject: Any,
+        registry: str,
+        registered: bool,
+        cause: str,
+        message: str,
+        details: list[str] | None = None,
+        outcome: Any = None,
+    ) -> None:
         self.subject = subject
         self.registry = registry
         self.registered = registered
@@ -74,9 +83,15 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         outcome = self.outcome.to_dict() if hasattr(self.outcome, "to_dict") else None
-        return {"subject": repr(self.subject) if not isinstance(self.subject, str) else self.subject,
-                "registry": self.registry, "registered": self.registered, "cause": self.cause,
-                "message": self.message, "details": self.details, "outcome": outcome}
+        return {
+            "subject": repr(self.subject) if not isinstance(self.subject, str) else self.subject,
+            "registry": self.registry,
+            "registered": self.registered,
+            "cause": self.cause,
+            "message": self.message,
+            "details": self.details,
+            "outcome": outcome,
+        }
 
 
 def explain(registry: Any, name: Any) -> Explanation:
@@ -97,8 +112,14 @@ def explain(registry: Any, name: Any) -> Explanation:
         module, qualname = identity_of(holder)
         where = f"{module}.{qualname}" if qualname else repr(holder)
         loaded = "" if registry.is_loaded(name) else " (listed from the cache; not imported yet)"
-        return Explanation(name, label, True, CAUSE_REGISTERED,
-                           f"{name!r} is registered in {_the(label)}: {where}{loaded}.", outcome=holder_outcome)
+        return Explanation(
+            name,
+            label,
+            True,
+            CAUSE_REGISTERED,
+            f"{name!r} is registered in {_the(label)}: {where}{loaded}.",
+            outcome=holder_outcome,
+        )
 
     if isinstance(name, str):
         by_class = report.find_classes(name)
@@ -117,9 +138,16 @@ def explain(registry: Any, name: Any) -> Explanation:
     failed = [m for m in report.failures if name.lower() in m.name.rsplit(".", 1)[-1].lower()]
     if failed:
         m = failed[-1]
-        return Explanation(name, label, False, CAUSE_IMPORT_ERROR,
-                           f"{name!r} is not registered; the module that likely defines it, {m.name}, failed to import: "
-                           f"{m.error_type}: {m.error_message}", _traceback_lines(m), m)
+        return Explanation(
+            name,
+            label,
+            False,
+            CAUSE_IMPORT_ERROR,
+            f"{name!r} is not registered; the module that likely defines it, {m.name}, failed to import: "
+            f"{m.error_type}: {m.error_message}",
+            _traceback_lines(m),
+            m,
+        )
 
     located = _search_loaded_classes(registry, name)
     if located is not None:
@@ -160,33 +188,65 @@ def _from_class(subject: str, label: str, outcome: ClassOutcome) -> Explanation:
     verb = "is registered in" if registered else "is not registered in"
     details = [f"defined in {where}"]
     if outcome.outside_package:
-        details.append("defined outside the registry's discovery package: a fresh process finds it only if "
-                       "something imports its module (wrong location for discovery)")
+        details.append(
+            "defined outside the registry's discovery package: a fresh process finds it only if "
+            "something imports its module (wrong location for discovery)"
+        )
     if outcome.status == DUPLICATE and outcome.holder:
         details.append(f"the key is held by {outcome.holder} ({outcome.holder_file or '?'})")
-    return Explanation(subject, label, registered, cause,
-                       f"{outcome.class_name} {verb} {_the(label)}: {outcome.reason}.", details, outcome)
+    return Explanation(
+        subject,
+        label,
+        registered,
+        cause,
+        f"{outcome.class_name} {verb} {_the(label)}: {outcome.reason}.",
+        details,
+        outcome,
+    )
 
 
 def _from_module(subject: str, label: str, module: ModuleOutcome, report: Any) -> Explanation:
     if module.status == FAILED:
-        return Explanation(subject, label, False, CAUSE_IMPORT_ERROR,
-                           f"module {module.name} failed to import, so none of its classes registered: "
-                           f"{module.error_type}: {module.error_message}", _traceback_lines(module), module)
+        return Explanation(
+            subject,
+            label,
+            False,
+            CAUSE_IMPORT_ERROR,
+            f"module {module.name} failed to import, so none of its classes registered: "
+            f"{module.error_type}: {module.error_message}",
+            _traceback_lines(module),
+            module,
+        )
     if module.status == EXCLUDED:
-        return Explanation(subject, label, False, CAUSE_EXCLUDED,
-                           f"module {module.name} was not imported: {module.detail}.", [], module)
+        return Explanation(
+            subject,
+            label,
+            False,
+            CAUSE_EXCLUDED,
+            f"module {module.name} was not imported: {module.detail}.",
+            [],
+            module,
+        )
     classes = [c for c in report.classes if c.module == module.name]
     registered = [c for c in classes if c.status == REGISTERED]
     details = [f"{c.class_name}: {c.reason}" for c in classes]
     if registered:
         keys = ", ".join(repr(c.key) for c in registered)
-        return Explanation(subject, label, True, CAUSE_REGISTERED,
-                           f"module {module.name} was imported and registered {keys}.", details, module)
+        return Explanation(
+            subject,
+            label,
+            True,
+            CAUSE_REGISTERED,
+            f"module {module.name} was imported and registered {keys}.",
+            details,
+            module,
+        )
     cause = _CLASS_CAUSE.get(classes[-1].status, CAUSE_WRONG_BASE) if classes else CAUSE_WRONG_BASE
-    message = (f"module {module.name} was imported but registered nothing"
-               + (": " + "; ".join(details) if details else
-                  ": it defines no subclass of the registry's base class (wrong base class?)"))
+    message = f"module {module.name} was imported but registered nothing" + (
+        ": " + "; ".join(details)
+        if details
+        else ": it defines no subclass of the registry's base class (wrong base class?)"
+    )
     return Explanation(subject, label, False, cause, message + ".", details, module)
 
 
@@ -206,15 +266,25 @@ def _search_loaded_classes(registry: Any, name: str) -> Explanation | None:
         inside = module_name == package or module_name.startswith(package + ".")
         if base is not None and not issubclass(candidate, base):
             if inside:
-                return Explanation(name, label, False, CAUSE_WRONG_BASE,
-                                   f"{name} in {module_name} is not a subclass of {base.__qualname__}, so it never "
-                                   f"registered in {_the(label)} (wrong base class).")
+                return Explanation(
+                    name,
+                    label,
+                    False,
+                    CAUSE_WRONG_BASE,
+                    f"{name} in {module_name} is not a subclass of {base.__qualname__}, so it never "
+                    f"registered in {_the(label)} (wrong base class).",
+                )
             continue
         if not inside:
-            return Explanation(name, label, False, CAUSE_WRONG_LOCATION,
-                               f"{name} is a {base.__qualname__ if base else 'registry'} subclass defined in "
-                               f"{module_name}, outside the discovery package {package} (wrong location); move it "
-                               f"into {package} or advertise it in entry-point group {registry.entry_point_group}.")
+            return Explanation(
+                name,
+                label,
+                False,
+                CAUSE_WRONG_LOCATION,
+                f"{name} is a {base.__qualname__ if base else 'registry'} subclass defined in "
+                f"{module_name}, outside the discovery package {package} (wrong location); move it "
+                f"into {package} or advertise it in entry-point group {registry.entry_point_group}.",
+            )
     return None
 
 
@@ -222,14 +292,24 @@ def _not_found(registry: Any, name: str) -> Explanation:
     import difflib
 
     report = registry.report
-    candidates = [str(k) for k in dict.keys(registry)] + [c.class_name for c in report.classes] + [
-        m.name for m in report.modules]
+    candidates = (
+        [str(k) for k in dict.keys(registry)]
+        + [c.class_name for c in report.classes]
+        + [m.name for m in report.modules]
+    )
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
-    details = [f"discovery scanned package {registry.config.discovery_package} "
-               f"({len(report.modules)} modules) and entry-point group {registry.entry_point_group}"]
+    details = [
+        f"discovery scanned package {registry.config.discovery_package} "
+        f"({len(report.modules)} modules) and entry-point group {registry.entry_point_group}"
+    ]
     if close:
         details.append("did you mean: " + ", ".join(close))
-    return Explanation(name, registry.name, False, CAUSE_NOT_FOUND,
-                       f"{name!r} is not a key, class or module known to {_the(registry.name)} (not found at "
-                       "all): check the file is inside the discovery package, or advertised as an entry point.",
-                       details)
+    return Explanation(
+        name,
+        registry.name,
+        False,
+        CAUSE_NOT_FOUND,
+        f"{name!r} is not a key, class or module known to {_the(registry.name)} (not found at "
+        "all): check the file is inside the discovery package, or advertised as an entry point.",
+        details,
+    )

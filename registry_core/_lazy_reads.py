@@ -6,7 +6,8 @@ from ._placeholder import Unloaded
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
-    from typing import Any, Iterator
+    from collections.abc import Iterator
+    from typing import Any
 
 _MISSING = object()
 

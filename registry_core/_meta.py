@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import sys
 from abc import ABCMeta
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
-    from typing import Any
 
 from ._config import PRIMARY_KEY, RegistryConfig
 from ._discovery import running
-from ._registry import LazyDiscoveryDict
 from ._placeholder import Unloaded, identity_of, same_declaration
+from ._registry import LazyDiscoveryDict
 from ._report import (
     ABSTRACT,
     DUPLICATE,
@@ -24,12 +21,21 @@ from ._report import (
     first_line,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
+    from typing import Any
+
 # Stamped into a class's own namespace when it registers, so that a subclass
 # can tell an inherited key (its parent's) from one it declares itself.
 _REGISTERED_MARK = "__registry_core_key__"
 
-_CLASS_ATTRS = ("__registry_key__", "__key_extractor__", "__skip_if_no_key__", "__secondary_registries__",
-                "__registry_name__")
+_CLASS_ATTRS = (
+    "__registry_key__",
+    "__key_extractor__",
+    "__skip_if_no_key__",
+    "__secondary_registries__",
+    "__registry_name__",
+)
 
 
 class RegistryKeyMissingError(ValueError):
@@ -82,7 +88,9 @@ def _root_config(cls: type, attrs: dict[str, Any], given: RegistryConfig | None)
     """The config this class declares as a new registry root, or None if it is a member or plain class."""
     declared = attrs.get("__registry_config__")
     if declared is not None and not isinstance(declared, RegistryConfig):
-        raise TypeError(f"{cls.__qualname__}.__registry_config__ must be a RegistryConfig, got {type(declared).__name__}")
+        raise TypeError(
+            f"{cls.__qualname__}.__registry_config__ must be a RegistryConfig, got {type(declared).__name__}"
+        )
     inherited = _registry_of_class(cls)
     if declared is not None:
         return declared
@@ -166,8 +174,13 @@ def _register(cls: type, registry: LazyDiscoveryDict) -> None:
     abstract = sorted(getattr(cls, "__abstractmethods__", ()) or ())
     if abstract:
         report.add_class(
-            _outcome(cls, registry, ABSTRACT, f"abstract: does not implement {', '.join(abstract)}",
-                     abstract_methods=abstract)
+            _outcome(
+                cls,
+                registry,
+                ABSTRACT,
+                f"abstract: does not implement {', '.join(abstract)}",
+                abstract_methods=abstract,
+            )
         )
         return
 
@@ -183,14 +196,20 @@ def _register(cls: type, registry: LazyDiscoveryDict) -> None:
     if key is None:
         if inherited_from is not None:
             value = getattr(cls, attr)
-            status, reason = INHERITED_KEY, (
-                f"no key of its own: {attr} = {value!r} is inherited from {inherited_from.__qualname__}, "
-                f"which is registered under it; set {attr} on {cls.__name__}"
+            status, reason = (
+                INHERITED_KEY,
+                (
+                    f"no key of its own: {attr} = {value!r} is inherited from {inherited_from.__qualname__}, "
+                    f"which is registered under it; set {attr} on {cls.__name__}"
+                ),
             )
         else:
-            status, reason = NO_KEY, (
-                f"no key: class attribute {attr} is not set"
-                + ("" if config.key_extractor is None else " and the key extractor returned None")
+            status, reason = (
+                NO_KEY,
+                (
+                    f"no key: class attribute {attr} is not set"
+                    + ("" if config.key_extractor is None else " and the key extractor returned None")
+                ),
             )
         report.add_class(_outcome(cls, registry, status, reason))
         if not config.skip_if_no_key:
@@ -208,9 +227,15 @@ def _register(cls: type, registry: LazyDiscoveryDict) -> None:
     holder = registry._add(key, cls)
     if holder is not None:
         report.add_class(
-            _outcome(cls, registry, DUPLICATE,
-                     f"duplicate key {key!r}: already registered to {_name(holder)} ({_file_of(holder) or '?'})",
-                     key=key, holder=_name(holder), holder_file=_file_of(holder))
+            _outcome(
+                cls,
+                registry,
+                DUPLICATE,
+                f"duplicate key {key!r}: already registered to {_name(holder)} ({_file_of(holder) or '?'})",
+                key=key,
+                holder=_name(holder),
+                holder_file=_file_of(holder),
+            )
         )
         return
     if derived:
@@ -250,7 +275,9 @@ def _register_secondary(cls: type, key: Any, registry: LazyDiscoveryDict) -> dic
 
             get_logger("registry").warning(
                 "%s sets %s but not %s, so it is not in that secondary registry",
-                cls.__qualname__, secondary.attr_name, secondary.key_source,
+                cls.__qualname__,
+                secondary.attr_name,
+                secondary.key_source,
             )
             continue
         target = secondary.registry_dict

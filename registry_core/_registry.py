@@ -5,17 +5,18 @@ from __future__ import annotations
 import _thread
 import os
 import sys
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
-    from typing import Any, Iterator
 
 from . import _catalog
-from ._config import PRIMARY_KEY, RegistryConfig, SecondaryRegistry, default_registry_name, slug
 from ._cache_backed import _CacheBacked
-from ._lazy_reads import RegistryKeyError, _LazyReads
-from ._placeholder import Unloaded, identity_of, same_declaration
-from ._secondary import SecondaryRegistryDict
+from ._config import PRIMARY_KEY, RegistryConfig, SecondaryRegistry, default_registry_name, slug
+from ._lazy_reads import _LazyReads
+from ._placeholder import same_declaration
 from ._report import DiscoveryReport
+from ._secondary import SecondaryRegistryDict
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
+    from typing import Any
 
 # Discovery states, as shown by the catalog and the inspector.
 PENDING = "pending"
@@ -178,7 +179,7 @@ class LazyDiscoveryDict(_CacheBacked, _LazyReads):
 
         return explain(self, name)
 
-    def discover(self) -> "LazyDiscoveryDict":
+    def discover(self) -> LazyDiscoveryDict:
         """Run discovery now if it has not run (reads do this by themselves)."""
         self._ensure_discovered()
         return self

@@ -7,9 +7,11 @@ reader (explain, the CLI, the app, the cache) works from these objects.
 from __future__ import annotations
 
 import time
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs ~14 ms to import; annotations are strings
-    from typing import Any, Iterable, Iterator
+    from collections.abc import Iterable, Iterator
+    from typing import Any
 
 # Module outcomes.
 IMPORTED = "imported"
@@ -59,8 +61,14 @@ class _Record:
         return f"{type(self).__name__}({fields})"
 
 
-_DEFAULTS: dict[str, Any] = {"abstract_methods": [], "secondary": {}, "outside_package": False,
-                             "source": "package", "detail": "", "duration_s": 0.0}
+_DEFAULTS: dict[str, Any] = {
+    "abstract_methods": [],
+    "secondary": {},
+    "outside_package": False,
+    "source": "package",
+    "detail": "",
+    "duration_s": 0.0,
+}
 # Facts about this process, never written to a cache.
 _TRANSIENT = {"live"}
 
@@ -287,7 +295,7 @@ class DiscoveryReport:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "DiscoveryReport":
+    def from_dict(cls, data: dict[str, Any]) -> DiscoveryReport:
         report = cls(data.get("registry_name", ""), data.get("package"))
         report.entry_point_group = data.get("entry_point_group")
         report.package_error = data.get("package_error")

@@ -20,9 +20,9 @@ class SecondaryRegistryDict(_LazyReads):
     name the user holds is always the live one.
     """
 
-    def __init__(self, primary_registry: "LazyDiscoveryDict | None" = None) -> None:
+    def __init__(self, primary_registry: LazyDiscoveryDict | None = None) -> None:
         dict.__init__(self)
-        self._primary: "LazyDiscoveryDict | None" = primary_registry
+        self._primary: LazyDiscoveryDict | None = primary_registry
         if primary_registry is not None:
             primary_registry._secondary_dicts.append(self)
 

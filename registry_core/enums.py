@@ -23,7 +23,8 @@ from .cache.manager import CacheConfig, RegistryCacheManager, stable_hash
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator
+    from collections.abc import Callable, Iterator
+    from typing import Any
 
     from .cache.manager import CacheStatus
 
@@ -117,7 +118,7 @@ def _make_enum(name: str, base: type, members: dict[str, Any], attrs: dict[str, 
     return cls
 
 
-def member_name(text: str, taken: "set[str] | dict[str, Any]" = ()) -> str:
+def member_name(text: str, taken: set[str] | dict[str, Any] = ()) -> str:
     """An upper-case identifier for ``text`` not in ``taken``: "CET-C1s" -> "CET_C1S", "2x" -> "MAP_2X"."""
     out = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in str(text)).upper()
     while "__" in out:
@@ -143,7 +144,7 @@ def _config_key(config: Any) -> str:
 
 
 # -- distribution versions, read without importing the distribution ------------------------
-def distribution_version(name: str, folders: "list[tuple[str, list[str]]] | None" = None) -> str | None:
+def distribution_version(name: str, folders: list[tuple[str, list[str]]] | None = None) -> str | None:
     """The version of installed distribution ``name``, from its dist-info folder's name.
 
     The first sys.path entry holding it wins, as with importlib.metadata;
@@ -241,7 +242,7 @@ def discover_colormaps() -> dict[str, dict]:
                 continue
             if rgba is None:
                 continue
-            swatch = ["#%02x%02x%02x" % (int(px[0]), int(px[1]), int(px[2])) for px in rgba]
+            swatch = [f"#{int(px[0]):02x}{int(px[1]):02x}{int(px[2]):02x}" for px in rgba]
             found[name] = {"source": source, "swatch": swatch}
     return found
 
@@ -282,8 +283,9 @@ def _colormap_enum(namespace: str) -> type:
     return create_colormap_enum(namespace=namespace)
 
 
-def create_colormap_enum(enable_cache: bool = True, lazy: bool = False, *,
-                         namespace: str = DEFAULT_NAMESPACE) -> "type[Enum] | LazyEnum":
+def create_colormap_enum(
+    enable_cache: bool = True, lazy: bool = False, *, namespace: str = DEFAULT_NAMESPACE
+) -> type[Enum] | LazyEnum:
     """An Enum of every colormap pyqtgraph provides: ``VIRIDIS = "viridis"``, ``CET_L1 = "CET-L1"``, ...
 
     Warm (a valid ``colormap_enum.json``, at most 30 days old, written for this
@@ -325,8 +327,12 @@ def component_definitions(config: dict[str, dict]) -> dict[str, dict]:
         if spec.get("groupable"):
             group_by[member_name(key, group_by) if member in group_by else member] = key
         descriptions[key] = str(spec.get("description") or "")
-    return {"all_components": all_components, "variable_components": variable, "group_by": group_by,
-            "descriptions": descriptions}
+    return {
+        "all_components": all_components,
+        "variable_components": variable,
+        "group_by": group_by,
+        "descriptions": descriptions,
+    }
 
 
 def _check_component_item(data: Any) -> dict:
@@ -337,8 +343,9 @@ def _check_component_item(data: Any) -> dict:
     return data
 
 
-def component_cache_manager(config: dict[str, dict], *, namespace: str, version: str,
-                            enable_cache: bool = True) -> RegistryCacheManager:
+def component_cache_manager(
+    config: dict[str, dict], *, namespace: str, version: str, enable_cache: bool = True
+) -> RegistryCacheManager:
     """The manager of ``component_enums.json`` in ``namespace``: valid for 7 days, for this
     ``version`` and this exact components table."""
     config_hash = _config_key(config)
@@ -361,12 +368,19 @@ def _component_classes(items: dict[str, dict], namespace: str, version: str) -> 
     if classes is None:
         recipe = lambda which: (_component_enum, (which, namespace, version, items))  # noqa: E731
         descriptions = {"_descriptions": dict(items["descriptions"])}
-        all_cls = _make_enum("AllComponents", ComponentMember, items["all_components"], descriptions,
-                             recipe("AllComponents"))
-        variable_cls = _make_enum("VariableComponents", ComponentMember, items["variable_components"], descriptions,
-                                  recipe("VariableComponents"))
-        group_cls = _make_enum("GroupBy", GroupByMember, items["group_by"], {"_all_components": all_cls},
-                               recipe("GroupBy"))
+        all_cls = _make_enum(
+            "AllComponents", ComponentMember, items["all_components"], descriptions, recipe("AllComponents")
+        )
+        variable_cls = _make_enum(
+            "VariableComponents",
+            ComponentMember,
+            items["variable_components"],
+            descriptions,
+            recipe("VariableComponents"),
+        )
+        group_cls = _make_enum(
+            "GroupBy", GroupByMember, items["group_by"], {"_all_components": all_cls}, recipe("GroupBy")
+        )
         classes = _CLASSES.setdefault(key, (all_cls, variable_cls, group_cls))
     return classes
 
@@ -376,8 +390,9 @@ def _component_enum(which: str, namespace: str, version: str, items: dict[str, d
     return _component_classes(items, namespace, version)[COMPONENT_ENUM_NAMES.index(which)]
 
 
-def create_component_enums(config: dict[str, dict], *, namespace: str, version: str,
-                           enable_cache: bool = True) -> tuple[type[Enum], type[Enum], type[Enum]]:
+def create_component_enums(
+    config: dict[str, dict], *, namespace: str, version: str, enable_cache: bool = True
+) -> tuple[type[Enum], type[Enum], type[Enum]]:
     """``(AllComponents, VariableComponents, GroupBy)`` generated from a components table.
 
     ``AllComponents`` has a member per component, ``VariableComponents`` one per
@@ -412,7 +427,7 @@ class LazyEnum:
 
     __slots__ = ("_name", "_factory", "_enum")
 
-    def __init__(self, name: str, factory: "Callable[[], type[Enum]]") -> None:
+    def __init__(self, name: str, factory: Callable[[], type[Enum]]) -> None:
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_factory", factory)
         object.__setattr__(self, "_enum", None)
@@ -431,7 +446,7 @@ class LazyEnum:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.resolve(), name)
 
-    def __iter__(self) -> "Iterator[Enum]":
+    def __iter__(self) -> Iterator[Enum]:
         return iter(self.resolve())
 
     def __len__(self) -> int:

@@ -33,14 +33,22 @@ class FunctionMetadata:
 
     __slots__ = _FIELDS
 
-    def __init__(self, name: str, module: str, qualname: str, signature: str, summary: str = "",
-                 input_type: str | None = None, output_type: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        qualname: str,
+        signature: str,
+        summary: str = "",
+        input_type: str | None = None,
+        output_type: str | None = None,
+    ) -> None:
         self.name = name
         self.module = module
         self.qualname = qualname
-        self.signature = signature      # "(image: list[list[float]], sigma: float = 1.0) -> list[list[float]]"
-        self.summary = summary          # first line of the docstring
-        self.input_type = input_type    # from @contract, None when the function has none
+        self.signature = signature  # "(image: list[list[float]], sigma: float = 1.0) -> list[list[float]]"
+        self.summary = summary  # first line of the docstring
+        self.input_type = input_type  # from @contract, None when the function has none
         self.output_type = output_type
 
     @property
@@ -52,7 +60,7 @@ class FunctionMetadata:
         return {field: getattr(self, field) for field in _FIELDS}
 
     @classmethod
-    def from_dict(cls, data: Any) -> "FunctionMetadata":
+    def from_dict(cls, data: Any) -> FunctionMetadata:
         """The inverse of :meth:`to_dict`; ValueError on anything else (a corrupt cache)."""
         if not isinstance(data, dict):
             raise ValueError(f"function metadata is {type(data).__name__}, expected an object")
@@ -103,8 +111,9 @@ def source_fingerprint(path: str | None) -> dict | None:
     return files_fingerprint([FileStat(path, False, st.st_size, st.st_mtime_ns)], recursive=False)
 
 
-def function_cache_manager(library: str, module_name: str, *, namespace: str,
-                           enable_cache: bool = True) -> RegistryCacheManager:
+def function_cache_manager(
+    library: str, module_name: str, *, namespace: str, enable_cache: bool = True
+) -> RegistryCacheManager:
     """The manager of ``<library>_function_metadata.json``: status, clear, path."""
     if not library or not all(ch.isalnum() or ch in "_-." for ch in library) or library.startswith("."):
         raise ValueError(f"library name {library!r} cannot name a cache file")
@@ -145,8 +154,13 @@ def introspect_functions(module_name: str) -> dict[str, FunctionMetadata]:
         doc = inspect.getdoc(obj) or ""
         summary = next((line.strip() for line in doc.splitlines() if line.strip()), "")
         found[name] = FunctionMetadata(
-            name, module.__name__, obj.__qualname__, signature, summary,
-            _contract_type(getattr(obj, "input_type", None)), _contract_type(getattr(obj, "output_type", None)),
+            name,
+            module.__name__,
+            obj.__qualname__,
+            signature,
+            summary,
+            _contract_type(getattr(obj, "input_type", None)),
+            _contract_type(getattr(obj, "output_type", None)),
         )
     return found
 
@@ -157,8 +171,9 @@ def _contract_type(value: Any) -> str | None:
     return value if isinstance(value, str) else getattr(value, "__name__", None) or str(value)
 
 
-def load_function_metadata(library: str, module_name: str, *, namespace: str,
-                           enable_cache: bool = True) -> dict[str, FunctionMetadata]:
+def load_function_metadata(
+    library: str, module_name: str, *, namespace: str, enable_cache: bool = True
+) -> dict[str, FunctionMetadata]:
     """{function name: FunctionMetadata} of ``module_name``'s public functions.
 
     Warm (a valid cache, the module's source file unchanged): ``module_name`` is

@@ -16,7 +16,7 @@ __all__ = ["forget_orphans", "registry_catalog", "scoped"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Iterator
+    from collections.abc import Iterator
 
 
 @pytest.fixture

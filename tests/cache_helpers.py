@@ -21,8 +21,9 @@ def plugin_source(pkg: str, cls: str, key: str) -> str:
     return f"from {pkg}.base import Plugin\nclass {cls}(Plugin):\n    plugin_key = {key!r}\n"
 
 
-def plugin_files(pkg: str, keys=("alpha", "beta", "gamma"), extra: dict | None = None,
-                 base: str = BASE_MODULE) -> dict[str, str]:
+def plugin_files(
+    pkg: str, keys=("alpha", "beta", "gamma"), extra: dict | None = None, base: str = BASE_MODULE
+) -> dict[str, str]:
     """``pkg/__init__.py``, ``pkg/base.py`` (the registry) and one module ``p_<key>.py`` per key."""
     files = {f"{pkg}/__init__.py": "", f"{pkg}/base.py": base}
     for key in keys:
@@ -51,11 +52,13 @@ def _plugins(pkg):
 """
 
 
-def child(root: Path, code: str, *, env: dict[str, str] | None = None, path: list[str] | None = None,
-          cwd: Path | None = None) -> dict:
+def child(
+    root: Path, code: str, *, env: dict[str, str] | None = None, path: list[str] | None = None, cwd: Path | None = None
+) -> dict:
     """Run ``code`` in a fresh interpreter with ``root`` importable; the JSON of its last stdout line."""
-    result = run_python(PRELUDE + textwrap.dedent(code), path=[str(root), *(path or [])], env=env,
-                        cwd=None if cwd is None else str(cwd))
+    result = run_python(
+        PRELUDE + textwrap.dedent(code), path=[str(root), *(path or [])], env=env, cwd=None if cwd is None else str(cwd)
+    )
     assert result.returncode == 0, f"child failed:\n{result.stdout}\n{result.stderr}"
     lines = result.stdout.strip().splitlines()
     assert lines, f"child printed nothing:\n{result.stderr}"
@@ -108,12 +111,20 @@ def spawn(code: str, root: Path, env: dict[str, str], pass_fds=(), stdin=None) -
     full_env = dict(os.environ)
     full_env["PYTHONPATH"] = os.pathsep.join([str(root), str(ROOT)])
     full_env.update(env)
-    return subprocess.Popen([sys.executable, "-c", PRELUDE + textwrap.dedent(code)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=stdin, text=True, env=full_env, pass_fds=pass_fds)
+    return subprocess.Popen(
+        [sys.executable, "-c", PRELUDE + textwrap.dedent(code)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=stdin,
+        text=True,
+        env=full_env,
+        pass_fds=pass_fds,
+    )
 
 
-def start_together(template: str, count: int, root: Path, env: dict[str, str], timeout: float = 120,
-                   **fields: str) -> list[tuple[int, str, str]]:
+def start_together(
+    template: str, count: int, root: Path, env: dict[str, str], timeout: float = 120, **fields: str
+) -> list[tuple[int, str, str]]:
     """Start ``count`` children, let all reach a barrier, release them at once; (returncode, out, err) each.
 
     ``template`` is formatted with ``ready`` and ``go`` (pipe fds: write one byte to ``ready``, then read

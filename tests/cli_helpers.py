@@ -17,12 +17,18 @@ from pathlib import Path
 
 from helpers import DEMO_REGISTRIES, ROOT  # noqa: F401  (DEMO_REGISTRIES: re-exported for the CLI tests)
 
-PLUGIN_FIELDS = {"key": (str, int, float, bool), "class": str, "module": str, "file": (str, type(None)),
-                 "loaded": bool}
+PLUGIN_FIELDS = {"key": (str, int, float, bool), "class": str, "module": str, "file": (str, type(None)), "loaded": bool}
 FAILURE_FIELDS = {"module": str, "reason": str, "error": str, "traceback": str}
 SKIPPED_FIELDS = {"class": str, "reason": str}
-CACHE_FIELDS = {"registry": str, "path": str, "state": str, "reason": (str, type(None)),
-                "size": (int, type(None)), "age_s": (int, float, type(None)), "items": (int, type(None))}
+CACHE_FIELDS = {
+    "registry": str,
+    "path": str,
+    "state": str,
+    "reason": (str, type(None)),
+    "size": (int, type(None)),
+    "age_s": (int, float, type(None)),
+    "items": (int, type(None)),
+}
 
 
 class Result:
@@ -53,7 +59,7 @@ class Cli:
     def log_file(self) -> Path:
         return self.state_home / "registry-inspector" / "log" / "registry-inspector.log"
 
-    def env(self, extra: "dict[str, str] | None" = None) -> dict[str, str]:
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *self.path])
         env["XDG_STATE_HOME"] = str(self.state_home)
@@ -61,8 +67,14 @@ class Cli:
         env.update(extra or {})
         return env
 
-    def __call__(self, *args: str, expect: "int | None" = 0, flags: "tuple[str, ...]" = (),
-                 env: "dict[str, str] | None" = None, exe: "list[str] | None" = None) -> Result:
+    def __call__(
+        self,
+        *args: str,
+        expect: int | None = 0,
+        flags: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+        exe: list[str] | None = None,
+    ) -> Result:
         command = (exe or [sys.executable, *flags, "-m", "app"]) + list(args)
         started = time.perf_counter()
         proc = subprocess.run(command, capture_output=True, text=True, cwd=self.cwd, env=self.env(env), timeout=60)
@@ -85,8 +97,11 @@ def check_inventory(doc: dict) -> dict:
     assert isinstance(doc["enums"], list)
     by_name = {}
     for reg in doc["registries"]:
-        check_fields(reg, {"name": str, "base": str, "plugins": list, "secondary": list, "failures": list,
-                           "skipped": list}, "registry")
+        check_fields(
+            reg,
+            {"name": str, "base": str, "plugins": list, "secondary": list, "failures": list, "skipped": list},
+            "registry",
+        )
         for plugin in reg["plugins"]:
             check_fields(plugin, PLUGIN_FIELDS, f"{reg['name']} plugin")
         for failure in reg["failures"]:

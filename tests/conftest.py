@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from cli_helpers import Cli
 from helpers import DEMO_PATH, PackageMaker
 from qt_leak_check import _qt_leak_check  # noqa: F401  (an autouse fixture for tests that use qtbot)
@@ -76,4 +75,3 @@ def _isolated_cache(tmp_path, monkeypatch):
     # Logs and profile history too: no test writes into the real home.
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("REGISTRY_INSPECTOR_DATA_DIR", str(tmp_path / "data"))
-

@@ -14,8 +14,16 @@ DEMO_PATH = ROOT / "resources" / "demo"
 #: The embedded demo: each registry's name (in catalog order) -> its registered keys, sorted.
 DEMO_REGISTRIES = {
     "microscope handler": ["acme_cellinsight", "imagexpress", "omero", "openhcsdata", "opera_phenix"],
-    "storage backend": ["disk", "fiji_stream", "memory", "napari_stream", "omero_local", "virtual_workspace",
-                        "zarr", "zeiss_czi"],
+    "storage backend": [
+        "disk",
+        "fiji_stream",
+        "memory",
+        "napari_stream",
+        "omero_local",
+        "virtual_workspace",
+        "zarr",
+        "zeiss_czi",
+    ],
     "zmq server": ["execution", "fiji", "napari"],
     "library registry": ["cupy", "openhcs", "pyclesperanto", "skimage"],
     "format registry": ["EDDU_CX5", "EDDU_metaxpress"],
@@ -51,14 +59,26 @@ class PackageMaker:
         return folder
 
 
-def run_python(code: str, *, path: list[str] | None = None, env: dict[str, str] | None = None,
-               timeout: float = 120, cwd: str | None = None) -> subprocess.CompletedProcess:
+def run_python(
+    code: str,
+    *,
+    path: list[str] | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    cwd: str | None = None,
+) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter with the project (and ``path``) importable."""
     full_env = dict(os.environ)
     full_env["PYTHONPATH"] = os.pathsep.join([*(path or []), str(ROOT)])
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          env=full_env, timeout=timeout, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=cwd,
+    )
 
 
 BASE_MODULE = """

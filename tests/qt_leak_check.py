@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import sys
 import weakref
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -63,8 +64,10 @@ def _qt_leak_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     leaks = []
     pool = QThreadPool.globalInstance()
     if not pool.waitForDone(POOL_GRACE_MS):
-        leaks.append(f"{pool.activeThreadCount()} thread-pool task(s) still running {POOL_GRACE_MS} ms after "
-                     "the test: wait for its task_done (or cancel it and wait) before the test ends")
+        leaks.append(
+            f"{pool.activeThreadCount()} thread-pool task(s) still running {POOL_GRACE_MS} ms after "
+            "the test: wait for its task_done (or cancel it and wait) before the test ends"
+        )
         pool.waitForDone(60_000)  # not into the next test
     for thread, place in list(threads.items()):
         if _live(thread, "isRunning"):

@@ -10,8 +10,12 @@ from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
 
 from app.widgets.bundle_dialog import REDACT_TEXT, BundleDialog
 
-SECTIONS = [("environment", "Python, platform and package versions"), ("registries", "Registries and plugins"),
-            ("caches", "Cache files"), ("logs", "Recent log lines")]
+SECTIONS = [
+    ("environment", "Python, platform and package versions"),
+    ("registries", "Registries and plugins"),
+    ("caches", "Cache files"),
+    ("logs", "Recent log lines"),
+]
 
 
 @pytest.fixture

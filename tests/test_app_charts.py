@@ -12,7 +12,14 @@ from PyQt6.QtGui import QColor, QImage
 
 from app import theme
 from app.widgets.chart_axes import CategoryAxis
-from app.widgets.chart_data import export_paths, history_points, registry_rows, shorten_modules, speedup_text, top_modules
+from app.widgets.chart_data import (
+    export_paths,
+    history_points,
+    registry_rows,
+    shorten_modules,
+    speedup_text,
+    top_modules,
+)
 from app.widgets.charts import EMPTY_TEXT, ChartsPanel
 
 REGISTRIES = ("microscope handler", "storage backend", "zmq server", "library registry", "format registry")
@@ -20,20 +27,41 @@ REGISTRIES = ("microscope handler", "storage backend", "zmq server", "library re
 
 def _timing(median_ms: float, spread: float = 0.1) -> dict:
     runs = [median_ms * (1 - spread), median_ms, median_ms * (1 + spread)]
-    return {"median_s": median_ms / 1000, "min_s": runs[0] / 1000, "max_s": runs[-1] / 1000,
-            "runs": [r / 1000 for r in runs]}
+    return {
+        "median_s": median_ms / 1000,
+        "min_s": runs[0] / 1000,
+        "max_s": runs[-1] / 1000,
+        "runs": [r / 1000 for r in runs],
+    }
 
 
 def make_profile(created: float | None = None, scale: float = 1.0, modules: int = 22) -> dict:
     registries = []
     for i, name in enumerate(REGISTRIES):
         cold, warm = (20 + 15 * i) * scale, (1 + 0.5 * i) * scale
-        registries.append({"name": name, "cold": _timing(cold), "warm": _timing(warm), "speedup": cold / warm,
-                           "timed_out": False, "error": None})
-    top = [{"module": f"openhcs_demo.io.module_{i:02d}", "self_us": 500.0 + 400 * i, "cumulative_us": 9000.0 + i}
-           for i in range(modules)]
-    return {"schema": 1, "registries": registries, "import_registry_core_s": 0.031, "top_modules": top,
-            "created": created if created is not None else time.time(), "python": "3.11.9 (main)", "runs": 3}
+        registries.append(
+            {
+                "name": name,
+                "cold": _timing(cold),
+                "warm": _timing(warm),
+                "speedup": cold / warm,
+                "timed_out": False,
+                "error": None,
+            }
+        )
+    top = [
+        {"module": f"openhcs_demo.io.module_{i:02d}", "self_us": 500.0 + 400 * i, "cumulative_us": 9000.0 + i}
+        for i in range(modules)
+    ]
+    return {
+        "schema": 1,
+        "registries": registries,
+        "import_registry_core_s": 0.031,
+        "top_modules": top,
+        "created": created if created is not None else time.time(),
+        "python": "3.11.9 (main)",
+        "runs": 3,
+    }
 
 
 def make_history(count: int = 4) -> list[dict]:
@@ -64,8 +92,14 @@ def panel(qtbot):
 # -- pure functions ---------------------------------------------------------------------------
 def test_rows_tolerate_missing_none_and_errors():
     profile = make_profile()
-    profile["registries"][1] = {"name": "storage backend", "cold": None, "warm": None, "speedup": None,
-                                "timed_out": True, "error": None}
+    profile["registries"][1] = {
+        "name": "storage backend",
+        "cold": None,
+        "warm": None,
+        "speedup": None,
+        "timed_out": True,
+        "error": None,
+    }
     profile["registries"][2].update(error="ImportError: boom", cold={"median_s": None}, speedup=None)
     profile["registries"][3].update(speedup=None, warm={"median_s": 0.002})  # speed-up derived, min/max missing
     profile["registries"].append({"cold": "n/a"})  # no name, junk values
@@ -113,7 +147,10 @@ def test_history_points_use_medians_over_healthy_registries():
 
 def test_export_paths_by_suffix():
     assert [p for _n, p, _f in export_paths("/x/timing.png")] == [
-        "/x/timing-discovery.png", "/x/timing-imports.png", "/x/timing-history.png"]
+        "/x/timing-discovery.png",
+        "/x/timing-imports.png",
+        "/x/timing-history.png",
+    ]
     assert {f for _n, _p, f in export_paths("/x/t.SVG")} == {"svg"}
     assert export_paths("/x/t")[0][1] == "/x/t-discovery.png"
 
@@ -168,7 +205,7 @@ def test_crowded_registry_names_rotate_instead_of_overlapping(qtbot):
     assert not axis.rotated
     axis.tickValues(-0.6, 13.4, 420)  # 30 px per slot: rotated, and thinned out
     assert axis.rotated
-    (step, values), = axis.tickValues(-0.6, 13.4, 300)
+    ((step, values),) = axis.tickValues(-0.6, 13.4, 300)
     assert step >= 2 and len(values) < len(names)
     assert axis.tickStrings(values, 1, step) == [" "] * len(values)  # drawn rotated by drawPicture
 
@@ -253,8 +290,9 @@ def test_export_writes_one_file_per_chart(panel, tmp_path, suffix):
     panel.set_history(history)
     panel.set_profile(history[-1])
     written = panel.export(str(tmp_path / "out" / f"timing{suffix}"))
-    assert [os.path.basename(p) for p in written] == [f"timing-{n}{suffix}" for n in ("discovery", "imports",
-                                                                                        "history")]
+    assert [os.path.basename(p) for p in written] == [
+        f"timing-{n}{suffix}" for n in ("discovery", "imports", "history")
+    ]
     for path in written:
         assert os.path.getsize(path) > 1000
         if suffix == ".png":

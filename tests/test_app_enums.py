@@ -16,15 +16,31 @@ GREYS = ["#000000", "#ffffff"]
 
 def make_enums() -> list[dict]:
     return [
-        {"name": "ColormapEnum", "kind": "colormap", "cache_state": "valid", "cache_reason": "",
-         "cache_path": "/cache/enums/colormap.json",
-         "members": [{"name": "VIRIDIS", "value": "viridis", "swatch": VIRIDIS},
-                     {"name": "GREYS", "value": "greys", "swatch": GREYS},
-                     {"name": "BROKEN", "value": "broken", "swatch": ["not a colour"]}]},
-        {"name": "AllComponents", "kind": "component", "cache_state": "stale",
-         "cache_reason": "config changed", "cache_path": "/cache/enums/components.json",
-         "members": [{"name": "SITE", "value": "site"}, {"name": "CHANNEL", "value": "channel"},
-                     {"name": "Z", "value": 3}, {"name": "T", "value": 12}]},
+        {
+            "name": "ColormapEnum",
+            "kind": "colormap",
+            "cache_state": "valid",
+            "cache_reason": "",
+            "cache_path": "/cache/enums/colormap.json",
+            "members": [
+                {"name": "VIRIDIS", "value": "viridis", "swatch": VIRIDIS},
+                {"name": "GREYS", "value": "greys", "swatch": GREYS},
+                {"name": "BROKEN", "value": "broken", "swatch": ["not a colour"]},
+            ],
+        },
+        {
+            "name": "AllComponents",
+            "kind": "component",
+            "cache_state": "stale",
+            "cache_reason": "config changed",
+            "cache_path": "/cache/enums/components.json",
+            "members": [
+                {"name": "SITE", "value": "site"},
+                {"name": "CHANNEL", "value": "channel"},
+                {"name": "Z", "value": 3},
+                {"name": "T", "value": 12},
+            ],
+        },
         {"name": "Weird", "kind": "component", "cache_state": "exotic", "members": None},
     ]
 
@@ -49,8 +65,12 @@ def test_shape_kinds_and_data(qapp):
     assert model.rowCount(model.index(0, 1)) == 0  # only column 0 has children
     viridis = model.index(0, 0, cmap)
     assert model.data(viridis) == "VIRIDIS" and model.data(viridis, KIND_ROLE) == "member"
-    assert model.data(viridis, DATA_ROLE) == {"name": "VIRIDIS", "value": "viridis", "swatch": VIRIDIS,
-                                              "enum": "ColormapEnum"}
+    assert model.data(viridis, DATA_ROLE) == {
+        "name": "VIRIDIS",
+        "value": "viridis",
+        "swatch": VIRIDIS,
+        "enum": "ColormapEnum",
+    }
     assert model.data(cmap, DATA_ROLE)["cache_path"] == "/cache/enums/colormap.json"
     assert model.parent(viridis) == cmap
     assert model.rowCount(model.index(2, 0)) == 0  # members: None
@@ -164,6 +184,7 @@ def test_panel_paints_badges_and_swatches(qtbot):
     panel.tree.setCurrentIndex(panel.proxy.index(0, 2))  # a selected badge is painted too
     image = panel.grab().toImage()
     assert not image.isNull()
-    colours = {QColor(image.pixel(x, y)).name() for x in range(0, image.width(), 3)
-               for y in range(0, image.height(), 3)}
+    colours = {
+        QColor(image.pixel(x, y)).name() for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)
+    }
     assert STATE_COLOURS["valid"] in colours or STATE_COLOURS["stale"] in colours

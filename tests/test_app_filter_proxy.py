@@ -15,32 +15,82 @@ from app.widgets.filter_bar import TreeFilterProxy, count_leaves, make_proxy
 
 def _registry(name: str, plugins: int, failures: int = 0, skipped: int = 0) -> dict:
     return {
-        "name": name, "base": f"pkg.{name}.Base", "package": f"pkg.{name}", "entry_point_group": None,
-        "key_attribute": "_key", "state": "discovered", "source": "discovery", "discovery_s": 0.01, "healed": None,
-        "modules_scanned": plugins, "cache_at_start": {"state": "valid", "reason": ""},
-        "plugins": [{"key": f"k{i:05d}", "class": f"P{i}", "module": f"pkg.{name}.p{i}", "file": f"/x/{name}/p{i}.py",
-                     "loaded": i % 2 == 0, "doc": None, "outside_package": False,
-                     "secondary": {"_meta": f"pkg.{name}.p{i}.Meta{i}"} if i % 7 == 0 else {}}
-                    for i in range(plugins)],
+        "name": name,
+        "base": f"pkg.{name}.Base",
+        "package": f"pkg.{name}",
+        "entry_point_group": None,
+        "key_attribute": "_key",
+        "state": "discovered",
+        "source": "discovery",
+        "discovery_s": 0.01,
+        "healed": None,
+        "modules_scanned": plugins,
+        "cache_at_start": {"state": "valid", "reason": ""},
+        "plugins": [
+            {
+                "key": f"k{i:05d}",
+                "class": f"P{i}",
+                "module": f"pkg.{name}.p{i}",
+                "file": f"/x/{name}/p{i}.py",
+                "loaded": i % 2 == 0,
+                "doc": None,
+                "outside_package": False,
+                "secondary": {"_meta": f"pkg.{name}.p{i}.Meta{i}"} if i % 7 == 0 else {},
+            }
+            for i in range(plugins)
+        ],
         "secondary": [{"attr_name": "_meta", "key_source": "primary", "name": "META", "entries": {}}],
-        "failures": [{"module": f"pkg.{name}.bad{i}", "reason": "import failed", "error": "ImportError: No module x",
-                      "error_type": "ImportError", "traceback": "Traceback...", "file": None, "source": "package",
-                      "entry_point": None, "distribution": None} for i in range(failures)],
-        "skipped": [{"class": f"S{i}", "module": f"pkg.{name}.s{i}", "status": "duplicate" if i else "no_key",
-                     "reason": "no key" if i == 0 else "duplicate key 'k00001'", "file": None, "key": None,
-                     "holder": None} for i in range(skipped)],
+        "failures": [
+            {
+                "module": f"pkg.{name}.bad{i}",
+                "reason": "import failed",
+                "error": "ImportError: No module x",
+                "error_type": "ImportError",
+                "traceback": "Traceback...",
+                "file": None,
+                "source": "package",
+                "entry_point": None,
+                "distribution": None,
+            }
+            for i in range(failures)
+        ],
+        "skipped": [
+            {
+                "class": f"S{i}",
+                "module": f"pkg.{name}.s{i}",
+                "status": "duplicate" if i else "no_key",
+                "reason": "no key" if i == 0 else "duplicate key 'k00001'",
+                "file": None,
+                "key": None,
+                "holder": None,
+            }
+            for i in range(skipped)
+        ],
         "excluded": [{"module": f"pkg.{name}.tests", "reason": "matches exclude pattern 'pkg.*.tests'"}],
     }
 
 
 REGISTRIES = [_registry("alpha", 30, failures=2, skipped=3), _registry("beta", 12, failures=1), _registry("Gamma", 0)]
 ENUMS = [
-    {"name": "ColormapEnum", "kind": "colormap", "cache_state": "valid", "cache_reason": "", "cache_path": "/c.json",
-     "members": [{"name": "VIRIDIS", "value": "viridis", "swatch": ["#440154", "#fde725"]},
-                 {"name": "GREYS", "value": "greys", "swatch": ["#000000", "#ffffff"]}]},
-    {"name": "AllComponents", "kind": "component", "cache_state": "stale", "cache_reason": "config changed",
-     "cache_path": "/d.json", "members": [{"name": "SITE", "value": "site"}, {"name": "Z", "value": 3},
-                                          {"name": "T", "value": 12}]},
+    {
+        "name": "ColormapEnum",
+        "kind": "colormap",
+        "cache_state": "valid",
+        "cache_reason": "",
+        "cache_path": "/c.json",
+        "members": [
+            {"name": "VIRIDIS", "value": "viridis", "swatch": ["#440154", "#fde725"]},
+            {"name": "GREYS", "value": "greys", "swatch": ["#000000", "#ffffff"]},
+        ],
+    },
+    {
+        "name": "AllComponents",
+        "kind": "component",
+        "cache_state": "stale",
+        "cache_reason": "config changed",
+        "cache_path": "/d.json",
+        "members": [{"name": "SITE", "value": "site"}, {"name": "Z", "value": 3}, {"name": "T", "value": 12}],
+    },
 ]
 
 
@@ -70,9 +120,28 @@ def _pair(source):
     return ours, _reference(source)
 
 
-REGEXES = ["", "k0000[12]", "^k00001$", "IMPORTERROR", r"pkg\.alpha\.p1\d$", "meta", "META3", "no key", r"\d{5}$",
-           "from cache", "duplicate|excluded", "gamma", "^$", "nothing-matches-this", "(", r"[", "a.b", r"p(?=2)",
-           "(?i)K00003", r"\bbad1\b"]
+REGEXES = [
+    "",
+    "k0000[12]",
+    "^k00001$",
+    "IMPORTERROR",
+    r"pkg\.alpha\.p1\d$",
+    "meta",
+    "META3",
+    "no key",
+    r"\d{5}$",
+    "from cache",
+    "duplicate|excluded",
+    "gamma",
+    "^$",
+    "nothing-matches-this",
+    "(",
+    r"[",
+    "a.b",
+    r"p(?=2)",
+    "(?i)K00003",
+    r"\bbad1\b",
+]
 
 
 @pytest.mark.parametrize("pattern", REGEXES)

@@ -12,18 +12,57 @@ from app.widgets.filter_bar import count_leaves, make_proxy
 
 def _registry(name: str, plugins: int, failures: int = 0, skipped: int = 0) -> dict:
     return {
-        "name": name, "base": f"pkg.{name}.Base", "package": f"pkg.{name}", "entry_point_group": f"pkg.{name}",
-        "key_attribute": "_key", "state": "discovered", "source": "cache", "discovery_s": 0.01, "healed": None,
-        "modules_scanned": plugins, "cache_at_start": {"state": "valid", "reason": ""},
-        "plugins": [{"key": f"k{i:05d}", "class": f"P{i}", "module": f"pkg.{name}.p{i}", "file": f"/x/p{i}.py",
-                     "loaded": i % 2 == 0, "doc": f"plugin {i}", "outside_package": False,
-                     "secondary": {"_meta": f"pkg.{name}.p{i}.Meta{i}"} if i < 2 else {}} for i in range(plugins)],
+        "name": name,
+        "base": f"pkg.{name}.Base",
+        "package": f"pkg.{name}",
+        "entry_point_group": f"pkg.{name}",
+        "key_attribute": "_key",
+        "state": "discovered",
+        "source": "cache",
+        "discovery_s": 0.01,
+        "healed": None,
+        "modules_scanned": plugins,
+        "cache_at_start": {"state": "valid", "reason": ""},
+        "plugins": [
+            {
+                "key": f"k{i:05d}",
+                "class": f"P{i}",
+                "module": f"pkg.{name}.p{i}",
+                "file": f"/x/p{i}.py",
+                "loaded": i % 2 == 0,
+                "doc": f"plugin {i}",
+                "outside_package": False,
+                "secondary": {"_meta": f"pkg.{name}.p{i}.Meta{i}"} if i < 2 else {},
+            }
+            for i in range(plugins)
+        ],
         "secondary": [{"attr_name": "_meta", "key_source": "primary", "name": "META", "entries": {}}],
-        "failures": [{"module": f"pkg.{name}.bad{i}", "reason": "import failed", "error": "ImportError: x",
-                      "error_type": "ImportError", "traceback": "Traceback...", "file": None, "source": "package",
-                      "entry_point": None, "distribution": None} for i in range(failures)],
-        "skipped": [{"class": f"S{i}", "module": f"pkg.{name}.s{i}", "status": "duplicate" if i else "no_key",
-                     "reason": "no key", "file": None, "key": None, "holder": None} for i in range(skipped)],
+        "failures": [
+            {
+                "module": f"pkg.{name}.bad{i}",
+                "reason": "import failed",
+                "error": "ImportError: x",
+                "error_type": "ImportError",
+                "traceback": "Traceback...",
+                "file": None,
+                "source": "package",
+                "entry_point": None,
+                "distribution": None,
+            }
+            for i in range(failures)
+        ],
+        "skipped": [
+            {
+                "class": f"S{i}",
+                "module": f"pkg.{name}.s{i}",
+                "status": "duplicate" if i else "no_key",
+                "reason": "no key",
+                "file": None,
+                "key": None,
+                "holder": None,
+            }
+            for i in range(skipped)
+        ],
         "excluded": [],
     }
 
@@ -68,12 +107,31 @@ def test_filter_is_recursive_and_counts_shown_rows():
 
 def test_cache_table_passes_the_model_tester(qtmodeltester):
     model = CacheTableModel()
-    model.set_document({"caches": [
-        {"registry": "alpha", "state": "valid", "reason": "", "path": "/c/a.json", "size": 100, "age_s": 5.0,
-         "items": 3},
-        {"registry": "beta", "state": "stale", "reason": "modified: b.py", "path": "/c/b.json", "size": 2048,
-         "age_s": 7200.0, "items": 12},
-    ], "orphans": [{"path": "/c/old.json", "registry": "gamma", "size": 10}]})
+    model.set_document(
+        {
+            "caches": [
+                {
+                    "registry": "alpha",
+                    "state": "valid",
+                    "reason": "",
+                    "path": "/c/a.json",
+                    "size": 100,
+                    "age_s": 5.0,
+                    "items": 3,
+                },
+                {
+                    "registry": "beta",
+                    "state": "stale",
+                    "reason": "modified: b.py",
+                    "path": "/c/b.json",
+                    "size": 2048,
+                    "age_s": 7200.0,
+                    "items": 12,
+                },
+            ],
+            "orphans": [{"path": "/c/old.json", "registry": "gamma", "size": 10}],
+        }
+    )
     qtmodeltester.check(model)
     assert model.rowCount() == 3
     assert model.data(model.index(1, 1)) == "stale"

@@ -18,9 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PyQt6.QtGui import QImage
-
 from helpers import ROOT
+from PyQt6.QtGui import QImage
 
 DRIVER = Path(__file__).resolve().parent / "xvfb_driver.py"
 SCREEN = (1280, 800)
@@ -29,8 +28,11 @@ SCREEN = (1280, 800)
 def _xvfb_executable() -> str:
     exe = shutil.which("Xvfb") or ("/usr/bin/Xvfb" if os.access("/usr/bin/Xvfb", os.X_OK) else None)
     if exe is None:
-        pytest.fail("Xvfb is not installed, so the real-X-server GUI test cannot run. Install it "
-                    "(Debian/Ubuntu: sudo apt-get install xvfb); CI installs it.", pytrace=False)
+        pytest.fail(
+            "Xvfb is not installed, so the real-X-server GUI test cannot run. Install it "
+            "(Debian/Ubuntu: sudo apt-get install xvfb); CI installs it.",
+            pytrace=False,
+        )
     return exe
 
 
@@ -40,9 +42,23 @@ def xvfb(tmp_path):
     exe = _xvfb_executable()
     read_fd, write_fd = os.pipe()
     log = open(tmp_path / "xvfb.log", "wb")
-    proc = subprocess.Popen([exe, "-displayfd", str(write_fd), "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
-                             "-nolisten", "tcp", "-noreset"],
-                            pass_fds=(write_fd,), stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    proc = subprocess.Popen(
+        [
+            exe,
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            f"{SCREEN[0]}x{SCREEN[1]}x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        pass_fds=(write_fd,),
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+    )
     os.close(write_fd)
     try:
         data = b""
@@ -55,8 +71,9 @@ def xvfb(tmp_path):
         if not data.strip().isdigit():
             proc.kill()
             proc.wait()
-            pytest.fail(f"Xvfb did not start (exit {proc.poll()}):\n{(tmp_path / 'xvfb.log').read_text()}",
-                        pytrace=False)
+            pytest.fail(
+                f"Xvfb did not start (exit {proc.poll()}):\n{(tmp_path / 'xvfb.log').read_text()}", pytrace=False
+            )
         yield f":{data.strip().decode()}"
     finally:
         os.close(read_fd)
@@ -72,12 +89,20 @@ def xvfb(tmp_path):
 
 def _run_driver(display: str, out: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ)
-    env.update({"DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT),
-                "XDG_CONFIG_HOME": str(out / "config"), "XDG_RUNTIME_DIR": str(out / "runtime")})
+    env.update(
+        {
+            "DISPLAY": display,
+            "QT_QPA_PLATFORM": "xcb",
+            "PYTHONPATH": str(ROOT),
+            "XDG_CONFIG_HOME": str(out / "config"),
+            "XDG_RUNTIME_DIR": str(out / "runtime"),
+        }
+    )
     env.pop("WAYLAND_DISPLAY", None)
     (out / "runtime").mkdir(mode=0o700)
-    return subprocess.run([sys.executable, str(DRIVER), str(out)], capture_output=True, text=True, env=env,
-                          cwd=out, timeout=180)
+    return subprocess.run(
+        [sys.executable, str(DRIVER), str(out)], capture_output=True, text=True, env=env, cwd=out, timeout=180
+    )
 
 
 def _distinct_colours(image: QImage, step: int = 16) -> int:

@@ -78,11 +78,21 @@ def test_lock_of_a_killed_process_never_blocks_the_next_start(make_package, tmp_
         assert held["acquired"] is True
         assert os.path.exists(held["path"])
         # While it is held, nobody else gets it.
-        probe = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        probe = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                textwrap.dedent(f"""
             from registry_core.cache.lock import CacheLock
             with CacheLock({held["path"]!r}, 0) as lock:
                 print(lock.acquired, lock.error is not None)
-        """)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+        """),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=60,
+        )
         assert probe.stdout.split() == ["False", "True"], probe.stderr
     finally:
         os.kill(holder.pid, signal.SIGKILL)

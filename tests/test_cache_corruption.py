@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from cache_helpers import cache_env, child, plugin_files, read_cache, read_only, start
 
 KEYS = ["alpha", "beta", "gamma"]
@@ -29,6 +28,7 @@ def _doc_edit(edit):
         doc = json.loads(raw)
         edit(doc)
         return _json(doc)
+
     return make
 
 
@@ -47,23 +47,37 @@ CORRUPTIONS = {
     "not_utf8": (lambda raw: b"\xff\xfe\x00" + raw[3:], ["not UTF-8"], True),
     "deeply_nested": (lambda raw: b"[" * 200_000, ["JSON"], True),
     "top_level_list": (lambda raw: _json([json.loads(raw)]), ["wrong shape", "top level is list"], True),
-    "items_not_a_dict": (_doc_edit(lambda d: d.__setitem__("items", list(d["items"].values()))),
-                         ["wrong shape", "'items'"], True),
+    "items_not_a_dict": (
+        _doc_edit(lambda d: d.__setitem__("items", list(d["items"].values()))),
+        ["wrong shape", "'items'"],
+        True,
+    ),
     "created_is_a_string": (_set("created", "yesterday"), ["wrong shape", "'created'", "str"], True),
-    "created_is_nan": (lambda raw: re.sub(rb'"created":\s*[0-9.eE+-]+', b'"created": NaN', raw),
-                       ["'created' is not a finite time"], True),
+    "created_is_nan": (
+        lambda raw: re.sub(rb'"created":\s*[0-9.eE+-]+', b'"created": NaN', raw),
+        ["'created' is not a finite time"],
+        True,
+    ),
     "no_format": (_doc_edit(lambda d: d.pop("format")), ["unknown schema", "no format version"], True),
     "wrong_kind": (_set("kind", "enum"), ["wrong shape", "'enum'"], True),
     "files_malformed": (_set("files", {"roots": 1}), ["wrong shape", "'files'"], True),
-    "file_entry_malformed": (_doc_edit(lambda d: [e.__setitem__(1, "big") for es in d["files"]["roots"].values()
-                                                  for e in es]),
-                             ["wrong shape", "file fingerprint"], True),
+    "file_entry_malformed": (
+        _doc_edit(lambda d: [e.__setitem__(1, "big") for es in d["files"]["roots"].values() for e in es]),
+        ["wrong shape", "file fingerprint"],
+        True,
+    ),
     # Item-level problems are found when the items are read at start (cache.startup_status); the
     # document-level check behind cache_status() does not look inside items.
-    "item_not_a_list": (_doc_edit(lambda d: d["items"].__setitem__("alpha", "pkg.Plugin_alpha")),
-                        ["wrong shape", "'alpha'", "not a [module, qualname"], False),
-    "item_without_qualname": (_doc_edit(lambda d: d["items"].__setitem__("alpha", [".p_alpha", 7])),
-                              ["wrong shape", "'alpha'", "module/qualname"], False),
+    "item_not_a_list": (
+        _doc_edit(lambda d: d["items"].__setitem__("alpha", "pkg.Plugin_alpha")),
+        ["wrong shape", "'alpha'", "not a [module, qualname"],
+        False,
+    ),
+    "item_without_qualname": (
+        _doc_edit(lambda d: d["items"].__setitem__("alpha", [".p_alpha", 7])),
+        ["wrong shape", "'alpha'", "module/qualname"],
+        False,
+    ),
 }
 
 
@@ -112,12 +126,16 @@ def test_folder_in_place_of_the_cache_file(make_package, tmp_path):
     path.mkdir()
     (path / "keep.txt").write_text("somebody's data")
 
-    data = child(root, f"""
+    data = child(
+        root,
+        f"""
         from {pkg}.base import REGISTRY as R
         keys = sorted(R)
         print(json.dumps({{"keys": keys, "startup": _st(R.cache.startup_status), "now": _st(R.cache_status()),
                           "cleared": R.clear_cache(), "klass": R["beta"].__name__, "warnings": WARNINGS}}))
-    """, env=cache_env(cache_dir))
+    """,
+        env=cache_env(cache_dir),
+    )
     assert data["keys"] == KEYS
     assert data["klass"] == "Plugin_beta"
     assert data["startup"][0] == "corrupt"
@@ -138,14 +156,18 @@ def test_file_in_place_of_the_cache_folder(make_package, tmp_path):
     blocker = tmp_path / "not_a_folder"
     blocker.write_text("a regular file where the cache root should be")
 
-    data = child(root, f"""
+    data = child(
+        root,
+        f"""
         from {pkg}.base import REGISTRY as R
         before = _st(R.cache_status())
         keys = sorted(R)
         print(json.dumps({{"keys": keys, "before": before, "startup": _st(R.cache.startup_status),
                           "now": _st(R.cache_status()), "source": R.report.source, "cleared": R.clear_cache(),
                           "klass": R["gamma"].__name__, "warnings": WARNINGS}}))
-    """, env=cache_env(blocker))
+    """,
+        env=cache_env(blocker),
+    )
     assert data["keys"] == KEYS
     assert data["klass"] == "Plugin_gamma"
     assert data["source"] == "discovery"
@@ -222,8 +244,12 @@ def _simulated_read_only_start(monkeypatch, pkg: str, folder: Path) -> dict:
         now = registry.cache_status()
     finally:
         logging.getLogger("registry_core").removeHandler(handler)
-    return {"keys": keys, "startup": [startup.state, startup.reason], "now": [now.state, now.reason],
-            "warnings": warnings}
+    return {
+        "keys": keys,
+        "startup": [startup.state, startup.reason],
+        "now": [now.state, now.reason],
+        "warnings": warnings,
+    }
 
 
 def test_simulated_read_only_folder_in_process(make_package, tmp_path, monkeypatch):

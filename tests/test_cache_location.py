@@ -12,8 +12,8 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-
 from cache_helpers import cache_env, child, plugin_files, plugin_source, start
+
 from registry_core import clear_all_caches, clear_cache, get_cache_dir, list_cache_files, rebuild_cache
 
 KEYS = ["alpha", "beta", "gamma"]
@@ -26,14 +26,23 @@ KEYS = ["alpha", "beta", "gamma"]
 @pytest.mark.parametrize("home", ["absolute", "trailing_slash", "relative", "empty"])
 def test_default_location_agrees_with_platformdirs(monkeypatch, tmp_path, xdg, home):
     monkeypatch.delenv("REGISTRY_CORE_CACHE_DIR")
-    xdg_value = {"absolute": str(tmp_path / "xdg"), "empty": "", "relative": "rel/xdg",
-                 "leading_space": " " + str(tmp_path / "xdg"), "trailing_space": str(tmp_path / "xdg") + " "}
+    xdg_value = {
+        "absolute": str(tmp_path / "xdg"),
+        "empty": "",
+        "relative": "rel/xdg",
+        "leading_space": " " + str(tmp_path / "xdg"),
+        "trailing_space": str(tmp_path / "xdg") + " ",
+    }
     if xdg == "unset":
         monkeypatch.delenv("XDG_CACHE_HOME")
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", xdg_value[xdg])
-    home_value = {"absolute": str(tmp_path / "home"), "trailing_slash": str(tmp_path / "home") + "/",
-                  "relative": "relative-home", "empty": ""}[home]
+    home_value = {
+        "absolute": str(tmp_path / "home"),
+        "trailing_slash": str(tmp_path / "home") + "/",
+        "relative": "relative-home",
+        "empty": "",
+    }[home]
     monkeypatch.setenv("HOME", home_value)
     expected = platformdirs.user_cache_dir("cloc_ns", appauthor=False)
     assert get_cache_dir("cloc_ns") == expected
@@ -47,32 +56,42 @@ def test_fresh_process_default_follows_xdg_cache_home(make_package, monkeypatch,
     root = make_package(plugin_files(pkg))
     monkeypatch.delenv("REGISTRY_CORE_CACHE_DIR")  # run_python copies os.environ: the child has no override
     xdg = tmp_path / "xdg-home"
-    data = child(root, f"""
+    data = child(
+        root,
+        f"""
         import platformdirs
         from {pkg}.base import REGISTRY as R
         sorted(R)
         print(json.dumps({{"path": R.cache_path, "platformdirs": platformdirs.user_cache_dir({pkg!r},
                                                                                            appauthor=False)}}))
-    """, env={"XDG_CACHE_HOME": str(xdg)})
+    """,
+        env={"XDG_CACHE_HOME": str(xdg)},
+    )
     assert os.path.dirname(data["path"]) == data["platformdirs"] == str(xdg / pkg)
     assert os.path.isfile(data["path"])
 
 
 def test_override_sets_the_root_and_namespace_is_the_root_package(make_package, tmp_path):
-    make_package({
-        "cloc_root/__init__.py": "",
-        "cloc_root/sub/__init__.py": "",
-        "cloc_root/sub/plugins/__init__.py": "",
-        "cloc_root/sub/plugins/base.py": plugin_files("x")["x/base.py"],
-        "cloc_root/sub/plugins/p_alpha.py": plugin_source("cloc_root.sub.plugins", "A", "alpha"),
-    })
+    make_package(
+        {
+            "cloc_root/__init__.py": "",
+            "cloc_root/sub/__init__.py": "",
+            "cloc_root/sub/plugins/__init__.py": "",
+            "cloc_root/sub/plugins/base.py": plugin_files("x")["x/base.py"],
+            "cloc_root/sub/plugins/p_alpha.py": plugin_source("cloc_root.sub.plugins", "A", "alpha"),
+        }
+    )
     root = tmp_path / "site"
     cache_dir = tmp_path / "override"
-    data = child(root, """
+    data = child(
+        root,
+        """
         from cloc_root.sub.plugins.base import REGISTRY as R
         print(json.dumps({"keys": sorted(R), "path": R.cache_path, "ns": R.config.cache_namespace,
                           "package": R.config.discovery_package}))
-    """, env=cache_env(cache_dir))
+    """,
+        env=cache_env(cache_dir),
+    )
     assert data["package"] == "cloc_root.sub.plugins"
     assert data["ns"] == "cloc_root"
     assert os.path.dirname(data["path"]) == str(cache_dir / "cloc_root")

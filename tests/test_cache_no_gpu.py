@@ -37,9 +37,16 @@ print(json.dumps({{"keys": keys, "startup": _st(R.cache.startup_status), "source
 
 
 def _layout(make_package):
-    return make_package(plugin_files(PKG, keys=("cpu_a", "cpu_b"), base=BASE, extra={
-        f"{PKG}/p_cuda.py": plugin_source(PKG, "CudaPlugin", "cuda"),
-    }))
+    return make_package(
+        plugin_files(
+            PKG,
+            keys=("cpu_a", "cpu_b"),
+            base=BASE,
+            extra={
+                f"{PKG}/p_cuda.py": plugin_source(PKG, "CudaPlugin", "cuda"),
+            },
+        )
+    )
 
 
 def _run(root, cache_dir, no_gpu: str | None) -> dict:

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from cache_helpers import (
     START,
     bump_mtime,
@@ -129,6 +128,7 @@ def _edit_cache(field, value):
         doc = read_cache(cache_path)
         doc[field] = value(doc) if callable(value) else value
         write_cache(cache_path, doc)
+
     return mutate
 
 
@@ -191,20 +191,31 @@ STALE = {
     # name: (mutate, expected keys afterwards, words in the reason, env of the stale start)
     "format_version": (_edit_cache("format", 999), ALL, ["cache format version 999"], {}),
     "package_version": (_set_version, ALL, ["package version changed", "1.0", "2.0"], {}),
-    "older_than_7_days": (_edit_cache("created", lambda d: time.time() - 8 * 86400), ALL,
-                          ["older than 7 days"], {}),
+    "older_than_7_days": (_edit_cache("created", lambda d: time.time() - 8 * 86400), ALL, ["older than 7 days"], {}),
     "plugin_added": (_add_plugin, ["alpha", "beta", "deep", "delta", "gamma"], ["added", "p_delta.py"], {}),
     "plugin_removed": (_remove_plugin, ["alpha", "deep", "gamma"], ["removed", "p_beta.py"], {}),
     "plugin_renamed": (_rename_plugin, ALL, ["renamed", "p_beta.py", "p_beta_renamed.py"], {}),
     "plugin_modified": (_modify_plugin, ["alpha", "beta_v2", "deep", "gamma"], ["modified", "p_beta.py"], {}),
-    "key_renamed_old_mtime": (_rename_key_keep_mtime, ["alpha", "beta_renamed", "deep", "gamma"],
-                              ["modified", "p_beta.py", "size"], {}),
+    "key_renamed_old_mtime": (
+        _rename_key_keep_mtime,
+        ["alpha", "beta_renamed", "deep", "gamma"],
+        ["modified", "p_beta.py", "size"],
+        {},
+    ),
     "init_edited": (_edit_init, ALL, ["modified", "__init__.py"], {}),
     "private_module_edited": (_edit_private, ALL, ["modified", "_private.py"], {}),
-    "namespace_subpackage_edited": (_edit_namespace_subpackage, ["alpha", "beta", "deep_v2", "gamma"],
-                                    ["modified", os.path.join("nsub", "deep.py")], {}),
-    "environment_no_gpu": (lambda root, pkg, path: None, ALL, ["environment changed", "SUBPROCESS_NO_GPU",
-                                                                            "unset", "'1'"], "NO_GPU"),
+    "namespace_subpackage_edited": (
+        _edit_namespace_subpackage,
+        ["alpha", "beta", "deep_v2", "gamma"],
+        ["modified", os.path.join("nsub", "deep.py")],
+        {},
+    ),
+    "environment_no_gpu": (
+        lambda root, pkg, path: None,
+        ALL,
+        ["environment changed", "SUBPROCESS_NO_GPU", "unset", "'1'"],
+        "NO_GPU",
+    ),
 }
 
 
@@ -212,11 +223,16 @@ STALE = {
 def test_stale_start_reports_why_and_rebuilds(make_package, tmp_path, scenario):
     mutate, expected, words, env = STALE[scenario]
     pkg = f"cst_stale_{scenario}"
-    root = make_package(plugin_files(pkg, extra={
-        f"{pkg}/__init__.py": '__version__ = "1.0"\n',
-        f"{pkg}/_private.py": "HELPER = 1\n",
-        f"{pkg}/nsub/deep.py": plugin_source(pkg, "Deep", "deep"),  # nsub has no __init__: a namespace package
-    }))
+    root = make_package(
+        plugin_files(
+            pkg,
+            extra={
+                f"{pkg}/__init__.py": '__version__ = "1.0"\n',
+                f"{pkg}/_private.py": "HELPER = 1\n",
+                f"{pkg}/nsub/deep.py": plugin_source(pkg, "Deep", "deep"),  # nsub has no __init__: a namespace package
+            },
+        )
+    )
     if env == "NO_GPU":
         env = {f"{pkg.upper()}_SUBPROCESS_NO_GPU": "1"}
     cache_dir = tmp_path / "cache"
@@ -285,11 +301,16 @@ def test_same_size_same_mtime_edit_is_caught_with_content_hash(make_package, tmp
 
 
 def _entry_point_layout(make_package, pkg: str, ext: str) -> Path:
-    return make_package(plugin_files(pkg, extra={
-        f"{ext}/__init__.py": "",
-        f"{ext}/plugins.py": f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext'\n",
-        f"{ext}/more.py": f"from {pkg}.base import Plugin\nclass More(Plugin):\n    plugin_key = 'ext_more'\n",
-    }))
+    return make_package(
+        plugin_files(
+            pkg,
+            extra={
+                f"{ext}/__init__.py": "",
+                f"{ext}/plugins.py": f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext'\n",
+                f"{ext}/more.py": f"from {pkg}.base import Plugin\nclass More(Plugin):\n    plugin_key = 'ext_more'\n",
+            },
+        )
+    )
 
 
 def test_entry_points_edited_and_removed(make_package, tmp_path):
@@ -361,8 +382,9 @@ def test_files_created_next_to_distributions_are_not_an_install(make_package, tm
     # Reinstalled at the same version (pip writes a new dist-info), now with an entry point for us: only
     # the distributions' digest can tell.
     shutil.rmtree(dist)
-    dist = make_package.dist_info(ext, "1.0", {f"{pkg}.plugin": {"ext": f"{ext}.plugins:Ext",
-                                                                 "ext_more": f"{ext}.more:More"}})
+    dist = make_package.dist_info(
+        ext, "1.0", {f"{pkg}.plugin": {"ext": f"{ext}.plugins:Ext", "ext_more": f"{ext}.more:More"}}
+    )
     bump_mtime(dist)
     bump_mtime(root)
     reinstalled = start(root, pkg, cache_dir)
@@ -437,8 +459,10 @@ def test_editing_an_entry_point_plugin_is_a_change(make_package, tmp_path):
     assert start(root, pkg, cache_dir)["startup"] == ["valid", ""]
 
     plugins = root / ext / "plugins.py"
-    plugins.write_text(f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext_renamed'\n"
-                       "class Another(Plugin):\n    plugin_key = 'another'\n")
+    plugins.write_text(
+        f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext_renamed'\n"
+        "class Another(Plugin):\n    plugin_key = 'another'\n"
+    )
     edited = start(root, pkg, cache_dir)
     for field in ("before", "startup"):
         assert edited[field][0] == "stale" and f"modified: {ext}/plugins.py" in edited[field][1], edited[field]
@@ -446,8 +470,9 @@ def test_editing_an_entry_point_plugin_is_a_change(make_package, tmp_path):
 
     # A helper module of the plugin's package, imported by it, decides what registers: watched too.
     (root / ext / "naming.py").write_text("KEY = 'ext_from_helper'\n")
-    plugins.write_text(f"from {pkg}.base import Plugin\nfrom {ext}.naming import KEY\n"
-                       "class Ext(Plugin):\n    plugin_key = KEY\n")
+    plugins.write_text(
+        f"from {pkg}.base import Plugin\nfrom {ext}.naming import KEY\nclass Ext(Plugin):\n    plugin_key = KEY\n"
+    )
     assert start(root, pkg, cache_dir)["keys"] == ["alpha", "beta", "ext_from_helper", "gamma"]
     (root / ext / "naming.py").write_text("KEY = 'ext_renamed_again'\n")
     helper = start(root, pkg, cache_dir)
@@ -468,16 +493,23 @@ def test_editing_an_entry_point_plugin_is_a_change(make_package, tmp_path):
 def test_editing_the_base_class_outside_the_scanned_package_is_a_change(make_package, tmp_path):
     """The base class says how keys are derived; it may live apart from the plugins it discovers."""
     host, plugs = "cst_far_host", "cst_far_plugins"
-    base = ("from registry_core import AutoRegisterMeta, LazyDiscoveryDict, RegistryConfig\n"
-            "REGISTRY = LazyDiscoveryDict()\n"
-            "class Plugin(metaclass=AutoRegisterMeta):\n"
-            f"    __registry_config__ = RegistryConfig(registry_dict=REGISTRY, key_attribute='plugin_key',\n"
-            f"                                         discovery_package={plugs!r}{{extra}})\n"
-            "    plugin_key = None\n")
-    root = make_package({f"{host}/__init__.py": "", f"{host}/base.py": base.format(extra=""),
-                         f"{plugs}/__init__.py": "",
-                         f"{plugs}/p_alpha.py": plugin_source(host, "Plugin_alpha", "alpha"),
-                         f"{plugs}/p_keyless.py": f"from {host}.base import Plugin\nclass Keyless(Plugin):\n    pass\n"})
+    base = (
+        "from registry_core import AutoRegisterMeta, LazyDiscoveryDict, RegistryConfig\n"
+        "REGISTRY = LazyDiscoveryDict()\n"
+        "class Plugin(metaclass=AutoRegisterMeta):\n"
+        f"    __registry_config__ = RegistryConfig(registry_dict=REGISTRY, key_attribute='plugin_key',\n"
+        f"                                         discovery_package={plugs!r}{{extra}})\n"
+        "    plugin_key = None\n"
+    )
+    root = make_package(
+        {
+            f"{host}/__init__.py": "",
+            f"{host}/base.py": base.format(extra=""),
+            f"{plugs}/__init__.py": "",
+            f"{plugs}/p_alpha.py": plugin_source(host, "Plugin_alpha", "alpha"),
+            f"{plugs}/p_keyless.py": f"from {host}.base import Plugin\nclass Keyless(Plugin):\n    pass\n",
+        }
+    )
     cache_dir = tmp_path / "cache"
     assert start(root, host, cache_dir)["keys"] == ["alpha"]
     assert start(root, host, cache_dir)["startup"] == ["valid", ""]

@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from cache_helpers import cache_env, child, read_cache, set_mtime, start, write_cache
 from helpers import BASE_WITH_SECONDARY
 
@@ -21,9 +20,11 @@ KEYS = ["alpha", "beta", "gamma"]
 
 
 def _plugin_with_meta(pkg: str, key: str) -> str:
-    return (f"from {pkg}.base import Plugin\n"
-            f"class Meta_{key}:\n    pass\n"
-            f"class Plugin_{key}(Plugin):\n    plugin_key = {key!r}\n    meta = Meta_{key}\n")
+    return (
+        f"from {pkg}.base import Plugin\n"
+        f"class Meta_{key}:\n    pass\n"
+        f"class Plugin_{key}(Plugin):\n    plugin_key = {key!r}\n    meta = Meta_{key}\n"
+    )
 
 
 def _package(make_package, pkg: str, *, troubled: bool = False) -> Path:
@@ -54,7 +55,9 @@ def test_key_reads_import_no_plugin_module(make_package, tmp_path):
     cache_dir = tmp_path / "cache"
     _cold_then_check_valid(root, pkg, cache_dir)
 
-    data = child(root, f"""
+    data = child(
+        root,
+        f"""
         from {pkg}.base import REGISTRY as R, METADATA as M
         seen = {{}}
         seen["keys"] = sorted(R.keys())
@@ -69,7 +72,9 @@ def test_key_reads_import_no_plugin_module(make_package, tmp_path):
         seen["is_loaded"] = [R.is_loaded(k) for k in seen["keys"]]
         seen["startup"] = _st(R.cache.startup_status)
         print(json.dumps(seen))
-    """, env=cache_env(cache_dir))
+    """,
+        env=cache_env(cache_dir),
+    )
     assert data["startup"] == ["valid", ""]
     assert data["plugins"] == []
     assert data["keys"] == data["iter"] == KEYS and data["len"] == 3
@@ -85,7 +90,9 @@ def test_values_import_on_first_access_and_are_the_real_classes(make_package, tm
     cache_dir = tmp_path / "cache"
     _cold_then_check_valid(root, pkg, cache_dir)
 
-    data = child(root, f"""
+    data = child(
+        root,
+        f"""
         from {pkg}.base import REGISTRY as R, METADATA as M, Plugin
         out = {{"plugins_start": _plugins({pkg!r})}}
         beta = R["beta"]
@@ -102,7 +109,9 @@ def test_values_import_on_first_access_and_are_the_real_classes(make_package, tm
         out["startup"] = _st(R.cache.startup_status)
         out["healed"] = R.report.healed
         print(json.dumps(out))
-    """, env=cache_env(cache_dir))
+    """,
+        env=cache_env(cache_dir),
+    )
     assert data["startup"] == ["valid", ""]
     assert data["plugins_start"] == []
     assert data["after_getitem"] == [f"{pkg}.p_beta"]  # exactly the module of the key read
@@ -168,8 +177,9 @@ def test_warm_report_keeps_failures_skips_and_explain(make_package, tmp_path):
 
     for data in (cold, warm):
         assert data["keys"] == KEYS
-        assert data["failures"] == [[f"{pkg}.p_broken", "ImportError",
-                                     "optional dependency 'nonexistent_sdk' is missing"]]
+        assert data["failures"] == [
+            [f"{pkg}.p_broken", "ImportError", "optional dependency 'nonexistent_sdk' is missing"]
+        ]
         statuses = {name: status for name, status, _ in data["skipped"]}
         assert statuses == {"NoKey": "no_key", "Dup": "duplicate"}
         assert all(reason for _, _, reason in data["skipped"])
@@ -279,10 +289,14 @@ def test_cache_naming_an_existing_module_but_another_class_heals(make_package, t
     assert data["value"] == ["Plugin_beta", f"{pkg}.p_beta", "beta"]
     assert data["healed"] and "beta" in data["healed"]
     assert data["keys_after"] == KEYS
-    check = child(root, f"""
+    check = child(
+        root,
+        f"""
         from {pkg}.base import REGISTRY as R, METADATA as M
         print(json.dumps({{k: [R[k].__name__, M[k].__name__] for k in sorted(R)}}))
-    """, env=cache_env(cache_dir))
+    """,
+        env=cache_env(cache_dir),
+    )
     assert check == {**{k: [f"Plugin_{k}", f"Meta_{k}"] for k in KEYS}, "_stderr": check["_stderr"]}
 
 
@@ -290,11 +304,13 @@ def test_cache_naming_an_existing_module_but_another_class_heals(make_package, t
 
 
 def _evil_package(make_package, name: str) -> None:
-    make_package({
-        f"{name}/__init__.py": "import os\nopen(os.environ['EVIL_MARKER'], 'a').write('package imported\\n')\n",
-        f"{name}/payload.py": "import os\nopen(os.environ['EVIL_MARKER'], 'a').write('payload imported\\n')\n"
-                              "class Plugin_beta:\n    plugin_key = 'beta'\n",
-    })
+    make_package(
+        {
+            f"{name}/__init__.py": "import os\nopen(os.environ['EVIL_MARKER'], 'a').write('package imported\\n')\n",
+            f"{name}/payload.py": "import os\nopen(os.environ['EVIL_MARKER'], 'a').write('payload imported\\n')\n"
+            "class Plugin_beta:\n    plugin_key = 'beta'\n",
+        }
+    )
 
 
 EVIL_CHECK = """
@@ -332,8 +348,7 @@ def test_planted_module_is_never_imported(make_package, tmp_path, planted):
         doc["report"]["entry_point_modules"] = [evil]
     write_cache(cold["path"], doc)
 
-    data = child(root, EVIL_CHECK.format(pkg=pkg, evil=evil),
-                 env=cache_env(cache_dir, EVIL_MARKER=str(marker)))
+    data = child(root, EVIL_CHECK.format(pkg=pkg, evil=evil), env=cache_env(cache_dir, EVIL_MARKER=str(marker)))
     assert data["evil_loaded"] == []
     assert not marker.exists()
     assert data["keys"] == KEYS

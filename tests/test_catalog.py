@@ -10,8 +10,13 @@ from helpers import BASE_MODULE
 def test_catalog_lists_registries_with_base_config_and_state(make_package):
     import registry_core
 
-    make_package({"cat_a/__init__.py": "", "cat_a/base.py": BASE_MODULE,
-                  "cat_a/one.py": "from cat_a.base import Plugin\nclass One(Plugin):\n    plugin_key = 'one'\n"})
+    make_package(
+        {
+            "cat_a/__init__.py": "",
+            "cat_a/base.py": BASE_MODULE,
+            "cat_a/one.py": "from cat_a.base import Plugin\nclass One(Plugin):\n    plugin_key = 'one'\n",
+        }
+    )
     base = importlib.import_module("cat_a.base")
     entries = [r for r in registry_core.all_registries() if r is base.REGISTRY]
     assert len(entries) == 1
@@ -27,6 +32,7 @@ def test_catalog_lists_registries_with_base_config_and_state(make_package):
 
 def test_find_registry_names_the_known_ones_when_missing():
     import pytest
+
     import registry_core
 
     with pytest.raises(LookupError, match="no registry named 'nope'"):

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import DEMO_REGISTRIES, Cli, check_inventory, check_status, keys
 from helpers import run_python
 
@@ -50,9 +49,13 @@ def test_help_lists_every_subcommand_quickly_without_qt(cli):
     assert "registry_core.cli" in imported  # the trace is real
     assert not [m for m in imported if m.split(".")[0] in ("PyQt6", "pyqtgraph", "numpy")]
     # Python-side import work, excluding the interpreter's own start: well under 0.3 s.
-    top_level_us = sum(int(line.split("|")[1]) for line in traced.stderr.splitlines()
-                       if line.startswith("import time:") and not line.split("|")[2].startswith("  ")
-                       and line.split("|")[1].strip().isdigit())
+    top_level_us = sum(
+        int(line.split("|")[1])
+        for line in traced.stderr.splitlines()
+        if line.startswith("import time:")
+        and not line.split("|")[2].startswith("  ")
+        and line.split("|")[1].strip().isdigit()
+    )
     assert top_level_us < 300_000, f"imports took {top_level_us / 1e6:.3f} s"
 
 
@@ -87,17 +90,25 @@ def test_list_text_shows_registries_plugins_secondaries_failures_and_skips(cli):
     result = cli("list")
     out = result.stdout
     for name, plugin_keys in DEMO_REGISTRIES.items():
-        assert re.search(rf"^{re.escape(name)}  \[\S+\]  package \S+, {len(plugin_keys)} plugins, discovered now$",
-                         out, re.M), name
+        assert re.search(
+            rf"^{re.escape(name)}  \[\S+\]  package \S+, {len(plugin_keys)} plugins, discovered now$", out, re.M
+        ), name
         for key in plugin_keys:
             assert re.search(rf"^  {re.escape(key)}\s+\S+:\S+\s+yes\s+/", out, re.M), key
-    assert re.search(r"^  secondary METADATA_HANDLERS \(from _metadata_handler_class\): acme_cellinsight, "
-                     r"imagexpress, omero, openhcsdata, opera_phenix$", out, re.M)
+    assert re.search(
+        r"^  secondary METADATA_HANDLERS \(from _metadata_handler_class\): acme_cellinsight, "
+        r"imagexpress, omero, openhcsdata, opera_phenix$",
+        out,
+        re.M,
+    )
     assert f"  FAILED   {CELLVOYAGER}: ModuleNotFoundError: No module named 'cv7000_sdk'\n" in out
     assert "  SKIPPED  openhcs_demo.io.s3:S3Backend: no key: class attribute _backend_type is not set\n" in out
-    assert re.search(r"^  SKIPPED  openhcs_demo\.processing\.skimage_compat:SkimageCompatRegistry: duplicate key "
-                     r"'skimage': already registered to openhcs_demo\.processing\.skimage_lib\.SkimageRegistry",
-                     out, re.M)
+    assert re.search(
+        r"^  SKIPPED  openhcs_demo\.processing\.skimage_compat:SkimageCompatRegistry: duplicate key "
+        r"'skimage': already registered to openhcs_demo\.processing\.skimage_lib\.SkimageRegistry",
+        out,
+        re.M,
+    )
     assert "Traceback" not in out  # only with -v
     # stderr: one short warning line for the broken plugin, no traceback
     assert "Traceback" not in result.stderr
@@ -135,8 +146,9 @@ def test_list_json_schema_then_second_run_served_from_cache(cli):
         assert not any(p["loaded"] for p in reg["plugins"]), name  # listed, not imported
         # The cache tells the same story as discovery: same classes, files, and (entry-point plugins
         # included) none "outside the package".
-        assert [{k: p[k] for k in stable} for p in reg["plugins"]] == \
-               [{k: p[k] for k in stable} for p in first[name]["plugins"]], name
+        assert [{k: p[k] for k in stable} for p in reg["plugins"]] == [
+            {k: p[k] for k in stable} for p in first[name]["plugins"]
+        ], name
     for doc in (first, second):
         [failure] = doc["microscope handler"]["failures"]
         assert failure["module"] == CELLVOYAGER
@@ -180,7 +192,12 @@ def test_status_reports_missing_without_discovering_then_valid_after_list(cli):
         assert 0 <= cache["age_s"] < 600
     text = cli("status").stdout
     for name, plugin_keys in DEMO_REGISTRIES.items():
-        assert re.search(rf"^{re.escape(name)}\s+valid\s+matches all \d+ source files and folders\s+[\d.]+ K?i?B\s+\d+ s\s+{len(plugin_keys)}\s+/", text, re.M)
+        assert re.search(
+            rf"^{re.escape(name)}\s+valid\s+matches all \d+ source files and folders\s+[\d.]+ K?i?B\s+\d+ s\s+"
+            rf"{len(plugin_keys)}\s+/",
+            text,
+            re.M,
+        )
 
 
 def test_status_check_exits_1_on_a_corrupt_cache(cli):
@@ -195,14 +212,27 @@ def test_status_check_exits_1_on_a_corrupt_cache(cli):
 # -- explain -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, code, registry, cause, words", [
-    ("imagexpress", 0, "microscope handler", "registered", "'imagexpress' is registered"),
-    ("cellvoyager", 1, "microscope handler", "import error",
-     f"{CELLVOYAGER}, failed to import: ModuleNotFoundError: No module named 'cv7000_sdk'"),
-    ("S3Backend", 1, "storage backend", "no key attribute", "no key: class attribute _backend_type is not set"),
-    ("SkimageCompatRegistry", 1, "library registry", "duplicate key",
-     "duplicate key 'skimage': already registered to openhcs_demo.processing.skimage_lib.SkimageRegistry"),
-])
+@pytest.mark.parametrize(
+    "name, code, registry, cause, words",
+    [
+        ("imagexpress", 0, "microscope handler", "registered", "'imagexpress' is registered"),
+        (
+            "cellvoyager",
+            1,
+            "microscope handler",
+            "import error",
+            f"{CELLVOYAGER}, failed to import: ModuleNotFoundError: No module named 'cv7000_sdk'",
+        ),
+        ("S3Backend", 1, "storage backend", "no key attribute", "no key: class attribute _backend_type is not set"),
+        (
+            "SkimageCompatRegistry",
+            1,
+            "library registry",
+            "duplicate key",
+            "duplicate key 'skimage': already registered to openhcs_demo.processing.skimage_lib.SkimageRegistry",
+        ),
+    ],
+)
 def test_explain_known_names(cli, name, code, registry, cause, words):
     text = cli("explain", name, expect=code).stdout
     assert text.startswith(f"[{registry}] ")
@@ -217,8 +247,9 @@ def test_explain_known_names(cli, name, code, registry, cause, words):
     assert answer["registered"] is (code == 0)
 
 
-@pytest.mark.parametrize("key, registry", [("acme_cellinsight", "microscope handler"),
-                                           ("zeiss_czi", "storage backend")])
+@pytest.mark.parametrize(
+    "key, registry", [("acme_cellinsight", "microscope handler"), ("zeiss_czi", "storage backend")]
+)
 def test_explain_entry_point_plugin_is_registered_cold_and_warm(cli, key, registry):
     """Plugins of installed distributions (entry points) are in the right place, served from cache or not."""
     for run in ("cold", "warm"):
@@ -234,7 +265,10 @@ def test_explain_import_error_points_at_the_traceback(cli):
     # Without -v: only the frame that raised, in the plugin's file, with its source line.
     lines = short.splitlines()
     frame = next(i for i, line in enumerate(lines) if line.startswith("      File "))
-    assert lines[frame].endswith(f"cellvoyager.py\", line 7, in <module>") and lines[frame + 1].strip() == "import cv7000_sdk"
+    assert (
+        lines[frame].endswith('cellvoyager.py", line 7, in <module>')
+        and lines[frame + 1].strip() == "import cv7000_sdk"
+    )
     assert sum(line.startswith("      File ") for line in lines) == 1
     assert "importlib" not in short and "registry_core" not in short
     verbose = cli("explain", "cellvoyager", "-v", expect=1).stdout  # every frame, the import machinery's too
@@ -310,8 +344,11 @@ def test_rebuild_all_then_one(cli):
     lines = result.stdout.splitlines()
     assert len(lines) == len(DEMO_REGISTRIES)
     for line, (name, plugin_keys) in zip(lines, DEMO_REGISTRIES.items()):
-        assert re.match(rf"rebuilt {re.escape(name)}: {len(plugin_keys)} plugins, \d+ failed modules, \d+ skipped "
-                        rf"classes in \d+ ms -> valid \(/", line), line
+        assert re.match(
+            rf"rebuilt {re.escape(name)}: {len(plugin_keys)} plugins, \d+ failed modules, \d+ skipped "
+            rf"classes in \d+ ms -> valid \(/",
+            line,
+        ), line
     assert "1 failed modules" in lines[0] and "2 skipped classes" in lines[1]
     caches = check_status(cli("status", "--json", "--check").json())
     assert all(caches[name]["state"] == "valid" for name in DEMO_REGISTRIES)
@@ -331,17 +368,20 @@ def test_rebuild_all_then_one(cli):
 # -- unknown registry names ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [
-    ("explain", "disk", "--registry", "nope"),
-    ("clear-cache", "--registry", "nope"),
-    ("rebuild", "--registry", "nope"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("explain", "disk", "--registry", "nope"),
+        ("clear-cache", "--registry", "nope"),
+        ("rebuild", "--registry", "nope"),
+    ],
+)
 def test_unknown_registry_name_lists_the_known_ones(cli, args):
     result = cli(*args, expect=2)
     assert result.stdout == ""
     assert result.stderr.strip().splitlines()[-1] == (
-        "registry-inspector: no registry named 'nope'; known registries: "
-        + ", ".join(sorted(DEMO_REGISTRIES)))
+        "registry-inspector: no registry named 'nope'; known registries: " + ", ".join(sorted(DEMO_REGISTRIES))
+    )
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)

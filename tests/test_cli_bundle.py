@@ -14,14 +14,16 @@ import re
 import zipfile
 
 import pytest
-
 from cache_helpers import plugin_files
 from cli_helpers import Cli, check_inventory, check_status
 
 PKG = "bugpkg"
 TARGET = f"{PKG}.base"
-SECRETS = {"MY_SERVICE_TOKEN": "s3cr3t-value", "DB_PASSWORD": "hunter2hunter2",
-           "REGISTRY_CORE_AUTH_TOKEN": "tok-abc123456"}  # the last is also a listed (REGISTRY_CORE_*) variable
+SECRETS = {
+    "MY_SERVICE_TOKEN": "s3cr3t-value",
+    "DB_PASSWORD": "hunter2hunter2",
+    "REGISTRY_CORE_AUTH_TOKEN": "tok-abc123456",
+}  # the last is also a listed (REGISTRY_CORE_*) variable
 SECTIONS = ["report", "environment", "registries", "status", "verify", "caches", "profile", "log"]
 
 BROKEN = """
@@ -36,8 +38,9 @@ raise RuntimeError("login refused for token " + os.environ["MY_SERVICE_TOKEN"])
 
 @pytest.fixture
 def cli(cli, tmp_path, make_package):
-    root = make_package(plugin_files(PKG, ("alpha", "beta"), extra={f"{PKG}/p_broken.py": BROKEN,
-                                                                     f"{PKG}/p_leaky.py": LEAKY}))
+    root = make_package(
+        plugin_files(PKG, ("alpha", "beta"), extra={f"{PKG}/p_broken.py": BROKEN, f"{PKG}/p_leaky.py": LEAKY})
+    )
     home = tmp_path / "home-of-tester"
     home.mkdir()
     runner = cli
@@ -81,8 +84,16 @@ def test_bundle_is_redacted_everywhere_and_complete(cli):
 
     members = read_members(bundle)
     assert_safe_names(members)
-    assert {"manifest.json", "redactions.txt", "report.md", "environment.json", "registries.json", "status.json",
-            "profile.json", "log.txt"} <= set(members)
+    assert {
+        "manifest.json",
+        "redactions.txt",
+        "report.md",
+        "environment.json",
+        "registries.json",
+        "status.json",
+        "profile.json",
+        "log.txt",
+    } <= set(members)
     caches = [n for n in members if n.startswith("caches/")]
     assert any(n.startswith("caches/bugpkg/registry_plugin-") for n in caches), caches
 
@@ -131,8 +142,18 @@ def test_bundle_is_redacted_everywhere_and_complete(cli):
     report = members["report.md"]
     assert report.startswith("# Registry Inspector bug report")
     assert "**Against a fresh discovery:** every registry agrees (1)." in report
-    for needle in ("## Environment", "## Registries", "## Caches", "## Profile", f"`{PKG}.p_broken`",
-                   "RuntimeError", "```\nTraceback", "| plugin |", "cold median", "valid"):
+    for needle in (
+        "## Environment",
+        "## Registries",
+        "## Caches",
+        "## Profile",
+        f"`{PKG}.p_broken`",
+        "RuntimeError",
+        "```\nTraceback",
+        "| plugin |",
+        "cold median",
+        "valid",
+    ):
         assert needle in report, needle
 
 
@@ -186,11 +207,11 @@ def test_library_api_sections_and_member_names(tmp_path, monkeypatch):
     for bad in ("../etc/passwd", "/abs/path.json", "C:\\x\\..\\y.txt", "caches/../../z"):
         safe = bundle.safe_member_name(bad)
         assert_safe_names([safe])
-    redactor = bundle.Redactor(environ={"API_KEY": "abcdef123", "SHORT_TOKEN": "x1"},
-                               homes=["/home/zed"], users=["zed"])
+    redactor = bundle.Redactor(
+        environ={"API_KEY": "abcdef123", "SHORT_TOKEN": "x1"}, homes=["/home/zed"], users=["zed"]
+    )
     text = redactor.text("zed at /home/zed/x and /home/zedd; key abcdef123; ftp://u:p@h/x?a=1&token=zz9")
-    assert text == ("<user> at ~/x and /home/zedd; key <redacted:API_KEY>; ftp://<redacted>@h/x?a=1&"
-                    "token=<redacted>")
+    assert text == ("<user> at ~/x and /home/zedd; key <redacted:API_KEY>; ftp://<redacted>@h/x?a=1&token=<redacted>")
     assert redactor.env_value("SHORT_TOKEN", "x1") == "<redacted:SHORT_TOKEN>"
     with pytest.raises(ValueError):
         bundle.build_bundle(str(tmp_path / "x.zip"), [], sections=["nope"])

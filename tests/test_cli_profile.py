@@ -12,7 +12,6 @@ import json
 import time
 
 import pytest
-
 from cache_helpers import plugin_files
 
 PKG = "profpkg"
@@ -85,20 +84,38 @@ def test_profile_json_times_cold_and_warm_and_records_history(cli, tmp_path):
 
     entries = [json.loads(line) for line in history.read_text().splitlines()]
     assert len(entries) == 2
-    from registry_core.diagnostics import profiling
+    from registry_core.diagnostics import history as profile_history
 
-    assert profiling.history_path() == str(history)
-    assert [e["created"] for e in profiling.load_history()] == [e["created"] for e in entries]
-    assert profiling.latest_profile()["created"] == entries[-1]["created"] > entries[0]["created"]
+    assert profile_history.history_path() == str(history)
+    assert [e["created"] for e in profile_history.load_history()] == [e["created"] for e in entries]
+    assert profile_history.latest_profile()["created"] == entries[-1]["created"] > entries[0]["created"]
 
 
 def test_a_plugin_hanging_at_import_is_cut_off_and_named(cli, make_package):
-    make_package(plugin_files("hangpkg", ("fine",), extra={
-        "hangpkg/p_slow.py": "import time\ntime.sleep(30)\n",
-    }))
+    make_package(
+        plugin_files(
+            "hangpkg",
+            ("fine",),
+            extra={
+                "hangpkg/p_slow.py": "import time\ntime.sleep(30)\n",
+            },
+        )
+    )
     started = time.perf_counter()
-    result = cli("profile", "--target", "hangpkg.base", "--target", f"{PKG}.base", "--runs", "1",
-                 "--timeout", "3", "--json", "--no-history", expect=1)
+    result = cli(
+        "profile",
+        "--target",
+        "hangpkg.base",
+        "--target",
+        f"{PKG}.base",
+        "--runs",
+        "1",
+        "--timeout",
+        "3",
+        "--json",
+        "--no-history",
+        expect=1,
+    )
     doc = result.json()
     by_name = {r["qualified_name"]: r for r in doc["registries"]}
     hung = by_name["hangpkg.base.Plugin"]
@@ -128,21 +145,31 @@ def test_profile_usage_errors_exit_2(cli):
 
 
 def test_hung_module_and_importtime_parsing():
-    from registry_core.diagnostics.profiling import hung_module, parse_importtime, top_modules
+    from registry_core.diagnostics.children import hung_module
+    from registry_core.diagnostics.importtime import parse_importtime, top_modules
 
-    stderr = ("importing target a.base\nregistry a.base.Plugin\nimporting a.p_one\n"
-              "importing a.p_two (entry point two from a-dist)\nTimeout (0:00:02)!\nThread 0x1:\n  File \"x\"\n")
+    stderr = (
+        "importing target a.base\nregistry a.base.Plugin\nimporting a.p_one\n"
+        'importing a.p_two (entry point two from a-dist)\nTimeout (0:00:02)!\nThread 0x1:\n  File "x"\n'
+    )
     module, stack = hung_module(stderr)
     assert module == "a.p_two" and stack.startswith("Timeout (0:00:02)!")
-    rows = parse_importtime("import time: self [us] | cumulative | imported package\n"
-                            "import time:       120 |        120 |   encodings\n"
-                            "registry a.base.Plugin\n"
-                            "import time:       900 |       1500 |     a.helper\n"
-                            "import time:       300 |       1800 | a.p_one\n")
-    assert [(r["module"], r["registry"]) for r in rows] == [("encodings", None), ("a.helper", "a.base.Plugin"),
-                                                            ("a.p_one", "a.base.Plugin")]
-    assert top_modules(rows, 2) == [{"module": "a.helper", "self_us": 900, "cumulative_us": 1500},
-                                    {"module": "a.p_one", "self_us": 300, "cumulative_us": 1800}]
+    rows = parse_importtime(
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       120 |        120 |   encodings\n"
+        "registry a.base.Plugin\n"
+        "import time:       900 |       1500 |     a.helper\n"
+        "import time:       300 |       1800 | a.p_one\n"
+    )
+    assert [(r["module"], r["registry"]) for r in rows] == [
+        ("encodings", None),
+        ("a.helper", "a.base.Plugin"),
+        ("a.p_one", "a.base.Plugin"),
+    ]
+    assert top_modules(rows, 2) == [
+        {"module": "a.helper", "self_us": 900, "cumulative_us": 1500},
+        {"module": "a.p_one", "self_us": 300, "cumulative_us": 1800},
+    ]
 
 
 def test_library_api_reports_progress_and_cancels_without_recording(cli):
@@ -152,6 +179,7 @@ def test_library_api_reports_progress_and_cancels_without_recording(cli):
     """
     import importlib
 
+    from registry_core import diagnostics
     from registry_core.diagnostics import profiling
 
     registry = importlib.import_module(f"{PKG}.base").REGISTRY
@@ -160,11 +188,12 @@ def test_library_api_reports_progress_and_cancels_without_recording(cli):
     def progress(done, total, message):
         calls.append((done, total, message))
 
-    doc = profiling.profile_registries([registry], [f"{PKG}.base"], runs=1, progress=progress,
-                                       cancelled=lambda: len(calls) >= 1)
+    doc = profiling.profile_registries(
+        [registry], [f"{PKG}.base"], runs=1, progress=progress, cancelled=lambda: len(calls) >= 1
+    )
     assert doc["cancelled"] is True and doc["history_path"] is None
     assert calls[0] == (0, 4, "plugin: cold run 1/1") and calls[-1] == (4, 4, "cancelled")
     # Cancel is polled while the cold child runs: it may finish first or be cut off; warm never starts.
     assert len(doc["registries"][0]["cold"]["runs"]) <= 1 and not doc["registries"][0]["warm"]["runs"]
-    assert profiling.load_history() == [] and profiling.latest_profile() is None
+    assert diagnostics.load_history() == [] and diagnostics.latest_profile() is None
     assert not registry.is_discovered  # profiling never discovers in the calling process

@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import Cli, check_inventory, check_status
 from helpers import BASE_MODULE
 
@@ -32,18 +31,22 @@ def plugin(cls: str, key: str, head: str = "") -> str:
 @pytest.fixture
 def cli(cli, tmp_path, make_package):
     runner = cli
-    root = make_package({
-        f"{PKG}/__init__.py": "",
-        f"{PKG}/base.py": BASE_MODULE,
-        f"{PKG}/p_alpha.py": plugin("Alpha", "alpha"),
-        f"{PKG}/p_beta.py": plugin("Beta", "beta"),
-        f"{PKG}/p_broken.py": plugin("Broken", "broken", head="import no_such_dependency_xyz\n"),
-        "cli_bad_target.py": "raise RuntimeError('boom at import')\n",
-        "cli_no_registries.py": "from registry_core import LazyDiscoveryDict\nVALUE = 1\n",
-        "otherpkg/__init__.py": "",
-        "otherpkg/base.py": BASE_MODULE.replace("class Plugin", "class OtherPlugin"),
-        "otherpkg/p_one.py": "from otherpkg.base import OtherPlugin\nclass One(OtherPlugin):\n    plugin_key = 'one'\n",
-    })
+    root = make_package(
+        {
+            f"{PKG}/__init__.py": "",
+            f"{PKG}/base.py": BASE_MODULE,
+            f"{PKG}/p_alpha.py": plugin("Alpha", "alpha"),
+            f"{PKG}/p_beta.py": plugin("Beta", "beta"),
+            f"{PKG}/p_broken.py": plugin("Broken", "broken", head="import no_such_dependency_xyz\n"),
+            "cli_bad_target.py": "raise RuntimeError('boom at import')\n",
+            "cli_no_registries.py": "from registry_core import LazyDiscoveryDict\nVALUE = 1\n",
+            "otherpkg/__init__.py": "",
+            "otherpkg/base.py": BASE_MODULE.replace("class Plugin", "class OtherPlugin"),
+            "otherpkg/p_one.py": (
+                "from otherpkg.base import OtherPlugin\nclass One(OtherPlugin):\n    plugin_key = 'one'\n"
+            ),
+        }
+    )
     runner.root = root
     runner.path = [str(root)]
     runner.import_log = tmp_path / "imports.txt"
@@ -72,7 +75,9 @@ def test_target_before_or_after_the_subcommand_lists_the_broken_plugin(cli):
         reg = doc["plugin"]
         assert reg["base"] == f"{TARGET}.Plugin"
         assert [(p["key"], p["class"], p["module"]) for p in reg["plugins"]] == [
-            ("alpha", "Alpha", f"{PKG}.p_alpha"), ("beta", "Beta", f"{PKG}.p_beta")]
+            ("alpha", "Alpha", f"{PKG}.p_alpha"),
+            ("beta", "Beta", f"{PKG}.p_beta"),
+        ]
         [failure] = reg["failures"]
         assert failure["module"] == f"{PKG}.p_broken"
         assert failure["reason"] == "import failed: ModuleNotFoundError: No module named 'no_such_dependency_xyz'"
@@ -100,14 +105,16 @@ def test_target_that_fails_to_import_is_one_line_unless_verbose(cli, where):
     verbose = run(cli, *(args + ["-v"] if where == "after" else ["-v", *args]), expect=2)
     assert verbose.stderr.startswith(quiet.stderr)
     assert "Traceback (most recent call last):" in verbose.stderr
-    assert "cli_bad_target.py\", line 1, in <module>" in verbose.stderr
+    assert 'cli_bad_target.py", line 1, in <module>' in verbose.stderr
 
 
 def test_missing_target_module_and_target_without_registries(cli):
     missing = run(cli, "status", "--target", "cli_no_such_module", expect=2)
-    assert missing.stderr.startswith("registry-inspector: cannot import target 'cli_no_such_module': "
-                                     "ModuleNotFoundError: No module named 'cli_no_such_module' (install it into "
-                                     "this environment, ")
+    assert missing.stderr.startswith(
+        "registry-inspector: cannot import target 'cli_no_such_module': "
+        "ModuleNotFoundError: No module named 'cli_no_such_module' (install it into "
+        "this environment, "
+    )
     assert "or put the folder that holds it on PYTHONPATH" in missing.stderr and missing.stderr.count("\n") == 1
     empty = run(cli, "list", "--target", "cli_no_registries", expect=2)
     assert empty.stdout == ""
@@ -121,12 +128,19 @@ def test_a_file_path_as_target_gets_the_module_name_and_pythonpath_that_work(cli
         init.write_text("")
     (package / "sub" / "plugins.py").write_text("")
     given = run(cli, "list", "--target", str(package / "sub" / "plugins.py"), expect=2)
-    assert given.stderr == ("registry-inspector: --target takes an importable module name, not a file path "
-                            f"({str(package / 'sub' / 'plugins.py')!r}): PYTHONPATH={tmp_path / 'src'} "
-                            "registry-inspector --target cli_path_pkg.sub.plugins\n")
+    assert given.stderr == (
+        "registry-inspector: --target takes an importable module name, not a file path "
+        f"({str(package / 'sub' / 'plugins.py')!r}): PYTHONPATH={tmp_path / 'src'} "
+        "registry-inspector --target cli_path_pkg.sub.plugins\n"
+    )
     # And the suggestion works.
-    fixed = cli("list", "--target", "cli_path_pkg.sub.plugins", expect=2,
-                env={"PYTHONPATH": os.pathsep.join([*cli.env()["PYTHONPATH"].split(os.pathsep), str(tmp_path / "src")])})
+    fixed = cli(
+        "list",
+        "--target",
+        "cli_path_pkg.sub.plugins",
+        expect=2,
+        env={"PYTHONPATH": os.pathsep.join([*cli.env()["PYTHONPATH"].split(os.pathsep), str(tmp_path / "src")])},
+    )
     assert fixed.stderr == "registry-inspector: the targets declare no registries\n"
 
 
@@ -185,7 +199,8 @@ def test_status_lists_an_orphan_cache_file(cli):
     cleared = run(cli, "clear-cache", "--all", "--json", "--target", TARGET).json()
     assert cleared["caches_removed"] == 3
     assert sorted(Path(p).name for p in cleared["removed"] if p.endswith(".json")) == sorted(
-        [path.name, orphan.name, "registry_copy-fedcba9876543210.json"])
+        [path.name, orphan.name, "registry_copy-fedcba9876543210.json"]
+    )
     assert sorted(p.name for p in path.parent.iterdir()) == ["notes.txt"]
 
 
@@ -198,7 +213,8 @@ def test_explain_on_a_target(cli):
     assert answer["cause"] == "import error"
     assert "ModuleNotFoundError: No module named 'no_such_dependency_xyz'" in answer["message"]
     assert run(cli, "explain", "Alpha", "--target", TARGET).stdout.startswith(
-        "[plugin] Alpha is registered in the plugin registry: registered under key 'alpha'.")
+        "[plugin] Alpha is registered in the plugin registry: registered under key 'alpha'."
+    )
     missing = run(cli, "explain", "gamma", "--target", TARGET, expect=1).stdout
     assert "'gamma' is not a key, class or module known to the plugin registry (not found at all)" in missing
 
@@ -209,8 +225,9 @@ def test_clear_cache_and_rebuild_one_registry_of_a_target(cli):
     status = check_status(run(cli, "status", "--json", "--target", TARGET, "--target", "otherpkg.base").json())
     assert {status[n]["state"] for n in ("plugin", "other plugin")} == {"valid"}
 
-    cleared = run(cli, "clear-cache", "--registry", "plugin", "--json", "--target", TARGET,
-                  "--target", "otherpkg.base").json()
+    cleared = run(
+        cli, "clear-cache", "--registry", "plugin", "--json", "--target", TARGET, "--target", "otherpkg.base"
+    ).json()
     assert cleared == {"schema": 1, "removed": [status["plugin"]["path"]], "caches_removed": 1}
     assert os.path.isfile(status["other plugin"]["path"])
 

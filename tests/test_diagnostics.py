@@ -13,9 +13,9 @@ import logging
 import sys
 
 import pytest
+from helpers import BASE_MODULE
 
 import registry_core
-from helpers import BASE_MODULE
 from registry_core import RegistryKeyError
 
 GOOD_PLUGIN = """
@@ -41,8 +41,11 @@ def explain(registry, name):
 # -- import failures --------------------------------------------------------------------
 
 BROKEN_MODULES = {
-    "import_error": ("import cv7000_vendor_sdk_not_installed\n", "ModuleNotFoundError",
-                     "cv7000_vendor_sdk_not_installed"),
+    "import_error": (
+        "import cv7000_vendor_sdk_not_installed\n",
+        "ModuleNotFoundError",
+        "cv7000_vendor_sdk_not_installed",
+    ),
     "syntax_error": ("from .base import Plugin\nclass Broken(Plugin:\n    pass\n", "SyntaxError", ""),
     "runtime_error": ("raise RuntimeError('plugin setup went wrong')\n", "RuntimeError", "plugin setup went wrong"),
     "system_exit": ("import sys\nsys.exit('plugin called sys.exit')\n", "SystemExit", "plugin called sys.exit"),
@@ -53,8 +56,13 @@ BROKEN_MODULES = {
 def test_module_raising_at_import_is_recorded_and_discovery_goes_on(make_package, kind):
     source, error_type, message = BROKEN_MODULES[kind]
     pkg = f"diag_fail_{kind}"
-    base = make_plugins(make_package, pkg, a_good=GOOD_PLUGIN.replace("good", "a_good").replace("Good", "AGood"),
-                        broken=source, z_good=GOOD_PLUGIN.replace("good", "z_good").replace("Good", "ZGood"))
+    base = make_plugins(
+        make_package,
+        pkg,
+        a_good=GOOD_PLUGIN.replace("good", "a_good").replace("Good", "AGood"),
+        broken=source,
+        z_good=GOOD_PLUGIN.replace("good", "z_good").replace("Good", "ZGood"),
+    )
     registry = base.REGISTRY
 
     assert sorted(registry) == ["a_good", "z_good"], "the plugins on both sides of the broken one are present"
@@ -80,7 +88,8 @@ def test_keyboard_interrupt_propagates_and_a_later_read_retries(make_package):
 
     # The user fixes the plugin; the next read runs discovery again.
     (make_package.root / "diag_interrupt" / "stopper.py").write_text(
-        "from .base import Plugin\nclass Stopper(Plugin):\n    plugin_key = 'stopper'\n    # fixed\n")
+        "from .base import Plugin\nclass Stopper(Plugin):\n    plugin_key = 'stopper'\n    # fixed\n"
+    )
     importlib.invalidate_caches()
 
     assert sorted(registry) == ["good", "stopper"]
@@ -90,12 +99,17 @@ def test_keyboard_interrupt_propagates_and_a_later_read_retries(make_package):
 
 
 def test_classes_registered_before_the_module_raised_are_rolled_back(make_package):
-    base = make_plugins(make_package, "diag_rollback", good=GOOD_PLUGIN, partial="""
+    base = make_plugins(
+        make_package,
+        "diag_rollback",
+        good=GOOD_PLUGIN,
+        partial="""
         from .base import Plugin
         class EarlyBird(Plugin):
             plugin_key = "early"
         raise RuntimeError("failed after defining EarlyBird")
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert list(registry) == ["good"]
@@ -107,7 +121,10 @@ def test_classes_registered_before_the_module_raised_are_rolled_back(make_packag
 
 
 def test_rollback_also_removes_the_failed_module_secondary_entries(make_package):
-    base = make_plugins(make_package, "diag_rollback_secondary", """
+    base = make_plugins(
+        make_package,
+        "diag_rollback_secondary",
+        """
         from registry_core import AutoRegisterMeta, LazyDiscoveryDict, SecondaryRegistry, SecondaryRegistryDict
         REGISTRY = LazyDiscoveryDict()
         BY_KEY = SecondaryRegistryDict()
@@ -118,14 +135,16 @@ def test_rollback_also_removes_the_failed_module_secondary_entries(make_package)
             __secondary_registries__ = [SecondaryRegistry(BY_KEY, attr_name="reader"),
                                         SecondaryRegistry(BY_VENDOR, key_source="vendor", attr_name="reader")]
             plugin_key = None
-    """, a_kept="""
+    """,
+        a_kept="""
         from .base import Plugin
         class KeptReader: pass
         class Kept(Plugin):
             plugin_key = "acme"     # equals the failed plugin's vendor: must survive the rollback
             vendor = "zeiss"
             reader = KeptReader
-    """, b_partial="""
+    """,
+        b_partial="""
         from .base import Plugin
         class LostReader: pass
         class Lost(Plugin):
@@ -133,7 +152,8 @@ def test_rollback_also_removes_the_failed_module_secondary_entries(make_package)
             vendor = "acme"
             reader = LostReader
         raise RuntimeError("failed after registering Lost")
-    """)
+    """,
+    )
 
     assert list(base.REGISTRY) == ["acme"]
     assert sorted(base.BY_KEY) == ["acme"]
@@ -147,9 +167,10 @@ def test_rollback_also_removes_the_failed_module_secondary_entries(make_package)
 @pytest.fixture
 def explained(make_package):
     """One registry with one example of every cause ``explain`` knows."""
-    make_package({
-        "diag_explain/__init__.py": "",
-        "diag_explain/base.py": """
+    make_package(
+        {
+            "diag_explain/__init__.py": "",
+            "diag_explain/base.py": """
             from abc import abstractmethod
             from registry_core import AutoRegisterMeta, RegistryConfig
             class Plugin(metaclass=AutoRegisterMeta):
@@ -159,54 +180,55 @@ def explained(make_package):
                 @abstractmethod
                 def run(self): ...
         """,
-        "diag_explain/disk.py": """
+            "diag_explain/disk.py": """
             from .base import Plugin
             class DiskBackend(Plugin):
                 plugin_key = "disk"
                 def run(self): ...
         """,
-        "diag_explain/cellvoyager.py": """
+            "diag_explain/cellvoyager.py": """
             import cv7000_sdk_missing_for_explain
         """,
-        "diag_explain/s3.py": """
+            "diag_explain/s3.py": """
             from .base import Plugin
             class S3Backend(Plugin):
                 def run(self): ...
         """,
-        "diag_explain/disk_variants.py": """
+            "diag_explain/disk_variants.py": """
             from .disk import DiskBackend
             class FastDiskBackend(DiskBackend):
                 pass
         """,
-        "diag_explain/streaming.py": """
+            "diag_explain/streaming.py": """
             from .base import Plugin
             class StreamingBackend(Plugin):
                 plugin_key = "streaming"
         """,
-        "diag_explain/zz_copy.py": """
+            "diag_explain/zz_copy.py": """
             from .base import Plugin
             class DiskBackendCopy(Plugin):
                 plugin_key = "disk"
                 def run(self): ...
         """,
-        "diag_explain/experimental.py": """
+            "diag_explain/experimental.py": """
             from .base import Plugin
             class Prototype(Plugin):
                 plugin_key = "prototype"
                 def run(self): ...
         """,
-        "diag_explain/helpers.py": """
+            "diag_explain/helpers.py": """
             class PathHelper:
                 plugin_key = "path_helper"
         """,
-        "diag_explain_user/__init__.py": "",
-        "diag_explain_user/scratch.py": """
+            "diag_explain_user/__init__.py": "",
+            "diag_explain_user/scratch.py": """
             from diag_explain.base import Plugin
             class ScratchBackend(Plugin):
                 plugin_key = "scratch"
                 def run(self): ...
         """,
-    })
+        }
+    )
     base = importlib.import_module("diag_explain.base")
     registry = base.Plugin.__registry__
     registry.discover()
@@ -214,24 +236,27 @@ def explained(make_package):
     return registry
 
 
-@pytest.mark.parametrize("name, cause, registered", [
-    ("disk", "registered", True),                           # a key
-    ("DiskBackend", "registered", True),                    # a class name
-    ("diag_explain.disk", "registered", True),              # a module name
-    ("diag_explain.cellvoyager", "import error", False),
-    ("cellvoyager", "import error", False),                 # a key guessed from the failed module's name
-    ("S3Backend", "no key attribute", False),
-    ("FastDiskBackend", "no key attribute", False),         # its key is inherited from a registered parent
-    ("StreamingBackend", "abstract", False),
-    ("DiskBackendCopy", "duplicate key", False),
-    ("diag_explain.experimental", "excluded", False),
-    ("PathHelper", "wrong base class", False),
-    ("diag_explain.helpers", "wrong base class", False),
-    # Registered in this process only because the test imported it; a fresh process would not find it.
-    ("ScratchBackend", "wrong location", True),
-    ("scratch", "wrong location", True),
-    ("DiskBakend", "not found", False),
-])
+@pytest.mark.parametrize(
+    "name, cause, registered",
+    [
+        ("disk", "registered", True),  # a key
+        ("DiskBackend", "registered", True),  # a class name
+        ("diag_explain.disk", "registered", True),  # a module name
+        ("diag_explain.cellvoyager", "import error", False),
+        ("cellvoyager", "import error", False),  # a key guessed from the failed module's name
+        ("S3Backend", "no key attribute", False),
+        ("FastDiskBackend", "no key attribute", False),  # its key is inherited from a registered parent
+        ("StreamingBackend", "abstract", False),
+        ("DiskBackendCopy", "duplicate key", False),
+        ("diag_explain.experimental", "excluded", False),
+        ("PathHelper", "wrong base class", False),
+        ("diag_explain.helpers", "wrong base class", False),
+        # Registered in this process only because the test imported it; a fresh process would not find it.
+        ("ScratchBackend", "wrong location", True),
+        ("scratch", "wrong location", True),
+        ("DiskBakend", "not found", False),
+    ],
+)
 def test_explain_cause(explained, name, cause, registered):
     explanation = explain(explained, name)
 
@@ -291,8 +316,7 @@ def test_str_of_an_explanation_is_plain_words(explained):
 
 
 def test_failures_are_logged_under_the_registry_core_logger(make_package, caplog):
-    base = make_plugins(make_package, "diag_logging", good=GOOD_PLUGIN,
-                        broken="raise RuntimeError('log me please')\n")
+    base = make_plugins(make_package, "diag_logging", good=GOOD_PLUGIN, broken="raise RuntimeError('log me please')\n")
 
     with caplog.at_level(logging.WARNING, logger="registry_core"):
         base.REGISTRY.discover()

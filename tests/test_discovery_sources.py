@@ -57,13 +57,15 @@ def module_outcome(registry, name: str):
 
 
 def test_default_discovery_package_is_the_base_class_package(make_package):
-    make_package({
-        "disc_default/__init__.py": "",
-        "disc_default/sibling.py": plugin_module("sibling", "Sibling", "from .formats.base import Plugin"),
-        "disc_default/formats/__init__.py": "",
-        "disc_default/formats/base.py": BASE_MODULE,
-        "disc_default/formats/cx5.py": plugin_module("cx5", "CX5", "from .base import Plugin"),
-    })
+    make_package(
+        {
+            "disc_default/__init__.py": "",
+            "disc_default/sibling.py": plugin_module("sibling", "Sibling", "from .formats.base import Plugin"),
+            "disc_default/formats/__init__.py": "",
+            "disc_default/formats/base.py": BASE_MODULE,
+            "disc_default/formats/cx5.py": plugin_module("cx5", "CX5", "from .base import Plugin"),
+        }
+    )
     base = importlib.import_module("disc_default.formats.base")
     registry = base.REGISTRY
 
@@ -74,14 +76,18 @@ def test_default_discovery_package_is_the_base_class_package(make_package):
 
 
 def test_recursive_scan_covers_regular_and_namespace_subpackages(make_package):
-    base = host_package(make_package, "disc_recursive", {
-        "top.py": plugin_module("top", "Top", "from .base import Plugin"),
-        "regular/__init__.py": "",
-        "regular/inner.py": plugin_module("regular", "Regular", "from ..base import Plugin"),
-        # No __init__.py: namespace subpackages, one nested in the other.
-        "namespace/loose.py": plugin_module("namespace", "Loose", "from ..base import Plugin"),
-        "namespace/deeper/deepest.py": plugin_module("deepest", "Deepest", "from ...base import Plugin"),
-    })
+    base = host_package(
+        make_package,
+        "disc_recursive",
+        {
+            "top.py": plugin_module("top", "Top", "from .base import Plugin"),
+            "regular/__init__.py": "",
+            "regular/inner.py": plugin_module("regular", "Regular", "from ..base import Plugin"),
+            # No __init__.py: namespace subpackages, one nested in the other.
+            "namespace/loose.py": plugin_module("namespace", "Loose", "from ..base import Plugin"),
+            "namespace/deeper/deepest.py": plugin_module("deepest", "Deepest", "from ...base import Plugin"),
+        },
+    )
     registry = base.REGISTRY
 
     assert sorted(registry) == ["deepest", "namespace", "regular", "top"]
@@ -90,12 +96,17 @@ def test_recursive_scan_covers_regular_and_namespace_subpackages(make_package):
 
 
 def test_non_recursive_discovery_scans_only_the_top_level(make_package):
-    base = host_package(make_package, "disc_flat", {
-        "top.py": plugin_module("top", "Top", "from .base import Plugin"),
-        "sub/__init__.py": "",
-        "sub/nested.py": plugin_module("nested", "Nested", "from ..base import Plugin"),
-        "loose/nested_ns.py": plugin_module("nested_ns", "NestedNs", "from ..base import Plugin"),
-    }, base=config_base("discovery_recursive=False"))
+    base = host_package(
+        make_package,
+        "disc_flat",
+        {
+            "top.py": plugin_module("top", "Top", "from .base import Plugin"),
+            "sub/__init__.py": "",
+            "sub/nested.py": plugin_module("nested", "Nested", "from ..base import Plugin"),
+            "loose/nested_ns.py": plugin_module("nested_ns", "NestedNs", "from ..base import Plugin"),
+        },
+        base=config_base("discovery_recursive=False"),
+    )
     registry = base.Plugin.__registry__
 
     assert list(registry) == ["top"]
@@ -106,9 +117,13 @@ def test_non_recursive_discovery_scans_only_the_top_level(make_package):
 
 
 def test_classes_defined_in_a_package_init_are_found(make_package):
-    base = host_package(make_package, "disc_init", {
-        "bundled/__init__.py": plugin_module("bundled", "Bundled"),
-    })
+    base = host_package(
+        make_package,
+        "disc_init",
+        {
+            "bundled/__init__.py": plugin_module("bundled", "Bundled"),
+        },
+    )
     registry = base.REGISTRY
 
     assert registry["bundled"].__module__ == "disc_init.bundled"
@@ -116,12 +131,17 @@ def test_classes_defined_in_a_package_init_are_found(make_package):
 
 
 def test_exclude_patterns_skip_modules_and_whole_subpackages(make_package):
-    base = host_package(make_package, "disc_exclude", {
-        "good.py": plugin_module("good", "Good", "from .base import Plugin"),
-        "slow_test.py": plugin_module("slow", "Slow", "from .base import Plugin"),
-        "experimental/__init__.py": "",
-        "experimental/wip.py": plugin_module("wip", "Wip", "from ..base import Plugin"),
-    }, base=config_base('exclude_patterns=["disc_exclude.*_test", "disc_exclude.experimental"]'))
+    base = host_package(
+        make_package,
+        "disc_exclude",
+        {
+            "good.py": plugin_module("good", "Good", "from .base import Plugin"),
+            "slow_test.py": plugin_module("slow", "Slow", "from .base import Plugin"),
+            "experimental/__init__.py": "",
+            "experimental/wip.py": plugin_module("wip", "Wip", "from ..base import Plugin"),
+        },
+        base=config_base('exclude_patterns=["disc_exclude.*_test", "disc_exclude.experimental"]'),
+    )
     registry = base.Plugin.__registry__
 
     assert list(registry) == ["good"]
@@ -148,13 +168,18 @@ def public_only(paths, prefix, base_class):
         module_filter=lambda name: not name.rsplit(".", 1)[-1].startswith("_"),
     )
 """
-    base = host_package(make_package, "disc_custom", {
-        "public.py": plugin_module("public", "Public", "from .base import Plugin"),
-        "_private.py": plugin_module("private", "Private", "from .base import Plugin"),
-        "nested/__init__.py": "",
-        "nested/_hidden.py": plugin_module("hidden", "Hidden", "from ..base import Plugin"),
-        "nested/shown.py": plugin_module("shown", "Shown", "from ..base import Plugin"),
-    }, base=config_base("discovery_function=public_only", prelude))
+    base = host_package(
+        make_package,
+        "disc_custom",
+        {
+            "public.py": plugin_module("public", "Public", "from .base import Plugin"),
+            "_private.py": plugin_module("private", "Private", "from .base import Plugin"),
+            "nested/__init__.py": "",
+            "nested/_hidden.py": plugin_module("hidden", "Hidden", "from ..base import Plugin"),
+            "nested/shown.py": plugin_module("shown", "Shown", "from ..base import Plugin"),
+        },
+        base=config_base("discovery_function=public_only", prelude),
+    )
     registry = base.Plugin.__registry__
 
     assert sorted(registry) == ["public", "shown"]
@@ -170,23 +195,36 @@ def public_only(paths, prefix, base_class):
 
 def test_entry_points_in_the_default_group_load_lazily(make_package):
     group = "disc_ep_host.plugin"  # "<root package>.<registry name slug>"; the registry name is "plugin"
-    third_party(make_package, "disc_ep_vendor", "disc_ep_host", {
-        "formats.py": """
+    third_party(
+        make_package,
+        "disc_ep_vendor",
+        "disc_ep_host",
+        {
+            "formats.py": """
             from HOST.base import Plugin
             class VendorFormat(Plugin):
                 plugin_key = "vendor_format"
         """,
-        "extras.py": """
+            "extras.py": """
             from HOST.base import Plugin
             class VendorExtra(Plugin):
                 plugin_key = "vendor_extra"
         """,
-    })
-    make_package.dist_info("disc-ep-vendor", "2.0.1", {group: {
-        "vendor_format": "disc_ep_vendor.formats:VendorFormat",
-        "vendor_extra": "disc_ep_vendor.extras",
-    }})
-    base = host_package(make_package, "disc_ep_host", {"local.py": plugin_module("local", "Local", "from .base import Plugin")})
+        },
+    )
+    make_package.dist_info(
+        "disc-ep-vendor",
+        "2.0.1",
+        {
+            group: {
+                "vendor_format": "disc_ep_vendor.formats:VendorFormat",
+                "vendor_extra": "disc_ep_vendor.extras",
+            }
+        },
+    )
+    base = host_package(
+        make_package, "disc_ep_host", {"local.py": plugin_module("local", "Local", "from .base import Plugin")}
+    )
     registry = base.REGISTRY
 
     assert registry.entry_point_group == group
@@ -196,8 +234,10 @@ def test_entry_points_in_the_default_group_load_lazily(make_package):
 
     assert sorted(registry) == ["local", "vendor_extra", "vendor_format"]
 
-    for module, value in (("disc_ep_vendor.formats", "disc_ep_vendor.formats:VendorFormat"),
-                          ("disc_ep_vendor.extras", "disc_ep_vendor.extras")):
+    for module, value in (
+        ("disc_ep_vendor.formats", "disc_ep_vendor.formats:VendorFormat"),
+        ("disc_ep_vendor.extras", "disc_ep_vendor.extras"),
+    ):
         outcome = module_outcome(registry, module)
         assert outcome.status == "imported"
         assert outcome.source == "entry point"
@@ -211,24 +251,34 @@ def test_entry_points_in_the_default_group_load_lazily(make_package):
 
 
 def test_entry_point_group_is_configurable(make_package):
-    third_party(make_package, "disc_epgroup_vendor", "disc_epgroup_host", {
-        "chosen.py": """
+    third_party(
+        make_package,
+        "disc_epgroup_vendor",
+        "disc_epgroup_host",
+        {
+            "chosen.py": """
             from HOST.base import Plugin
             class Chosen(Plugin):
                 plugin_key = "chosen"
         """,
-        "ignored.py": """
+            "ignored.py": """
             from HOST.base import Plugin
             class Ignored(Plugin):
                 plugin_key = "ignored"
         """,
-    })
-    make_package.dist_info("disc-epgroup-vendor", "1.0", {
-        "disc_epgroup.custom_plugins": {"chosen": "disc_epgroup_vendor.chosen:Chosen"},
-        "disc_epgroup_host.plugin": {"ignored": "disc_epgroup_vendor.ignored:Ignored"},
-    })
-    base = host_package(make_package, "disc_epgroup_host", {},
-                        base=config_base('entry_point_group="disc_epgroup.custom_plugins"'))
+        },
+    )
+    make_package.dist_info(
+        "disc-epgroup-vendor",
+        "1.0",
+        {
+            "disc_epgroup.custom_plugins": {"chosen": "disc_epgroup_vendor.chosen:Chosen"},
+            "disc_epgroup_host.plugin": {"ignored": "disc_epgroup_vendor.ignored:Ignored"},
+        },
+    )
+    base = host_package(
+        make_package, "disc_epgroup_host", {}, base=config_base('entry_point_group="disc_epgroup.custom_plugins"')
+    )
     registry = base.Plugin.__registry__
 
     assert registry.entry_point_group == "disc_epgroup.custom_plugins"
@@ -238,24 +288,37 @@ def test_entry_point_group_is_configurable(make_package):
 
 def test_broken_entry_point_is_recorded_and_discovery_goes_on(make_package):
     group = "disc_epbroken_host.plugin"
-    third_party(make_package, "disc_epbroken_vendor", "disc_epbroken_host", {
-        "broken.py": """
+    third_party(
+        make_package,
+        "disc_epbroken_vendor",
+        "disc_epbroken_host",
+        {
+            "broken.py": """
             from HOST.base import Plugin
             class Doomed(Plugin):
                 plugin_key = "doomed"
             raise RuntimeError("vendor SDK licence expired")
         """,
-        "fine.py": """
+            "fine.py": """
             from HOST.base import Plugin
             class Fine(Plugin):
                 plugin_key = "fine"
         """,
-    })
-    make_package.dist_info("disc-epbroken-vendor", "0.1", {group: {
-        "a_broken": "disc_epbroken_vendor.broken:Doomed",
-        "b_fine": "disc_epbroken_vendor.fine:Fine",
-    }})
-    base = host_package(make_package, "disc_epbroken_host", {"local.py": plugin_module("local", "Local", "from .base import Plugin")})
+        },
+    )
+    make_package.dist_info(
+        "disc-epbroken-vendor",
+        "0.1",
+        {
+            group: {
+                "a_broken": "disc_epbroken_vendor.broken:Doomed",
+                "b_fine": "disc_epbroken_vendor.fine:Fine",
+            }
+        },
+    )
+    base = host_package(
+        make_package, "disc_epbroken_host", {"local.py": plugin_module("local", "Local", "from .base import Plugin")}
+    )
     registry = base.REGISTRY
 
     assert sorted(registry) == ["fine", "local"]
@@ -272,12 +335,17 @@ def test_broken_entry_point_is_recorded_and_discovery_goes_on(make_package):
 
 def test_entry_point_to_a_class_of_the_wrong_base(make_package):
     group = "disc_epwrong_host.plugin"
-    third_party(make_package, "disc_epwrong_vendor", "disc_epwrong_host", {
-        "stray.py": """
+    third_party(
+        make_package,
+        "disc_epwrong_vendor",
+        "disc_epwrong_host",
+        {
+            "stray.py": """
             class NotAPlugin:
                 plugin_key = "not_a_plugin"
         """,
-    })
+        },
+    )
     make_package.dist_info("disc-epwrong-vendor", "3.0", {group: {"stray": "disc_epwrong_vendor.stray:NotAPlugin"}})
     base = host_package(make_package, "disc_epwrong_host", {})
     registry = base.REGISTRY
@@ -309,7 +377,9 @@ HOOK_PACKAGE = {
 
 def test_importing_a_discovery_hook_package_registers_its_plugins(make_package):
     third_party(make_package, "disc_hook_vendor", "disc_hook_host", HOOK_PACKAGE)
-    base = host_package(make_package, "disc_hook_host", {"local.py": plugin_module("local", "Local", "from .base import Plugin")})
+    base = host_package(
+        make_package, "disc_hook_host", {"local.py": plugin_module("local", "Local", "from .base import Plugin")}
+    )
 
     importlib.import_module("disc_hook_vendor")
 
@@ -344,9 +414,13 @@ def test_a_package_inside_a_zip_archive_is_discovered_and_cached(make_package, t
 
     pkg = "dsz_zipped"
     sources = tmp_path / "sources"
-    files = plugin_files(pkg, extra={f"{pkg}/sub/__init__.py": "",
-                                     f"{pkg}/sub/p_deep.py": f"from {pkg}.base import Plugin\n"
-                                                             "class Deep(Plugin):\n    plugin_key = 'deep'\n"})
+    files = plugin_files(
+        pkg,
+        extra={
+            f"{pkg}/sub/__init__.py": "",
+            f"{pkg}/sub/p_deep.py": f"from {pkg}.base import Plugin\nclass Deep(Plugin):\n    plugin_key = 'deep'\n",
+        },
+    )
     for rel, text in files.items():
         (sources / "site" / rel).parent.mkdir(parents=True, exist_ok=True)
         (sources / "site" / rel).write_text(text)

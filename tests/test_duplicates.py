@@ -39,13 +39,18 @@ def claims(key: str, class_name: str) -> str:
 
 def test_second_class_claiming_a_taken_key_is_not_registered(make_package):
     # Discovery imports modules in name order: a_first before b_second.
-    base = make_plugins(make_package, "dup_basic", a_first=claims("shared", "FirstClaim"), b_second="""
+    base = make_plugins(
+        make_package,
+        "dup_basic",
+        a_first=claims("shared", "FirstClaim"),
+        b_second="""
         from .base import Plugin
         class SecondClaim(Plugin):
             plugin_key = "shared"
         class Unrelated(Plugin):
             plugin_key = "other"
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert sorted(registry) == ["other", "shared"]
@@ -65,13 +70,17 @@ def test_second_class_claiming_a_taken_key_is_not_registered(make_package):
 
 
 def test_duplicate_within_one_module(make_package):
-    base = make_plugins(make_package, "dup_samemodule", plugins="""
+    base = make_plugins(
+        make_package,
+        "dup_samemodule",
+        plugins="""
         from .base import Plugin
         class Original(Plugin):
             plugin_key = "k"
         class Copycat(Plugin):
             plugin_key = "k"
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert registry["k"].__name__ == "Original"
@@ -112,8 +121,12 @@ def test_reload_replaces_the_class_under_its_key(make_package):
 
 
 def test_reload_of_a_module_that_lost_a_duplicate_stays_a_duplicate(make_package):
-    base = make_plugins(make_package, "dup_reload_loser",
-                        a_first=claims("shared", "FirstClaim"), b_second=claims("shared", "SecondClaim"))
+    base = make_plugins(
+        make_package,
+        "dup_reload_loser",
+        a_first=claims("shared", "FirstClaim"),
+        b_second=claims("shared", "SecondClaim"),
+    )
     registry = base.REGISTRY
     holder = registry["shared"]
 
@@ -125,7 +138,11 @@ def test_reload_of_a_module_that_lost_a_duplicate_stays_a_duplicate(make_package
 
 
 def test_duplicate_in_a_secondary_registry_is_noted_without_crashing(make_package):
-    base = make_plugins(make_package, "dup_secondary", SECONDARY_BASE, plugins="""
+    base = make_plugins(
+        make_package,
+        "dup_secondary",
+        SECONDARY_BASE,
+        plugins="""
         from .base import Plugin
         class AcmeReaderV1: pass
         class AcmeReaderV2: pass
@@ -137,7 +154,8 @@ def test_duplicate_in_a_secondary_registry_is_noted_without_crashing(make_packag
             plugin_key = "acme_new"
             vendor = "acme"
             reader = AcmeReaderV2
-    """)
+    """,
+    )
 
     assert sorted(base.REGISTRY) == ["acme_new", "acme_old"], "both primary entries register"
     assert base.READERS["acme"].__name__ == "AcmeReaderV1", "the first holder keeps the secondary key"

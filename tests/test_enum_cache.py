@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import DEMO_PATH, run_python
 
 HEAVY = ("pyqtgraph", "PyQt6", "numpy")
@@ -35,7 +34,7 @@ print("RESULT " + json.dumps({{
 def _result(proc) -> dict:
     assert proc.returncode == 0, proc.stderr
     line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT "))
-    return json.loads(line[len("RESULT "):])
+    return json.loads(line[len("RESULT ") :])
 
 
 def _cache_file(namespace: str, name: str) -> Path:
@@ -252,17 +251,31 @@ def test_component_enums_round_trip_through_one_json_cache():
     assert cold["before"][0] == "missing" and cold["after"] == ["valid", ""]
     assert cold["names"] == ["AllComponents", "VariableComponents", "GroupBy"]
     assert [m[:2] for m in cold["all"]] == [
-        ["WELL", "well"], ["SITE", "site"], ["CHANNEL", "channel"], ["Z_INDEX", "z_index"], ["TIMEPOINT", "timepoint"]]
-    assert cold["variable"] == [["SITE", "site"], ["CHANNEL", "channel"], ["Z_INDEX", "z_index"],
-                                ["TIMEPOINT", "timepoint"]]
+        ["WELL", "well"],
+        ["SITE", "site"],
+        ["CHANNEL", "channel"],
+        ["Z_INDEX", "z_index"],
+        ["TIMEPOINT", "timepoint"],
+    ]
+    assert cold["variable"] == [
+        ["SITE", "site"],
+        ["CHANNEL", "channel"],
+        ["Z_INDEX", "z_index"],
+        ["TIMEPOINT", "timepoint"],
+    ]
     assert cold["group_by"] == EXPECTED_GROUP_BY
     assert cold["component_is_member"] is True
 
     path = _cache_file("openhcs_demo", "component_enums.json")
     doc = json.loads(path.read_text())
     assert doc["kind"] == "enum"
-    assert doc["items"]["group_by"] == {"NONE": None, "WELL": "well", "SITE": "site", "CHANNEL": "channel",
-                                        "TIMEPOINT": "timepoint"}
+    assert doc["items"]["group_by"] == {
+        "NONE": None,
+        "WELL": "well",
+        "SITE": "site",
+        "CHANNEL": "channel",
+        "TIMEPOINT": "timepoint",
+    }
     assert doc["items"]["variable_components"] == dict(m for m in cold["variable"])
     assert doc["items"]["all_components"] == {m[0]: m[1] for m in cold["all"]}
 
@@ -360,6 +373,10 @@ def test_generic_component_enums_follow_their_table_and_version():
     assert version_changed.state == "stale"
     assert "version changed: 1;" in version_changed.reason and "-> 2;" in version_changed.reason
     assert [m.name for m in create_component_enums(changed, namespace="test_enums", version="1")[2]] == [
-        "NONE", "PLATE", "WELL"]
+        "NONE",
+        "PLATE",
+        "WELL",
+    ]
+
 
 # (``import registry_core`` leaves registry_core.enums unloaded: tests/test_import_time.py.)

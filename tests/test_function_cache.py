@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import DEMO_PATH, run_python
 
 LIBRARIES = {
@@ -47,7 +46,7 @@ def _probe(path: Path = DEMO_PATH, libraries: dict | None = None, **kw) -> dict:
     proc = run_python(code, path=[str(path)], **kw)
     assert proc.returncode == 0, proc.stderr
     line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT "))
-    return json.loads(line[len("RESULT "):])
+    return json.loads(line[len("RESULT ") :])
 
 
 def _cache_file(library: str) -> Path:
@@ -58,8 +57,7 @@ def _cache_file(library: str) -> Path:
 def demo_copy(tmp_path):
     """A private copy of the demo whose function modules a test may edit."""
     root = tmp_path / "demo"
-    shutil.copytree(DEMO_PATH / "openhcs_demo", root / "openhcs_demo",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(DEMO_PATH / "openhcs_demo", root / "openhcs_demo", ignore=shutil.ignore_patterns("__pycache__"))
     return root
 
 
@@ -73,11 +71,12 @@ def test_cold_run_introspects_and_writes_one_file_per_library():
         assert doc["kind"] == "functions"
         assert doc["identity"]["library"] == lib and doc["identity"]["module"] == FUNCTION_MODULES[lib]
         assert list(doc["items"]) == [m["name"] for m in cold["metadata"][lib]]
-        (root, entries), = doc["files"]["roots"].items()
+        ((root, entries),) = doc["files"]["roots"].items()
         assert root.endswith(os.path.join("processing", "functions"))
         assert [entry[0] for entry in entries] == [f"{lib}_funcs.py"]
     assert sorted(p.name for p in _cache_file("x").parent.iterdir()) == sorted(
-        f"{lib}_function_metadata.json" for lib in LIBRARIES)
+        f"{lib}_function_metadata.json" for lib in LIBRARIES
+    )
 
 
 def test_warm_run_imports_no_function_module():
@@ -128,8 +127,10 @@ def test_editing_the_function_module_makes_it_stale_and_rebuilds(demo_copy):
     _probe(demo_copy, skimage)
     source = demo_copy / "openhcs_demo" / "processing" / "functions" / "skimage_funcs.py"
     with source.open("a") as handle:
-        handle.write('\n\n@contract("image", "image")\ndef flip(image: Image) -> Image:\n'
-                     '    """Mirror an image left to right."""\n    return [row[::-1] for row in image]\n')
+        handle.write(
+            '\n\n@contract("image", "image")\ndef flip(image: Image) -> Image:\n'
+            '    """Mirror an image left to right."""\n    return [row[::-1] for row in image]\n'
+        )
     edited = _probe(demo_copy, skimage)
     assert edited["before"]["skimage"][0] == "stale"
     assert "modified: functions/skimage_funcs.py" in edited["before"]["skimage"][1]
@@ -143,13 +144,16 @@ def test_editing_the_function_module_makes_it_stale_and_rebuilds(demo_copy):
 
 
 def test_enable_cache_false_introspects_and_writes_nothing():
-    result = run_python("""
+    result = run_python(
+        """
         import sys
         from registry_core import load_function_metadata
         md = load_function_metadata("cupy", "openhcs_demo.processing.functions.cupy_funcs",
                                     namespace="openhcs_demo", enable_cache=False)
         print("LOADED", sorted(md)[:2], "openhcs_demo.processing.functions.cupy_funcs" in sys.modules)
-    """, path=[str(DEMO_PATH)])
+    """,
+        path=[str(DEMO_PATH)],
+    )
     assert result.returncode == 0, result.stderr
     assert "LOADED ['bit_reverse_permute', 'clip'] True" in result.stdout
     assert not _cache_file("cupy").exists()
@@ -180,5 +184,6 @@ def test_function_metadata_round_trips_and_rejects_bad_data():
         from registry_core.functions import function_cache_manager
 
         function_cache_manager("../escape", "m", namespace="t")
+
 
 # (``import registry_core`` leaves registry_core.functions and inspect unloaded: tests/test_import_time.py.)

@@ -35,7 +35,7 @@ def test_import_loads_no_gui_numeric_or_lazy_module_and_lazy_names_still_resolve
     )
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
-    data = json.loads(line[len("RESULT "):])
+    data = json.loads(line[len("RESULT ") :])
     assert {m: NOT_LOADED_BY_IMPORT[m] for m in data["loaded"]} == {}
     assert data["lazy"] == {name: [True, module] for name, module in LAZY_EXPORTS.items()}
 

@@ -1,9 +1,11 @@
-"""``registry_core.diagnostics.importtime``: CPython's ``-X importtime`` lines, for the frozen app's profile children."""
+"""``registry_core.diagnostics.importtime``: CPython's ``-X importtime`` lines, for the frozen app's profile
+children."""
 
 from __future__ import annotations
 
 from helpers import ROOT, run_python
-from registry_core.diagnostics.profiling import parse_importtime
+
+from registry_core.diagnostics.importtime import parse_importtime
 
 #: outer imports middle (a statement) and leaf (importlib.import_module); each does measurable work.
 PACKAGE = {
@@ -25,13 +27,16 @@ def _rows(stderr: str) -> dict[str, dict]:
 
 def test_lines_parse_like_cpythons_and_nest_by_who_imported_whom(make_package):
     root = make_package(PACKAGE)
-    result = run_python("""
+    result = run_python(
+        """
         from registry_core.diagnostics import importtime as _importtime
         assert _importtime.install() and not _importtime.install()  # a second install is a no-op
         import sys
         print("registry demo.REGISTRY", file=sys.stderr)
         import itf_pkg.outer
-    """, path=[str(root)])
+    """,
+        path=[str(root)],
+    )
     assert result.returncode == 0, result.stderr
     rows = _rows(result.stderr)
     assert set(rows) == {"itf_pkg", "itf_pkg.outer", "itf_pkg.middle", "itf_pkg.leaf"}, result.stderr
@@ -52,7 +57,10 @@ def test_lines_parse_like_cpythons_and_nest_by_who_imported_whom(make_package):
 def test_same_modules_as_cpythons_flag_for_import_statements(make_package):
     root = make_package(PACKAGE)
     code = "import itf_pkg.middle"
-    ours = run_python("from registry_core.diagnostics import importtime as _importtime; _importtime.install()\n" + code, path=[str(root)])
+    ours = run_python(
+        "from registry_core.diagnostics import importtime as _importtime; _importtime.install()\n" + code,
+        path=[str(root)],
+    )
     flag = run_python(code, path=[str(root)], env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert ours.returncode == flag.returncode == 0, ours.stderr + flag.stderr
     assert set(_rows(ours.stderr)) == set(_rows(flag.stderr)) == {"itf_pkg", "itf_pkg.middle"}
@@ -61,11 +69,14 @@ def test_same_modules_as_cpythons_flag_for_import_statements(make_package):
 def test_the_frozen_entry_honours_x_importtime(make_package):
     """packaging/frozen_main.py runs profile's ``-X importtime -c CODE`` children itself."""
     root = make_package(PACKAGE)
-    result = run_python(f"""
+    result = run_python(
+        f"""
         import runpy, sys
         sys.argv = ["registry-inspector-cli", "-X", "importtime", "-c", "import itf_pkg.outer; print('ran')"]
         runpy.run_path({str(ROOT / "packaging" / "frozen_main.py")!r}, run_name="__main__")
-    """, path=[str(root)])
+    """,
+        path=[str(root)],
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ran"
     assert "itf_pkg.outer" in _rows(result.stderr)

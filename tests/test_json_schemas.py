@@ -12,16 +12,20 @@ import json
 import zipfile
 
 import pytest
+from cli_helpers import DEMO_REGISTRIES, Cli
 from jsonschema import Draft202012Validator
 
-from cli_helpers import DEMO_REGISTRIES, Cli
 from registry_core.cli import command_names
 from registry_core.diagnostics.json_schemas import BUNDLE_MANIFEST, load_schema, schema_names, schema_path
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: Bundle members that are exactly another command's document.
-BUNDLE_MEMBERS = {"registries.json": "list", "status.json": "status", "verify.json": "verify",
-                  "profile.json": "profile"}
+BUNDLE_MEMBERS = {
+    "registries.json": "list",
+    "status.json": "status",
+    "verify.json": "verify",
+    "profile.json": "profile",
+}
 
 
 def validator(name: str) -> Draft202012Validator:
@@ -30,8 +34,9 @@ def validator(name: str) -> Draft202012Validator:
 
 def errors(name: str, document: dict) -> list[str]:
     """Each reason ``document`` breaks schema ``name``, with where (empty: valid)."""
-    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
-            for e in validator(name).iter_errors(document)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in validator(name).iter_errors(document)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +68,11 @@ def documents(tmp_path_factory):
         docs["bundle"] = ("bundle", cli("bundle", "-o", str(bundle), "--json"))
         result = {label: (name, run.json()) for label, (name, run) in docs.items()}
         with zipfile.ZipFile(bundle) as archive:
-            members = {n: json.loads(archive.read(n)) for n in archive.namelist()
-                       if n == "manifest.json" or n in BUNDLE_MEMBERS}
+            members = {
+                n: json.loads(archive.read(n))
+                for n in archive.namelist()
+                if n == "manifest.json" or n in BUNDLE_MEMBERS
+            }
     result["bundle manifest.json"] = (BUNDLE_MANIFEST, members.pop("manifest.json"))
     for member, name in BUNDLE_MEMBERS.items():
         assert member in members, f"the bundle has no {member}: {sorted(members)}"
@@ -72,14 +80,28 @@ def documents(tmp_path_factory):
     return result
 
 
-LABELS = ["status (no cache yet)", "list", "status", "explain (a registered key)", "explain (an unknown name)",
-          "verify", "profile", "rebuild", "clear-cache (one registry)", "status (one cache cleared)",
-          "clear-cache (all)", "bundle", "bundle manifest.json", *(f"bundle {m}" for m in BUNDLE_MEMBERS)]
+LABELS = [
+    "status (no cache yet)",
+    "list",
+    "status",
+    "explain (a registered key)",
+    "explain (an unknown name)",
+    "verify",
+    "profile",
+    "rebuild",
+    "clear-cache (one registry)",
+    "status (one cache cleared)",
+    "clear-cache (all)",
+    "bundle",
+    "bundle manifest.json",
+    *(f"bundle {m}" for m in BUNDLE_MEMBERS),
+]
 
 
 def test_every_subcommand_and_the_bundle_manifest_has_a_schema():
     assert set(schema_names()) == {*command_names(), BUNDLE_MANIFEST}, (
-        "a subcommand with --json needs registry_core/diagnostics/schemas/<name>.schema.json")
+        "a subcommand with --json needs registry_core/diagnostics/schemas/<name>.schema.json"
+    )
     for name in schema_names():
         assert schema_path(name).endswith(f"{name}.schema.json")
     with pytest.raises(LookupError, match="no JSON schema named 'nope'; known: bundle, bundle-manifest"):
@@ -97,7 +119,7 @@ def test_each_schema_is_draft_2020_12_for_schema_1(name):
 
 
 def test_the_cache_states_in_the_schemas_are_the_core_states():
-    from registry_core.cache.manager import STATES
+    from registry_core.cache.status import STATES
 
     def state_enums(node):
         if isinstance(node, dict):
@@ -143,7 +165,8 @@ def test_a_wrong_state_a_missing_key_or_another_schema_is_rejected(documents):
     wrong_state = copy.deepcopy(status)
     wrong_state["caches"][0]["state"] = "fresh"
     assert errors("status", wrong_state) == [
-        "caches/0/state: 'fresh' is not one of ['valid', 'missing', 'disabled', 'stale', 'corrupt']"]
+        "caches/0/state: 'fresh' is not one of ['valid', 'missing', 'disabled', 'stale', 'corrupt']"
+    ]
 
     missing_key = copy.deepcopy(status)
     del missing_key["caches"][0]["reason"]
@@ -152,8 +175,10 @@ def test_a_wrong_state_a_missing_key_or_another_schema_is_rejected(documents):
     inventory = copy.deepcopy(documents["list"][1])
     del inventory["registries"][0]["plugins"]
     inventory["schema"] = 2
-    assert sorted(errors("list", inventory)) == ["registries/0: 'plugins' is a required property",
-                                                 "schema: 1 was expected"]
+    assert sorted(errors("list", inventory)) == [
+        "registries/0: 'plugins' is a required property",
+        "schema: 1 was expected",
+    ]
 
     verify = copy.deepcopy(documents["verify"][1])
     verify["agree"] = None  # could not run, yet no error said why

@@ -84,7 +84,7 @@ def _graph() -> dict[str, dict[str, bool]]:
     return {name: _imports(name, path, known) for name, path in modules.items()}
 
 
-def _cycles(graph: "dict[str, Any]") -> list[list[str]]:
+def _cycles(graph: dict[str, Any]) -> list[list[str]]:
     """Strongly connected components with more than one module (Tarjan), plus modules importing themselves."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -140,11 +140,19 @@ def test_no_module_imports_the_facade_back():
 
 def test_the_core_never_imports_the_app_or_qt():
     graph = _graph()
-    never = sorted((name, imported) for name, imports in graph.items() for imported in imports
-                   if imported.partition(".")[0] in NEVER)
+    never = sorted(
+        (name, imported)
+        for name, imports in graph.items()
+        for imported in imports
+        if imported.partition(".")[0] in NEVER
+    )
     assert never == []
-    at_import = sorted((name, imported) for name, imports in graph.items() for imported, top in imports.items()
-                       if top and imported.partition(".")[0] in NOT_AT_IMPORT_TIME)
+    at_import = sorted(
+        (name, imported)
+        for name, imports in graph.items()
+        for imported, top in imports.items()
+        if top and imported.partition(".")[0] in NOT_AT_IMPORT_TIME
+    )
     assert at_import == []
 
 
@@ -158,21 +166,30 @@ def test_the_cli_runs_with_the_app_unimportable():
         "sys.exit(main(['list', '--target', 'openhcs_demo.microscopes.microscope_base']))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                            cwd=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, cwd=str(ROOT)
+    )
     assert result.returncode == 0, result.stderr
     assert "microscope handler" in result.stdout
 
 
 #: What the app may import of the core: the facades (and the seed's public enums module).
-APP_MAY_IMPORT = {"registry_core", "registry_core.cli", "registry_core.diagnostics", "registry_core.sources",
-                  "registry_core.enums"}
+APP_MAY_IMPORT = {
+    "registry_core",
+    "registry_core.cli",
+    "registry_core.diagnostics",
+    "registry_core.sources",
+    "registry_core.enums",
+}
 
 
 def test_the_app_uses_only_the_cores_facades():
     app_modules = {_module_name(p): p for p in sorted((ROOT / "app").rglob("*.py"))}
     known = set(_modules())
-    used = sorted((name, imported) for name, path in app_modules.items()
-                  for imported in _imports(name, path, known | set(app_modules))
-                  if imported.startswith("registry_core") and imported not in APP_MAY_IMPORT)
+    used = sorted(
+        (name, imported)
+        for name, path in app_modules.items()
+        for imported in _imports(name, path, known | set(app_modules))
+        if imported.startswith("registry_core") and imported not in APP_MAY_IMPORT
+    )
     assert used == [], "the app reaches past the core's facades; export what it needs there instead"

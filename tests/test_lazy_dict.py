@@ -6,7 +6,6 @@ import threading
 import time
 
 import pytest
-
 from helpers import BASE_MODULE
 
 
@@ -94,8 +93,10 @@ def test_discovery_runs_exactly_once_under_32_threads(make_package, monkeypatch)
             release.set()
             for t in threads:
                 t.join(30)
-            pytest.fail(f"none of the 32 readers started discovery within {DISCOVERY_START_TIMEOUT_S:g} s "
-                        "(run_discovery was never called, and no reader raised)")
+            pytest.fail(
+                f"none of the 32 readers started discovery within {DISCOVERY_START_TIMEOUT_S:g} s "
+                "(run_discovery was never called, and no reader raised)"
+            )
         time.sleep(0.001)
     release.set()
     for t in threads:

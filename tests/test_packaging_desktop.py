@@ -10,7 +10,6 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from helpers import ROOT
 
 PACKAGING = ROOT / "packaging"
@@ -91,6 +90,7 @@ def test_desktop_file_validates():
 
 @pytest.mark.skipif(shutil.which("appstreamcli") is None, reason="appstream not installed")
 def test_metainfo_validates():
-    result = subprocess.run(["appstreamcli", "validate", "--no-net", str(_metainfo_file())],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", str(_metainfo_file())], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -19,7 +19,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from helpers import DEMO_REGISTRIES, ROOT
 
 pytestmark = pytest.mark.slow
@@ -47,8 +46,11 @@ def _build_requirements_met() -> bool:
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "PIP_USER", "PYTHONSAFEPATH")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "PIP_USER", "PYTHONSAFEPATH")
+    }
     env.update(extra)
     return env
 
@@ -99,10 +101,21 @@ def installed(tmp_path_factory, dists) -> dict[str, Path]:
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     constraints = base / "constraints.txt"
     constraints.write_text(_pins())
-    install = [sys.executable, "-m", "pip", "--python", python, "install", "--no-input",
-               "--constraint", constraints, dists["wheel"]]
-    first = subprocess.run([str(c) for c in [*install, "--quiet"]], capture_output=True, text=True,
-                           timeout=600, env=_clean_env())
+    install = [
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-input",
+        "--constraint",
+        constraints,
+        dists["wheel"],
+    ]
+    first = subprocess.run(
+        [str(c) for c in [*install, "--quiet"]], capture_output=True, text=True, timeout=600, env=_clean_env()
+    )
     if first.returncode != 0:  # e.g. an index hiccup: once more, with pip's full output on failure
         print(f"pip install failed once, retrying:\n{first.stderr[-3000:]}")
         _run(install, env=_clean_env(), timeout=600)
@@ -131,11 +144,16 @@ def _wheel_names(wheel: Path) -> set[str]:
 def test_wheel_holds_every_package_and_run_time_resource(dists):
     names = _wheel_names(dists["wheel"])
     # (Not setuptools.find_packages: importing setuptools here would put its vendored copies on sys.path.)
-    packages = [init.parent.relative_to(ROOT).as_posix() for folder in ("registry_core", "app")
-                for init in (ROOT / folder).rglob("__init__.py") if "__pycache__" not in init.parts]
+    packages = [
+        init.parent.relative_to(ROOT).as_posix()
+        for folder in ("registry_core", "app")
+        for init in (ROOT / folder).rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    ]
     missing_packages = [p.replace("/", ".") for p in packages if f"{p}/__init__.py" not in names]
-    assert not missing_packages, (f"packages missing from the wheel: {missing_packages}; "
-                                  "add them to [tool.setuptools] packages in pyproject.toml")
+    assert not missing_packages, (
+        f"packages missing from the wheel: {missing_packages}; add them to [tool.setuptools] packages in pyproject.toml"
+    )
     for folder in ("registry_core", "app"):
         for module in (ROOT / folder).rglob("*.py"):
             rel = module.relative_to(ROOT).as_posix()
@@ -166,12 +184,20 @@ def test_wheel_holds_every_package_and_run_time_resource(dists):
 def test_sdist_holds_the_resources_folder_and_packaging_files(dists):
     with tarfile.open(dists["sdist"]) as archive:
         names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
-    for rel in ("pyproject.toml", "README.md", "resources/__init__.py", "resources/demo/README.md",
-                "resources/demo/acme_hcs_plugins-0.3.0.dist-info/entry_points.txt",
-                "resources/demo/zeiss_hcs_hook-1.1.0.dist-info/entry_points.txt",
-                "resources/icons/registry-inspector.svg", "tests/conftest.py", "tests/helpers.py",
-                f"packaging/{APP_ID}.desktop", f"packaging/{APP_ID}.metainfo.xml",
-                "packaging/registry-inspector.spec"):
+    for rel in (
+        "pyproject.toml",
+        "README.md",
+        "resources/__init__.py",
+        "resources/demo/README.md",
+        "resources/demo/acme_hcs_plugins-0.3.0.dist-info/entry_points.txt",
+        "resources/demo/zeiss_hcs_hook-1.1.0.dist-info/entry_points.txt",
+        "resources/icons/registry-inspector.svg",
+        "tests/conftest.py",
+        "tests/helpers.py",
+        f"packaging/{APP_ID}.desktop",
+        f"packaging/{APP_ID}.metainfo.xml",
+        "packaging/registry-inspector.spec",
+    ):
         assert rel in names, f"{rel} is not in the sdist"
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 

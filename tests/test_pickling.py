@@ -19,7 +19,9 @@ FILES = {
             __key_extractor__ = lambda name, cls: name.lower()   # lambdas are fine: classes pickle by name
             plugin_key = None
     """,
-    "pick_pkg/alpha.py": "from pick_pkg.base import Plugin\nclass Alpha(Plugin):\n    def run(self):\n        return 'alpha ran'\n",
+    "pick_pkg/alpha.py": (
+        "from pick_pkg.base import Plugin\nclass Alpha(Plugin):\n    def run(self):\n        return 'alpha ran'\n"
+    ),
     "pick_pkg/beta.py": "from pick_pkg.base import Plugin\nclass Beta(Plugin):\n    plugin_key = 'b'\n",
     "pick_pkg/work.py": """
         def keys_and_run(registry):

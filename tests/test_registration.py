@@ -11,8 +11,8 @@ import importlib
 import sys
 
 import pytest
-
 from helpers import BASE_MODULE, run_python
+
 from registry_core import (
     AutoRegisterMeta,
     LazyDiscoveryDict,
@@ -65,11 +65,15 @@ def outcome_of(registry, class_name: str):
 
 
 def test_key_comes_from_the_attribute_named_by_registry_key(make_package):
-    base = make_plugins(make_package, "reg_keyattr", alpha="""
+    base = make_plugins(
+        make_package,
+        "reg_keyattr",
+        alpha="""
         from .base import Plugin
         class Alpha(Plugin):
             plugin_key = "alpha"
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     alpha = registry["alpha"]
@@ -84,13 +88,18 @@ def test_key_comes_from_the_attribute_named_by_registry_key(make_package):
 
 
 def test_key_from_suffix_extractor_is_derived_and_stamped_on_the_class(make_package):
-    base = make_plugins(make_package, "reg_suffix", HANDLER_BASE, imagexpress="""
+    base = make_plugins(
+        make_package,
+        "reg_suffix",
+        HANDLER_BASE,
+        imagexpress="""
         from .base import MicroscopeHandler
         class ImageXpressHandler(MicroscopeHandler):
             pass
         class OperaPhenixHandler(MicroscopeHandler):
             _microscope_type = "opera_phenix"   # an explicit key wins over the extractor
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     handler = registry["imagexpress"]
@@ -105,18 +114,23 @@ def test_key_from_suffix_extractor_is_derived_and_stamped_on_the_class(make_pack
 
 
 def test_lambda_key_extractor(make_package):
-    base = make_plugins(make_package, "reg_lambda", """
+    base = make_plugins(
+        make_package,
+        "reg_lambda",
+        """
         from registry_core import AutoRegisterMeta, LazyDiscoveryDict
         REGISTRY = LazyDiscoveryDict()
         class Server(metaclass=AutoRegisterMeta):
             __registry__ = REGISTRY
             __registry_key__ = "server_type"
             __key_extractor__ = lambda name, cls: name.removesuffix("Server").upper()
-    """, servers="""
+    """,
+        servers="""
         from .base import Server
         class NapariServer(Server):
             pass
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert list(registry) == ["NAPARI"]
@@ -127,13 +141,17 @@ def test_lambda_key_extractor(make_package):
 
 
 def test_class_without_key_is_skipped_and_reported(make_package):
-    base = make_plugins(make_package, "reg_nokey", plugins="""
+    base = make_plugins(
+        make_package,
+        "reg_nokey",
+        plugins="""
         from .base import Plugin
         class Keyed(Plugin):
             plugin_key = "keyed"
         class Keyless(Plugin):
             pass
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert list(registry) == ["keyed"]
@@ -146,11 +164,16 @@ def test_class_without_key_is_skipped_and_reported(make_package):
 
 def test_class_without_key_raises_when_skip_if_no_key_is_false(make_package):
     strict_base = BASE_MODULE + "    __skip_if_no_key__ = False\n"
-    base = make_plugins(make_package, "reg_strict", strict_base, keyless="""
+    base = make_plugins(
+        make_package,
+        "reg_strict",
+        strict_base,
+        keyless="""
         from .base import Plugin
         class Keyless(Plugin):
             pass
-    """)
+    """,
+    )
 
     assert issubclass(RegistryKeyMissingError, ValueError)
     with pytest.raises(RegistryKeyMissingError, match="Keyless"):
@@ -168,7 +191,11 @@ def test_class_without_key_raises_when_skip_if_no_key_is_false(make_package):
 
 
 def test_abstract_class_is_not_registered_and_outcome_names_the_methods(make_package):
-    base = make_plugins(make_package, "reg_abstract", ABSTRACT_BASE, plugins="""
+    base = make_plugins(
+        make_package,
+        "reg_abstract",
+        ABSTRACT_BASE,
+        plugins="""
         from .base import Plugin
         class HalfDone(Plugin):
             plugin_key = "half"
@@ -177,7 +204,8 @@ def test_abstract_class_is_not_registered_and_outcome_names_the_methods(make_pac
             plugin_key = "done"
             def run(self): ...
             def stop(self): ...
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert list(registry) == ["done"]
@@ -190,11 +218,16 @@ def test_abstract_class_is_not_registered_and_outcome_names_the_methods(make_pac
 
 
 def test_abstract_outcome_lists_every_abstract_method(make_package):
-    base = make_plugins(make_package, "reg_abstract_all", ABSTRACT_BASE, plugins="""
+    base = make_plugins(
+        make_package,
+        "reg_abstract_all",
+        ABSTRACT_BASE,
+        plugins="""
         from .base import Plugin
         class Empty(Plugin):
             plugin_key = "empty"
-    """)
+    """,
+    )
 
     outcome = outcome_of(base.REGISTRY, "Empty")
 
@@ -204,15 +237,20 @@ def test_abstract_outcome_lists_every_abstract_method(make_package):
 
 
 def test_subclasses_share_the_base_registry(make_package):
-    base = make_plugins(make_package, "reg_shared", one="""
+    base = make_plugins(
+        make_package,
+        "reg_shared",
+        one="""
         from .base import Plugin
         class One(Plugin):
             plugin_key = "one"
-    """, two="""
+    """,
+        two="""
         from .one import One
         class Two(One):
             plugin_key = "two"
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert sorted(registry) == ["one", "two"]
@@ -222,13 +260,17 @@ def test_subclasses_share_the_base_registry(make_package):
 
 
 def test_subclass_of_registered_class_does_not_take_the_parent_key(make_package):
-    base = make_plugins(make_package, "reg_inherit", plugins="""
+    base = make_plugins(
+        make_package,
+        "reg_inherit",
+        plugins="""
         from .base import Plugin
         class Parent(Plugin):
             plugin_key = "parent"
         class Child(Parent):
             pass
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert list(registry) == ["parent"]
@@ -241,13 +283,18 @@ def test_subclass_of_registered_class_does_not_take_the_parent_key(make_package)
 
 
 def test_subclass_of_registered_class_gets_its_own_derived_key(make_package):
-    base = make_plugins(make_package, "reg_inherit_derived", HANDLER_BASE, handlers="""
+    base = make_plugins(
+        make_package,
+        "reg_inherit_derived",
+        HANDLER_BASE,
+        handlers="""
         from .base import MicroscopeHandler
         class OperaHandler(MicroscopeHandler):
             pass
         class OperaPhenixHandler(OperaHandler):
             pass
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert sorted(registry) == ["opera", "operaphenix"]
@@ -257,14 +304,19 @@ def test_subclass_of_registered_class_gets_its_own_derived_key(make_package):
 
 
 def test_key_declared_on_abstract_intermediate_counts_for_concrete_subclass(make_package):
-    base = make_plugins(make_package, "reg_intermediate", ABSTRACT_BASE, plugins="""
+    base = make_plugins(
+        make_package,
+        "reg_intermediate",
+        ABSTRACT_BASE,
+        plugins="""
         from .base import Plugin
         class StreamingBase(Plugin):
             plugin_key = "streaming"
             def stop(self): ...
         class NapariStream(StreamingBase):
             def run(self): ...
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert list(registry) == ["streaming"]
@@ -276,15 +328,20 @@ def test_key_declared_on_abstract_intermediate_counts_for_concrete_subclass(make
 
 
 def test_registry_is_created_when_root_omits_registry(make_package):
-    base = make_plugins(make_package, "reg_implicit", """
+    base = make_plugins(
+        make_package,
+        "reg_implicit",
+        """
         from registry_core import AutoRegisterMeta
         class Plugin(metaclass=AutoRegisterMeta):
             __registry_key__ = "plugin_key"
-    """, plugins="""
+    """,
+        plugins="""
         from .base import Plugin
         class Found(Plugin):
             plugin_key = "found"
-    """)
+    """,
+    )
     registry = base.Plugin.__registry__
 
     assert isinstance(registry, LazyDiscoveryDict)
@@ -293,9 +350,10 @@ def test_registry_is_created_when_root_omits_registry(make_package):
 
 
 def test_registry_config_form_with_explicit_settings(make_package):
-    make_package({
-        "reg_config/__init__.py": "",
-        "reg_config/core.py": """
+    make_package(
+        {
+            "reg_config/__init__.py": "",
+            "reg_config/core.py": """
             from registry_core import AutoRegisterMeta, LazyDiscoveryDict, RegistryConfig
             WIDGETS = LazyDiscoveryDict()
             class Widget(metaclass=AutoRegisterMeta):
@@ -308,23 +366,24 @@ def test_registry_config_form_with_explicit_settings(make_package):
                 )
                 kind = None
         """,
-        "reg_config/outside.py": """
+            "reg_config/outside.py": """
             from .core import Widget
             class Outside(Widget):
                 kind = "outside"
         """,
-        "reg_config/widgets/__init__.py": "",
-        "reg_config/widgets/button.py": """
+            "reg_config/widgets/__init__.py": "",
+            "reg_config/widgets/button.py": """
             from ..core import Widget
             class Button(Widget):
                 kind = "button"
         """,
-        "reg_config/widgets/draft_slider.py": """
+            "reg_config/widgets/draft_slider.py": """
             from ..core import Widget
             class Slider(Widget):
                 kind = "slider"
         """,
-    })
+        }
+    )
     core = importlib.import_module("reg_config.core")
     registry = core.WIDGETS
 
@@ -340,7 +399,10 @@ def test_registry_config_form_with_explicit_settings(make_package):
 
 
 def test_domain_metaclass_form(make_package):
-    base = make_plugins(make_package, "reg_domainmeta", """
+    base = make_plugins(
+        make_package,
+        "reg_domainmeta",
+        """
         from registry_core import AutoRegisterMeta, LazyDiscoveryDict, RegistryConfig
         FORMATS = LazyDiscoveryDict()
         CONFIG = RegistryConfig(registry_dict=FORMATS, key_attribute="format_name")
@@ -351,13 +413,15 @@ def test_domain_metaclass_form(make_package):
 
         class FormatBase(metaclass=FormatMeta):
             format_name = None
-    """, formats="""
+    """,
+        formats="""
         from .base import FormatBase
         class CX5(FormatBase):
             format_name = "cx5"
         class MetaXpress(FormatBase):
             format_name = "metaxpress"
-    """)
+    """,
+    )
     registry = base.FORMATS
 
     assert sorted(registry) == ["cx5", "metaxpress"]
@@ -367,7 +431,10 @@ def test_domain_metaclass_form(make_package):
 
 
 def test_unhashable_key_is_reported_and_the_rest_of_the_module_registers(make_package):
-    base = make_plugins(make_package, "reg_unhashable", plugins="""
+    base = make_plugins(
+        make_package,
+        "reg_unhashable",
+        plugins="""
         from .base import Plugin
         class Before(Plugin):
             plugin_key = "before"
@@ -375,7 +442,8 @@ def test_unhashable_key_is_reported_and_the_rest_of_the_module_registers(make_pa
             plugin_key = ["not", "hashable"]
         class After(Plugin):
             plugin_key = "after"
-    """)
+    """,
+    )
     registry = base.REGISTRY
 
     assert sorted(registry) == ["after", "before"]
@@ -386,24 +454,29 @@ def test_unhashable_key_is_reported_and_the_rest_of_the_module_registers(make_pa
 
 
 def test_spec_declaration_form_in_a_fresh_interpreter(make_package):
-    root = make_package({
-        "reg_specform/__init__.py": "",
-        "reg_specform/base.py": BASE_MODULE,
-        "reg_specform/plugins/__init__.py": "",
-        "reg_specform/plugins/disk.py": """
+    root = make_package(
+        {
+            "reg_specform/__init__.py": "",
+            "reg_specform/base.py": BASE_MODULE,
+            "reg_specform/plugins/__init__.py": "",
+            "reg_specform/plugins/disk.py": """
             from ..base import Plugin
             class Disk(Plugin):
                 plugin_key = "disk"
         """,
-    })
+        }
+    )
 
-    result = run_python("""
+    result = run_python(
+        """
         import sys
         from reg_specform.base import REGISTRY, Plugin
         assert "reg_specform.plugins.disk" not in sys.modules, "nothing is imported before the first read"
         assert REGISTRY.state == "pending"
         print(sorted(REGISTRY), REGISTRY["disk"].__name__, Plugin.__registry__ is REGISTRY, REGISTRY.state)
-    """, path=[str(root)])
+    """,
+        path=[str(root)],
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["['disk']", "Disk", "True", "discovered"]

@@ -32,9 +32,17 @@ import time
 from pathlib import Path
 
 import pytest
-
-from cache_helpers import (PRELUDE, bump_mtime, cache_env, child, is_writable, plugin_files, plugin_source, read_only,
-                           start)
+from cache_helpers import (
+    PRELUDE,
+    bump_mtime,
+    cache_env,
+    child,
+    is_writable,
+    plugin_files,
+    plugin_source,
+    read_only,
+    start,
+)
 from helpers import ROOT
 
 KILLS = 200
@@ -62,8 +70,13 @@ while True:
 def _writer(code: str, root: Path, ready_w: int) -> subprocess.Popen:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(root), str(ROOT)])
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, pass_fds=(ready_w,))
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        pass_fds=(ready_w,),
+    )
 
 
 FRESH_START = """
@@ -153,9 +166,14 @@ def test_kill_9_while_writing_the_cache_200_times(make_package, tmp_path, monkey
             last_created = json.loads(path.read_bytes())["created"]  # it wrote a new file
 
     leftovers = [n for n in os.listdir(folder) if n.endswith(".tmp")]
-    KILL_FIGURES.update(kills=KILLS, seconds=round(time.monotonic() - began, 1), mid_write_tmp_leftovers=len(leftovers),
-                        max_lock_wait_s=round(max(lock_waits), 4), fresh_start_s=fresh_elapsed,
-                        absent_after_kill=absent_after_kill)
+    KILL_FIGURES.update(
+        kills=KILLS,
+        seconds=round(time.monotonic() - began, 1),
+        mid_write_tmp_leftovers=len(leftovers),
+        max_lock_wait_s=round(max(lock_waits), 4),
+        fresh_start_s=fresh_elapsed,
+        absent_after_kill=absent_after_kill,
+    )
     print(f"\n[reliability-faults] kill -9: {KILL_FIGURES}")
     assert len(lock_waits) == KILLS
     assert max(lock_waits) < 1.0, lock_waits  # far below the 30 s lock timeout
@@ -298,8 +316,14 @@ print(json.dumps({{"keys": keys, "before": before, "startup": _st(R.cache.startu
                   "values": [R[k].plugin_key for k in keys], "warnings": WARNINGS}}))
 """
 
-FOLDER_CASES = ["read_only_folder", "missing_folder", "file_as_namespace_folder", "xdg_read_only",
-                "xdg_is_a_file", "xdg_in_proc"]
+FOLDER_CASES = [
+    "read_only_folder",
+    "missing_folder",
+    "file_as_namespace_folder",
+    "xdg_read_only",
+    "xdg_is_a_file",
+    "xdg_in_proc",
+]
 
 
 @pytest.mark.parametrize("case", FOLDER_CASES)
@@ -319,8 +343,11 @@ def test_unusable_cache_folder_works_uncached(make_package, tmp_path, monkeypatc
         (cache_dir / pkg).write_text("a regular file where the namespace folder belongs")
     else:
         monkeypatch.delenv("REGISTRY_CORE_CACHE_DIR")  # the children inherit os.environ
-        xdg = {"xdg_read_only": tmp_path / "xdg-ro", "xdg_is_a_file": tmp_path / "xdg-file",
-               "xdg_in_proc": Path("/proc/registry-core-no-such-folder")}[case]
+        xdg = {
+            "xdg_read_only": tmp_path / "xdg-ro",
+            "xdg_is_a_file": tmp_path / "xdg-file",
+            "xdg_in_proc": Path("/proc/registry-core-no-such-folder"),
+        }[case]
         if case == "xdg_read_only":
             xdg.mkdir()
             guard = read_only(xdg)
@@ -383,11 +410,17 @@ print(json.dumps({{"keys": keys, "values": values, "errors": errors, "before": b
 @pytest.mark.parametrize("bump", ["version_bumped", "same_version"])
 def test_package_upgrade_under_an_existing_cache(make_package, tmp_path, bump):
     pkg, ext = f"rf_upgrade_{bump}", f"rf_upgrade_ext_{bump}"
-    root = make_package(plugin_files(pkg, keys=("alpha", "beta", "gamma", "delta"), extra={
-        f"{pkg}/__init__.py": '__version__ = "1.0"\n',
-        f"{ext}/__init__.py": "",
-        f"{ext}/plugins.py": f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext'\n",
-    }))
+    root = make_package(
+        plugin_files(
+            pkg,
+            keys=("alpha", "beta", "gamma", "delta"),
+            extra={
+                f"{pkg}/__init__.py": '__version__ = "1.0"\n',
+                f"{ext}/__init__.py": "",
+                f"{ext}/plugins.py": f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext'\n",
+            },
+        )
+    )
     dist = make_package.dist_info(ext, "1.0", {f"{pkg}.plugin": {"ext": f"{ext}.plugins:Ext"}})
     cache_dir = tmp_path / "cache"
     code = UPGRADE_CHECK.format(pkg=pkg, ext=ext)
@@ -446,17 +479,29 @@ print(json.dumps({{"values": values, "errors": errors, "keys": sorted(R), "heale
 def test_package_upgraded_under_a_running_warm_process(make_package, tmp_path):
     """Keys listed from the cache, then the package changes before any value is read: the process heals."""
     pkg, ext = "rf_midrun", "rf_midrun_ext"
-    root = make_package(plugin_files(pkg, keys=("alpha", "beta", "gamma"), extra={
-        f"{ext}/__init__.py": "",
-        f"{ext}/plugins.py": f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext'\n",
-    }))
+    root = make_package(
+        plugin_files(
+            pkg,
+            keys=("alpha", "beta", "gamma"),
+            extra={
+                f"{ext}/__init__.py": "",
+                f"{ext}/plugins.py": f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext'\n",
+            },
+        )
+    )
     dist = make_package.dist_info(ext, "1.0", {f"{pkg}.plugin": {"ext": f"{ext}.plugins:Ext"}})
     cache_dir = tmp_path / "cache"
     assert start(root, pkg, cache_dir)["keys"] == ["alpha", "beta", "ext", "gamma"]
 
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), str(ROOT)]), **cache_env(cache_dir))
-    proc = subprocess.Popen([sys.executable, "-c", PRELUDE + textwrap.dedent(MID_RUN.format(pkg=pkg, ext=ext))],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PRELUDE + textwrap.dedent(MID_RUN.format(pkg=pkg, ext=ext))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         listed = json.loads(proc.stdout.readline())["listed"]
         assert listed == ["alpha", "beta", "ext", "gamma"]

@@ -28,11 +28,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from cache_helpers import cache_env, child
+from helpers import BASE_WITH_SECONDARY, ROOT, PackageMaker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cache_helpers import cache_env, child
-from helpers import BASE_WITH_SECONDARY, ROOT, PackageMaker
 from registry_core import LazyDiscoveryDict, SecondaryRegistry, SecondaryRegistryDict
 from registry_core.diagnostics.documents import registry_document
 
@@ -43,9 +43,11 @@ BASE = BASE_WITH_SECONDARY
 
 
 def _plugin(key: str) -> str:
-    return (f"from {PKG}.base import Plugin\nclass Meta_{key}:\n    pass\n"
-            f"class Plugin_{key}(Plugin):\n    '''The {key} plugin.'''\n    plugin_key = {key!r}\n"
-            f"    meta = Meta_{key}\n")
+    return (
+        f"from {PKG}.base import Plugin\nclass Meta_{key}:\n    pass\n"
+        f"class Plugin_{key}(Plugin):\n    '''The {key} plugin.'''\n    plugin_key = {key!r}\n"
+        f"    meta = Meta_{key}\n"
+    )
 
 
 FILES = {
@@ -63,9 +65,12 @@ FILES = {
 
 #: Examples run per test, printed at the end of each (``-s``) so the total can be quoted.
 EXAMPLES: dict[str, int] = {}
-SETTINGS = dict(deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+SETTINGS = dict(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,14 +101,16 @@ def real(tmp_path_factory):
 def _fresh_registry(real) -> LazyDiscoveryDict:
     """A new registry object for the same base class: what the next start would build."""
     config = real.registry.config
-    secondaries = [SecondaryRegistry(SecondaryRegistryDict(), key_source=s.key_source, attr_name=s.attr_name)
-                   for s in config.secondary_registries]
+    secondaries = [
+        SecondaryRegistry(SecondaryRegistryDict(), key_source=s.key_source, attr_name=s.attr_name)
+        for s in config.secondary_registries
+    ]
     registry = LazyDiscoveryDict()
     registry._configure(real.registry.base_class, config.replace(secondary_registries=secondaries))
     return registry
 
 
-def read_as_a_start(real, raw: bytes) -> "tuple[str, str]":
+def read_as_a_start(real, raw: bytes) -> tuple[str, str]:
     """Put ``raw`` where the cache belongs and read it as a start does; (state, reason). Never raises."""
     path = Path(real.registry.cache.path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,13 +151,21 @@ def _report(name: str, minimum: int) -> None:
 
 # -- strategies ---------------------------------------------------------------------------------
 
-SCALARS = (st.none() | st.booleans() | st.integers() | st.integers(min_value=-(10 ** 30), max_value=10 ** 30)
-           | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=40))
-JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=5)
-                           | st.dictionaries(st.text(max_size=12), inner, max_size=5), max_leaves=25)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=40)
+)
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=25,
+)
 REQUIRED = ["format", "kind", "identity", "version", "created", "environment", "items"]
-FIELDS = ["format", "kind", "identity", "version", "created", "environment", "files", "entry_points", "items",
-          "report"]
+FIELDS = ["format", "kind", "identity", "version", "created", "environment", "files", "entry_points", "items", "report"]
 
 
 def _dumps(value) -> bytes:
@@ -195,7 +210,7 @@ def test_fuzz_random_bytes(real):
     assert read_as_a_start(real, real.raw)[0] == "valid"  # the harness accepts the real file
 
     @settings(max_examples=N_BYTES, **SETTINGS)
-    @given(st.binary(max_size=3000) | st.binary(max_size=200).map(lambda b: real.raw[:len(real.raw) // 2] + b))
+    @given(st.binary(max_size=3000) | st.binary(max_size=200).map(lambda b: real.raw[: len(real.raw) // 2] + b))
     def check(raw):
         _count("random bytes")
         state, reason = read_as_a_start(real, raw)
@@ -219,8 +234,10 @@ def test_fuzz_random_json(real):
 
 def test_fuzz_documents_with_random_field_values(real):
     @settings(max_examples=N_FIELDS, **SETTINGS)
-    @given(st.fixed_dictionaries({}, optional={field: JSON_VALUES for field in FIELDS}),
-           st.lists(st.sampled_from(FIELDS), unique=True))
+    @given(
+        st.fixed_dictionaries({}, optional={field: JSON_VALUES for field in FIELDS}),
+        st.lists(st.sampled_from(FIELDS), unique=True),
+    )
     def check(random_fields, keep_real):
         _count("random field values")
         doc = dict(random_fields)
@@ -278,15 +295,18 @@ def _with(edit):
         doc = copy.deepcopy(real.doc)
         edit(doc)
         return _dumps(doc)
+
     return make
 
 
 def _raw_replace(field: str, literal: str):
     """Set a top-level field to a JSON literal Python's json module would not write itself."""
+
     def make(real):
         doc = copy.deepcopy(real.doc)
         doc[field] = "@@HERE@@"
         return _dumps(doc).replace(b'"@@HERE@@"', literal.encode())
+
     return make
 
 
@@ -324,8 +344,10 @@ NASTY = {
     "format_infinity": (_raw_replace("format", "Infinity"), {"corrupt"}),
     "file_mtime_nan": (_with(lambda d: _first_file_entry(d).__setitem__(2, math.nan)), {"corrupt"}),
     "file_size_infinity": (_with(lambda d: _first_file_entry(d).__setitem__(1, math.inf)), {"corrupt"}),
-    "entry_point_mtime_nan": (_with(lambda d: d["entry_points"]["paths"][0].__setitem__(1, math.nan)),
-                              {"stale", "corrupt"}),
+    "entry_point_mtime_nan": (
+        _with(lambda d: d["entry_points"]["paths"][0].__setitem__(1, math.nan)),
+        {"stale", "corrupt"},
+    ),
     "item_key_nan": (_with(lambda d: d["items"]["alpha"].append(math.nan)), {"valid", "corrupt"}),
     "duration_infinity": (_with(lambda d: d["report"].__setitem__("duration_s", math.inf)), {"valid"}),
     # huge integers
@@ -337,16 +359,26 @@ NASTY = {
     "folder_mtime_huge_int": (_with(lambda d: _first_file_entry(d).__setitem__(2, int(BIG_INT))), {"valid"}),
     "file_mtime_huge_int": (_with(lambda d: _file_entry(d).__setitem__(2, int(BIG_INT))), {"stale"}),
     "file_size_huge_int": (_with(lambda d: _file_entry(d).__setitem__(1, int(BIG_INT))), {"stale"}),
-    "entry_point_path_huge_int": (_with(lambda d: d["entry_points"]["paths"][0].__setitem__(0, int(BIG_INT))),
-                                  {"stale", "corrupt"}),
-    "entry_point_path_null_byte": (_with(lambda d: d["entry_points"]["paths"][0].__setitem__(0, "/tmp/\x00x")),
-                                   {"stale", "corrupt"}),
-    "file_root_null_byte": (_with(lambda d: d["files"]["roots"].__setitem__("/tmp/\x00root", [["a.py", 1, 1]])),
-                            {"stale", "corrupt"}),
-    "report_module_name_null": (_with(lambda d: d["report"]["modules"][0].__setitem__("name", None)),
-                                {"valid", "corrupt"}),
-    "report_modules_mixed_names": (_with(lambda d: d["report"]["modules"].extend([{"name": 5}, {"name": None}])),
-                                   {"valid", "corrupt"}),
+    "entry_point_path_huge_int": (
+        _with(lambda d: d["entry_points"]["paths"][0].__setitem__(0, int(BIG_INT))),
+        {"stale", "corrupt"},
+    ),
+    "entry_point_path_null_byte": (
+        _with(lambda d: d["entry_points"]["paths"][0].__setitem__(0, "/tmp/\x00x")),
+        {"stale", "corrupt"},
+    ),
+    "file_root_null_byte": (
+        _with(lambda d: d["files"]["roots"].__setitem__("/tmp/\x00root", [["a.py", 1, 1]])),
+        {"stale", "corrupt"},
+    ),
+    "report_module_name_null": (
+        _with(lambda d: d["report"]["modules"][0].__setitem__("name", None)),
+        {"valid", "corrupt"},
+    ),
+    "report_modules_mixed_names": (
+        _with(lambda d: d["report"]["modules"].extend([{"name": 5}, {"name": None}])),
+        {"valid", "corrupt"},
+    ),
     # duplicate keys: the last one wins, as in every JSON reader Python ships
     "duplicate_items_bad_last": (lambda real: real.raw[:-1] + b',"items":7}', {"corrupt"}),
     "duplicate_items_good_last": (lambda real: b'{"items":7,' + real.raw[1:], {"valid"}),

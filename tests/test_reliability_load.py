@@ -24,7 +24,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from cache_helpers import PRELUDE, cache_env, child, plugin_files, spawn, start, start_together
 from helpers import BASE_WITH_SECONDARY, run_python
 
@@ -95,8 +94,7 @@ def test_sixteen_processes_cold_start_together_ten_rounds(make_package, tmp_path
         assert sorted(doc["items"]) == KEYS
         created_seen.add(doc["created"])
 
-    print(f"\n[reliability-load] {ROUNDS} rounds x {N_PROCESSES} processes; "
-          f"rebuilds per round: {REBUILDS_PER_ROUND}")
+    print(f"\n[reliability-load] {ROUNDS} rounds x {N_PROCESSES} processes; rebuilds per round: {REBUILDS_PER_ROUND}")
     assert len(created_seen) == ROUNDS  # each round wrote its own file
     # The lock: a process that waited for it re-reads the cache instead of rebuilding again.
     assert all(1 <= n <= 2 for n in REBUILDS_PER_ROUND), REBUILDS_PER_ROUND
@@ -119,10 +117,12 @@ def _thread_package(make_package, pkg: str) -> Path:
     files = {f"{pkg}/__init__.py": "", f"{pkg}/base.py": THREAD_BASE, f"{pkg}_gate.py": GATE_MODULE}
     for key in THREAD_KEYS:
         gate = f"import {pkg}_gate\n{pkg}_gate.hold()\n" if key == "zz_gate" else ""
-        files[f"{pkg}/p_{key}.py"] = (f"{gate}from {pkg}.base import Plugin\n"
-                                      f"class Meta_{key}:\n    pass\n"
-                                      f"class Plugin_{key}(Plugin):\n    plugin_key = {key!r}\n"
-                                      f"    meta = Meta_{key}\n")
+        files[f"{pkg}/p_{key}.py"] = (
+            f"{gate}from {pkg}.base import Plugin\n"
+            f"class Meta_{key}:\n    pass\n"
+            f"class Plugin_{key}(Plugin):\n    plugin_key = {key!r}\n"
+            f"    meta = Meta_{key}\n"
+        )
     return make_package(files)
 
 
@@ -232,8 +232,10 @@ class {cls}(metaclass=AutoRegisterMeta):
 def _cross_packages(make_package, a: str, b: str) -> Path:
     """Registries A and B; a plugin of each reads its own registry and the other one at import."""
     files = {
-        f"{a}/__init__.py": "", f"{a}/base.py": CROSS_BASE.format(cls="APlugin"),
-        f"{b}/__init__.py": "", f"{b}/base.py": CROSS_BASE.format(cls="BPlugin"),
+        f"{a}/__init__.py": "",
+        f"{a}/base.py": CROSS_BASE.format(cls="APlugin"),
+        f"{b}/__init__.py": "",
+        f"{b}/base.py": CROSS_BASE.format(cls="BPlugin"),
     }
     for i in range(5):
         files[f"{a}/p{i}.py"] = f"from {a}.base import APlugin\nclass A{i}(APlugin):\n    key = 'a{i}'\n"
@@ -327,8 +329,12 @@ def test_plugins_reading_their_own_and_another_registry_never_deadlock(make_pack
     b_keys = ["b0", "b1", "b2", "b3", "b4", "b_cross"]
     for temperature in ("cold", "warm"):
         gate = {"RL_CROSS_GATE": "threads"} if order == "two_threads" and temperature == "cold" else {}
-        result = run_python(PRELUDE + textwrap.dedent(CROSS_CHILD.format(a=a, b=b, order=order)),
-                            path=[str(root)], env=cache_env(cache_dir, **gate), timeout=90)
+        result = run_python(
+            PRELUDE + textwrap.dedent(CROSS_CHILD.format(a=a, b=b, order=order)),
+            path=[str(root)],
+            env=cache_env(cache_dir, **gate),
+            timeout=90,
+        )
         assert result.returncode == 0, f"{temperature}: deadlock or crash:\n{result.stdout}\n{result.stderr}"
         assert "RecursionError" not in result.stderr
         data = json.loads(result.stdout.strip().splitlines()[-1])
@@ -386,12 +392,16 @@ def test_two_processes_touching_two_cross_reading_registries_in_opposite_orders(
         assert r["elapsed"] < 10, r  # far below the 30 s lock timeout: nobody waited for it
         assert r["warnings"] == [], r
     # Each registry's cache was written by the process that held its lock: the next start is warm for both.
-    after = child(root, f"""
+    after = child(
+        root,
+        f"""
         from {a}.base import REGISTRY as RA
         from {b}.base import REGISTRY as RB
         states = [_st(RA.cache_status()), _st(RB.cache_status())]
         print(json.dumps({{"states": states, "keys": [sorted(RA), sorted(RB)],
                           "sources": [RA.report.source, RB.report.source]}}))
-    """, env=cache_env(cache_dir))
+    """,
+        env=cache_env(cache_dir),
+    )
     assert [st[0] for st in after["states"]] == ["valid", "valid"]
     assert after["keys"] == [a_keys, b_keys] and after["sources"] == ["cache", "cache"]

@@ -30,7 +30,10 @@ GOOD = {  # module -> (class, key)
 
 
 def _good(cls: str, key: str, base: str = "Plugin", where: str = ".base") -> str:
-    return f"from {where} import {base}\nclass {cls}({base}):\n    plugin_key = {key!r}\n    def run(self):\n        pass\n"
+    return (
+        f"from {where} import {base}\nclass {cls}({base}):\n    plugin_key = {key!r}\n"
+        "    def run(self):\n        pass\n"
+    )
 
 
 FILES = {
@@ -155,8 +158,13 @@ def test_every_kind_of_broken_plugin_at_once_cold_and_warm(make_package, tmp_pat
         for cls, (status, words) in SKIPPED.items():
             assert data["skipped"][cls][0] == status, (cls, data["skipped"][cls])
             assert words in data["skipped"][cls][1], (cls, data["skipped"][cls])
-        assert data["explain"] == {"syntax_error": "import error", "bad_str": "import error",
-                                   "ListKey": "invalid key", "Half": "abstract", "good_b": "registered"}
+        assert data["explain"] == {
+            "syntax_error": "import error",
+            "bad_str": "import error",
+            "ListKey": "invalid key",
+            "Half": "abstract",
+            "good_b": "registered",
+        }
         assert data["now"][0] == "valid"
     # The warm report is the cold one, read back from the cache.
     assert warm["failures"] == cold["failures"]

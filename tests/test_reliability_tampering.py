@@ -23,7 +23,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cache_helpers import cache_env, child, read_cache, start, write_cache
 from helpers import BASE_WITH_SECONDARY
 
@@ -37,13 +36,16 @@ MARKING = "import os\nopen(os.environ['TAMPER_MARKER'], 'a').write(__name__ + ' 
 def _layout(make_package, pkg: str, evil: str, stray: str, ext: str) -> Path:
     files = {f"{pkg}/__init__.py": "", f"{pkg}/base.py": BASE}
     for key in KEYS:
-        files[f"{pkg}/p_{key}.py"] = (f"from {pkg}.base import Plugin\nclass Meta_{key}:\n    pass\n"
-                                      f"class Plugin_{key}(Plugin):\n    plugin_key = {key!r}\n"
-                                      f"    meta = Meta_{key}\n")
+        files[f"{pkg}/p_{key}.py"] = (
+            f"from {pkg}.base import Plugin\nclass Meta_{key}:\n    pass\n"
+            f"class Plugin_{key}(Plugin):\n    plugin_key = {key!r}\n"
+            f"    meta = Meta_{key}\n"
+        )
     for bad in (evil, stray):  # foreign packages: importing any part of them leaves a mark
         files[f"{bad}/__init__.py"] = MARKING
         files[f"{bad}/payload.py"] = MARKING + "".join(
-            f"class Plugin_{key}:\n    plugin_key = {key!r}\nclass Meta_{key}:\n    pass\n" for key in KEYS)
+            f"class Plugin_{key}:\n    plugin_key = {key!r}\nclass Meta_{key}:\n    pass\n" for key in KEYS
+        )
     files[f"{ext}/__init__.py"] = ""
     files[f"{ext}/plugins.py"] = f"from {pkg}.base import Plugin\nclass Ext(Plugin):\n    plugin_key = 'ext'\n"
     root = make_package(files)

@@ -9,16 +9,20 @@ from helpers import BASE_MODULE
 
 
 def test_troubleshooting_snippets(make_package):
-    make_package({
-        "seed_pkg/__init__.py": "",
-        "seed_pkg/base.py": BASE_MODULE,
-        "seed_pkg/plugins/__init__.py": "",
-        "seed_pkg/plugins/good.py": "from seed_pkg.base import Plugin\nclass Good(Plugin):\n    plugin_key = 'good'\n",
-        "seed_pkg/plugins/half.py": (
-            "from abc import abstractmethod\nfrom seed_pkg.base import Plugin\n"
-            "class Half(Plugin):\n    plugin_key = 'half'\n    @abstractmethod\n    def run(self): ...\n"
-        ),
-    })
+    make_package(
+        {
+            "seed_pkg/__init__.py": "",
+            "seed_pkg/base.py": BASE_MODULE,
+            "seed_pkg/plugins/__init__.py": "",
+            "seed_pkg/plugins/good.py": (
+                "from seed_pkg.base import Plugin\nclass Good(Plugin):\n    plugin_key = 'good'\n"
+            ),
+            "seed_pkg/plugins/half.py": (
+                "from abc import abstractmethod\nfrom seed_pkg.base import Plugin\n"
+                "class Half(Plugin):\n    plugin_key = 'half'\n    @abstractmethod\n    def run(self): ...\n"
+            ),
+        }
+    )
     base = importlib.import_module("seed_pkg.base")
     REGISTRY = base.REGISTRY
     # "Check discovery package"

@@ -15,7 +15,7 @@ class TreeNode:
 
     __slots__ = ("kind", "data", "parent", "children", "row", "cells", "group", "cache")
 
-    def __init__(self, kind: str, data: dict[str, Any], parent: "TreeNode | None", cells: tuple, group: str) -> None:
+    def __init__(self, kind: str, data: dict[str, Any], parent: TreeNode | None, cells: tuple, group: str) -> None:
         self.kind = kind
         self.data = data
         self.parent = parent
@@ -25,7 +25,7 @@ class TreeNode:
         self.group = group
         self.cache: Any = False  # per-node memo for a subclass (e.g. a drawn swatch); False = not computed
 
-    def add(self, node: "TreeNode") -> "TreeNode":
+    def add(self, node: TreeNode) -> TreeNode:
         node.row = len(self.children)
         self.children.append(node)
         return node
@@ -76,8 +76,11 @@ class TreeModelBase(QAbstractItemModel):
         return len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
             return self.COLUMNS[section]
         return None
 

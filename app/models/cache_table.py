@@ -20,7 +20,7 @@ def _home_short(path: str) -> str:
     import os
 
     home = os.path.expanduser("~")
-    return "~" + path[len(home):] if home and home != "/" and path.startswith(home + os.sep) else path
+    return "~" + path[len(home) :] if home and home != "/" and path.startswith(home + os.sep) else path
 
 
 class CacheTableModel(QAbstractTableModel):
@@ -32,9 +32,17 @@ class CacheTableModel(QAbstractTableModel):
         self.beginResetModel()
         rows = [dict(c) for c in document.get("caches", [])]
         for orphan in document.get("orphans", []):
-            rows.append({"registry": orphan.get("registry") or orphan.get("owner") or "?", "state": "orphan",
-                         "reason": "no registry loaded here writes this file (renamed or removed?)",
-                         "path": orphan["path"], "size": orphan.get("size"), "age_s": None, "items": None})
+            rows.append(
+                {
+                    "registry": orphan.get("registry") or orphan.get("owner") or "?",
+                    "state": "orphan",
+                    "reason": "no registry loaded here writes this file (renamed or removed?)",
+                    "path": orphan["path"],
+                    "size": orphan.get("size"),
+                    "age_s": None,
+                    "items": None,
+                }
+            )
         self._rows = rows
         self.endResetModel()
 
@@ -48,7 +56,11 @@ class CacheTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section]
         return None
 
@@ -58,14 +70,25 @@ class CacheTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.get("registry"), row.get("state"), row.get("reason") or row.get("detail") or "",
-                    human_size(row.get("size")),
-                    human_age(row.get("age_s")), "" if row.get("items") is None else str(row["items"]),
-                    _home_short(row.get("path") or ""))[column]
+            return (
+                row.get("registry"),
+                row.get("state"),
+                row.get("reason") or row.get("detail") or "",
+                human_size(row.get("size")),
+                human_age(row.get("age_s")),
+                "" if row.get("items") is None else str(row["items"]),
+                _home_short(row.get("path") or ""),
+            )[column]
         if role == SORT_ROLE:
-            return (row.get("registry") or "", row.get("state") or "", row.get("reason") or "",
-                    row.get("size") or 0, row.get("age_s") or 0.0, row.get("items") or 0,
-                    row.get("path") or "")[column]
+            return (
+                row.get("registry") or "",
+                row.get("state") or "",
+                row.get("reason") or "",
+                row.get("size") or 0,
+                row.get("age_s") or 0.0,
+                row.get("items") or 0,
+                row.get("path") or "",
+            )[column]
         if role == Qt.ItemDataRole.BackgroundRole and column == 1:
             return QBrush(QColor(theme.state_colour(row.get("state"))))
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:

@@ -9,7 +9,8 @@ from PyQt6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPen, 
 
 from .. import theme
 from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
-from ._tree import TreeModelBase, TreeNode as _Node
+from ._tree import TreeModelBase
+from ._tree import TreeNode as _Node
 
 COLUMNS = ("Name", "Value", "Cache", "Details")
 ENUM = "enum"
@@ -18,8 +19,9 @@ MEMBER = "member"
 SWATCH_WIDTH, SWATCH_HEIGHT = 64, 12
 
 
-def swatch_pixmap(colours: list[str], width: int = SWATCH_WIDTH, height: int = SWATCH_HEIGHT,
-                  ratio: float = 1.0) -> QPixmap | None:
+def swatch_pixmap(
+    colours: list[str], width: int = SWATCH_WIDTH, height: int = SWATCH_HEIGHT, ratio: float = 1.0
+) -> QPixmap | None:
     """A horizontal gradient through ``colours`` (``#rrggbb``), or None when none of them is a colour."""
     stops = [QColor(c) for c in colours if isinstance(c, str)]
     stops = [c for c in stops if c.isValid()]
@@ -71,8 +73,15 @@ def build_tree(enums: list[dict[str, Any]]) -> _Node:
         enode = root.add(_Node(ENUM, doc, root, (name, count, state, details), name))
         for member in members:
             extra = member.get("description") or member.get("source") or ""
-            enode.add(_Node(MEMBER, member, enode,
-                            (str(member.get("name", "")), _value_text(member.get("value")), "", str(extra)), name))
+            enode.add(
+                _Node(
+                    MEMBER,
+                    member,
+                    enode,
+                    (str(member.get("name", "")), _value_text(member.get("value")), "", str(extra)),
+                    name,
+                )
+            )
     return root
 
 
@@ -97,8 +106,9 @@ class EnumTreeModel(TreeModelBase):
     def _swatch(self, node: _Node) -> QPixmap | None:
         if node.cache is False:
             colours = node.data.get("swatch")
-            node.cache = swatch_pixmap(list(colours), ratio=self.swatch_ratio) if isinstance(colours, (list, tuple)) \
-                else None
+            node.cache = (
+                swatch_pixmap(list(colours), ratio=self.swatch_ratio) if isinstance(colours, (list, tuple)) else None
+            )
         return node.cache
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -133,8 +143,10 @@ class EnumTreeModel(TreeModelBase):
         if role == Qt.ItemDataRole.ToolTipRole:
             if node.kind == ENUM:
                 doc = node.data
-                lines = [f"cache {doc.get('cache_state') or 'unknown'}"
-                         + (f": {doc['cache_reason']}" if doc.get("cache_reason") else "")]
+                lines = [
+                    f"cache {doc.get('cache_state') or 'unknown'}"
+                    + (f": {doc['cache_reason']}" if doc.get("cache_reason") else "")
+                ]
                 if doc.get("cache_path"):
                     lines.append(str(doc["cache_path"]))
                 return "\n".join(lines)

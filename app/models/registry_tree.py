@@ -9,7 +9,8 @@ from PyQt6.QtGui import QBrush, QColor
 
 from .. import theme
 from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
-from ._tree import TreeModelBase, TreeNode as _Node
+from ._tree import TreeModelBase
+from ._tree import TreeNode as _Node
 
 COLUMNS = ("Name", "Class / reason", "Status", "Module", "File")
 
@@ -41,29 +42,71 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
         rnode = root.add(_Node(REGISTRY, reg, root, _registry_cells(reg), name))
         for plugin in reg["plugins"]:
             status = "loaded" if plugin["loaded"] else "from cache"
-            pnode = rnode.add(_Node(PLUGIN, plugin, rnode,
-                                    (str(plugin["key"]), plugin["class"], status, plugin["module"],
-                                     plugin["file"] or ""), name))
+            pnode = rnode.add(
+                _Node(
+                    PLUGIN,
+                    plugin,
+                    rnode,
+                    (str(plugin["key"]), plugin["class"], status, plugin["module"], plugin["file"] or ""),
+                    name,
+                )
+            )
             for attr, value in (plugin.get("secondary") or {}).items():
                 label = next((s["name"] for s in reg["secondary"] if s["attr_name"] == attr and s["name"]), attr)
-                pnode.add(_Node(SECONDARY, {"attr_name": attr, "value": value, "registry": label}, pnode,
-                                (label, value, "secondary", value.rpartition(".")[0], ""), name))
+                pnode.add(
+                    _Node(
+                        SECONDARY,
+                        {"attr_name": attr, "value": value, "registry": label},
+                        pnode,
+                        (label, value, "secondary", value.rpartition(".")[0], ""),
+                        name,
+                    )
+                )
         for failure in reg["failures"]:
-            rnode.add(_Node(FAILURE, failure, rnode,
-                            (failure["module"].rpartition(".")[2], failure["error"], "import failed",
-                             failure["module"], failure["file"] or ""), name))
+            rnode.add(
+                _Node(
+                    FAILURE,
+                    failure,
+                    rnode,
+                    (
+                        failure["module"].rpartition(".")[2],
+                        failure["error"],
+                        "import failed",
+                        failure["module"],
+                        failure["file"] or "",
+                    ),
+                    name,
+                )
+            )
         for skipped in reg["skipped"]:
             kind = DUPLICATE if skipped["status"] == "duplicate" else SKIPPED
-            label = {"abstract": "abstract", "no_key": "no key", "inherited_key": "no own key",
-                     "duplicate": "duplicate key", "invalid_key": "invalid key",
-                     "module_failed": "rolled back"}.get(skipped["status"], skipped["status"])
-            rnode.add(_Node(kind, skipped, rnode,
-                            (skipped["class"], skipped["reason"], label, skipped["module"], skipped["file"] or ""),
-                            name))
+            label = {
+                "abstract": "abstract",
+                "no_key": "no key",
+                "inherited_key": "no own key",
+                "duplicate": "duplicate key",
+                "invalid_key": "invalid key",
+                "module_failed": "rolled back",
+            }.get(skipped["status"], skipped["status"])
+            rnode.add(
+                _Node(
+                    kind,
+                    skipped,
+                    rnode,
+                    (skipped["class"], skipped["reason"], label, skipped["module"], skipped["file"] or ""),
+                    name,
+                )
+            )
         for excluded in reg.get("excluded", []):
-            rnode.add(_Node(EXCLUDED, excluded, rnode,
-                            (excluded["module"].rpartition(".")[2], excluded["reason"], "excluded",
-                             excluded["module"], ""), name))
+            rnode.add(
+                _Node(
+                    EXCLUDED,
+                    excluded,
+                    rnode,
+                    (excluded["module"].rpartition(".")[2], excluded["reason"], "excluded", excluded["module"], ""),
+                    name,
+                )
+            )
     return root
 
 

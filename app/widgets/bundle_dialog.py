@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+
 from PyQt6.QtCore import QEvent, Qt
 from PyQt6.QtGui import QBrush, QPalette
 from PyQt6.QtWidgets import (
@@ -30,8 +31,11 @@ class BundleDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export diagnostics bundle")
         self.setObjectName("bundleDialog")
-        intro = QLabel("A zip of plain-text reports to attach to a bug report. Untick what you do not want "
-                       "to share; you can read every file before sending it.", self)
+        intro = QLabel(
+            "A zip of plain-text reports to attach to a bug report. Untick what you do not want "
+            "to share; you can read every file before sending it.",
+            self,
+        )
         intro.setWordWrap(True)
         self.sections = QListWidget(self)
         self.sections.setObjectName("bundleSections")
@@ -43,8 +47,9 @@ class BundleDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked)
         self.sections.itemChanged.connect(lambda _item: self._update())
         rows = max(3, min(len(sections), 10))
-        self.sections.setMinimumHeight(self.sections.sizeHintForRow(0) * rows + 2 * self.sections.frameWidth() + 4
-                                       if sections else 60)
+        self.sections.setMinimumHeight(
+            self.sections.sizeHintForRow(0) * rows + 2 * self.sections.frameWidth() + 4 if sections else 60
+        )
         self.all_button = QPushButton("Select &all", self)
         self.none_button = QPushButton("Select &none", self)
         self.all_button.clicked.connect(lambda: self.set_all(True))
@@ -53,16 +58,19 @@ class BundleDialog(QDialog):
         self.redact = QCheckBox(REDACT_TEXT, self)
         self.redact.setObjectName("bundleRedact")
         self.redact.setChecked(True)
-        self.redact.setToolTip("Replace your home folder, user name and anything that looks like a token or "
-                               "password with placeholders before writing the zip")
+        self.redact.setToolTip(
+            "Replace your home folder, user name and anything that looks like a token or "
+            "password with placeholders before writing the zip"
+        )
         self.path_edit = QLineEdit(default_path, self)
         self.path_edit.setObjectName("bundlePath")
         self.path_edit.setPlaceholderText("Where to write the .zip")
         self.path_edit.textChanged.connect(lambda _text: self._update())
         self.browse_button = QPushButton("Browse…", self)
         self.browse_button.clicked.connect(self.browse)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("&Export")
         self.buttons.accepted.connect(self.accept)
@@ -95,8 +103,9 @@ class BundleDialog(QDialog):
         return [self.sections.item(row) for row in range(self.sections.count())]
 
     def checked_sections(self) -> list[str]:
-        return [item.data(Qt.ItemDataRole.UserRole) for item in self._items()
-                if item.checkState() == Qt.CheckState.Checked]
+        return [
+            item.data(Qt.ItemDataRole.UserRole) for item in self._items() if item.checkState() == Qt.CheckState.Checked
+        ]
 
     def set_section(self, section_id: str, checked: bool) -> None:
         for item in self._items():
@@ -149,8 +158,9 @@ class BundleDialog(QDialog):
 
     def browse(self) -> None:
         start = self.path_edit.text().strip() or os.path.expanduser("~/registry-inspector.zip")
-        path, _filter = QFileDialog.getSaveFileName(self, "Save diagnostics bundle", start,
-                                                    "Zip archive (*.zip);;All files (*)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save diagnostics bundle", start, "Zip archive (*.zip);;All files (*)"
+        )
         if path:
             if not os.path.splitext(path)[1]:
                 path += ".zip"

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, Qt, QRectF
+from PyQt6.QtCore import QPointF, QRectF, Qt
 from PyQt6.QtGui import QFontMetrics
 from PyQt6.QtWidgets import QApplication
 
@@ -130,8 +130,11 @@ class CategoryAxis(pg.AxisItem):
                 labels.append(" ")  # a placeholder: drawPicture draws the name, rotated
             else:
                 label = self.horizontal_label(name, self._slot_px - 10)
-                labels.append(label if label is not None else
-                              self._metrics().elidedText(name, Qt.TextElideMode.ElideRight, int(self._slot_px - 10)))
+                labels.append(
+                    label
+                    if label is not None
+                    else self._metrics().elidedText(name, Qt.TextElideMode.ElideRight, int(self._slot_px - 10))
+                )
         return labels
 
     def _left_room(self) -> float:
@@ -168,8 +171,11 @@ class CategoryAxis(pg.AxisItem):
             p.save()
             p.translate(x + 3, rect.top())
             p.rotate(-self.ROTATION)
-            p.drawText(QRectF(-width - 2, -metrics.height() / 2, width + 2, metrics.height()),
-                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+            p.drawText(
+                QRectF(-width - 2, -metrics.height() / 2, width + 2, metrics.height()),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                text,
+            )
             p.restore()
 
 
@@ -191,7 +197,7 @@ class PlainLogAxis(pg.AxisItem):
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         labels = []
         for v in values:
-            value = 10 ** v * scale
+            value = 10**v * scale
             mantissa = round(value / 10 ** math.floor(math.log10(value) + 1e-9), 3) if value > 0 else 0
             if mantissa == 1 or (mantissa in (2, 5) and self._px_per_decade >= 70):
                 labels.append(f"{value:.3g}")

@@ -55,9 +55,16 @@ def registry_rows(profile: dict[str, Any] | None) -> list[dict[str, Any]]:
             problem = "error"
         elif cold["median"] is None and warm["median"] is None:
             problem = "no timing"
-        rows.append({"name": str(reg.get("name") or f"registry {index + 1}"), "cold": cold, "warm": warm,
-                     "speedup": speedup if problem is None else None, "problem": problem,
-                     "error": str(reg.get("error") or ("timed out" if reg.get("timed_out") else ""))})
+        rows.append(
+            {
+                "name": str(reg.get("name") or f"registry {index + 1}"),
+                "cold": cold,
+                "warm": warm,
+                "speedup": speedup if problem is None else None,
+                "problem": problem,
+                "error": str(reg.get("error") or ("timed out" if reg.get("timed_out") else "")),
+            }
+        )
     return rows
 
 
@@ -80,8 +87,8 @@ def shorten_modules(names: list[str], limit: int = MAX_MODULE_LABEL) -> tuple[li
         prefix = prefix[: min(len(p) for p in parts) - 1] if prefix else prefix
     labels = []
     for p in parts:
-        label = ".".join(p[len(prefix):])
-        rest = p[len(prefix):]
+        label = ".".join(p[len(prefix) :])
+        rest = p[len(prefix) :]
         if len(label) > limit and len(rest) > 2:
             # Keep the first component and as many trailing ones as fit: "openhcs_demo…servers.server_base".
             tail: list[str] = []
@@ -92,7 +99,7 @@ def shorten_modules(names: list[str], limit: int = MAX_MODULE_LABEL) -> tuple[li
             label = f"{rest[0]}…{'.'.join(tail)}" if tail else "…" + rest[-1]
         if len(label) > limit:
             keep = limit - 1
-            label = label[: keep // 2] + "…" + label[len(label) - (keep - keep // 2):]
+            label = label[: keep // 2] + "…" + label[len(label) - (keep - keep // 2) :]
         labels.append(label)
     return labels, (".".join(prefix) + "." if prefix else "")
 
@@ -107,8 +114,13 @@ def top_modules(profile: dict[str, Any] | None, count: int = TOP_MODULES) -> lis
         if self_us is None:
             continue
         cumulative = finite_number(item.get("cumulative_us"))
-        rows.append({"module": str(item["module"]), "self_ms": self_us / 1000,
-                     "cumulative_ms": None if cumulative is None else cumulative / 1000})
+        rows.append(
+            {
+                "module": str(item["module"]),
+                "self_ms": self_us / 1000,
+                "cumulative_ms": None if cumulative is None else cumulative / 1000,
+            }
+        )
     rows.sort(key=lambda r: r["self_ms"], reverse=True)
     return rows[:count]
 
@@ -125,9 +137,15 @@ def history_points(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
         rows = [r for r in registry_rows(doc) if r["problem"] is None]
         colds = [r["cold"]["median"] for r in rows if r["cold"]["median"] is not None]
         warms = [r["warm"]["median"] for r in rows if r["warm"]["median"] is not None]
-        points.append({"created": created, "cold": statistics.median(colds) if colds else None,
-                       "warm": statistics.median(warms) if warms else None, "registries": len(rows),
-                       "runs": doc.get("runs")})
+        points.append(
+            {
+                "created": created,
+                "cold": statistics.median(colds) if colds else None,
+                "warm": statistics.median(warms) if warms else None,
+                "registries": len(rows),
+                "runs": doc.get("runs"),
+            }
+        )
     points.sort(key=lambda p: p["created"])
     return points
 

@@ -22,14 +22,23 @@ class HistoryChart(ChartSpec):
     def axes(self) -> dict[str, pg.AxisItem]:
         return {"bottom": pg.DateAxisItem("bottom"), "left": PlainLogAxis("left")}
 
-    def draw(self, style: ChartStyle, plot: pg.PlotWidget, profile: dict[str, Any],
-             history: list[dict[str, Any]]) -> Hover:
+    def draw(
+        self, style: ChartStyle, plot: pg.PlotWidget, profile: dict[str, Any], history: list[dict[str, Any]]
+    ) -> Hover:
         c = style.colors()
         points = history_points(history)
         hint = "" if len(points) > 1 else " (profile again to see a trend)"
         runs = f"{len(points)} profile run{'s' if len(points) != 1 else ''}"
-        style.style(plot, [f"History: median over registries, {runs}{hint}", f"History: median over registries, {runs}",
-                           f"History ({runs})"], "median (ms, log scale)", "profile run (date, time)")
+        style.style(
+            plot,
+            [
+                f"History: median over registries, {runs}{hint}",
+                f"History: median over registries, {runs}",
+                f"History ({runs})",
+            ],
+            "median (ms, log scale)",
+            "profile run (date, time)",
+        )
         item = plot.getPlotItem()
         item.setLogMode(x=False, y=True)
         style.legend(plot, columns=2).anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-10, 8))
@@ -41,9 +50,18 @@ class HistoryChart(ChartSpec):
                 xs_line, ys = [], []  # nothing to draw, but keep the legend entry
             else:
                 xs_line = xs
-            item.plot(xs_line, ys, pen=pg.mkPen(c[key], width=2), symbol=symbol, symbolSize=9,
-                      symbolBrush=pg.mkBrush(c[key]), symbolPen=pg.mkPen(c["background"]), name=label,
-                      connect="finite", antialias=True)
+            item.plot(
+                xs_line,
+                ys,
+                pen=pg.mkPen(c[key], width=2),
+                symbol=symbol,
+                symbolSize=9,
+                symbolBrush=pg.mkBrush(c[key]),
+                symbolPen=pg.mkPen(c["background"]),
+                name=label,
+                connect="finite",
+                antialias=True,
+            )
         if xs:
             low, high = min(xs), max(xs)
             # One run: an hour around it. Several: their span, whether minutes apart or weeks.
@@ -70,4 +88,3 @@ class HistoryChart(ChartSpec):
             return f"<b>{when}</b><br>cold {cold} · warm {warm}<br>{nearest['registries']} registries timed"
 
         return hover
-

@@ -39,8 +39,15 @@ class ChartLabels(pg.GraphicsObject):
         super().__init__()
         self.labels: list[Label] = []
 
-    def add(self, text: str, pos: tuple[float, float], anchor: tuple[float, float], colour: QColor | str,
-            font: QFont, share: float | None = None) -> Label:
+    def add(
+        self,
+        text: str,
+        pos: tuple[float, float],
+        anchor: tuple[float, float],
+        colour: QColor | str,
+        font: QFont,
+        share: float | None = None,
+    ) -> Label:
         label = Label(str(text), float(pos[0]), float(pos[1]), anchor, QColor(colour), QFont(font), share)
         self.labels.append(label)
         self.update()
@@ -99,8 +106,9 @@ class ChartLabels(pg.GraphicsObject):
             box = self.box(label, transform)
             painter.setFont(label.font)
             painter.setPen(label.colour)
-            painter.drawText(box.adjusted(PAD_PX, PAD_PX, -PAD_PX, -PAD_PX),
-                             int(Qt.AlignmentFlag.AlignCenter), label.text)
+            painter.drawText(
+                box.adjusted(PAD_PX, PAD_PX, -PAD_PX, -PAD_PX), int(Qt.AlignmentFlag.AlignCenter), label.text
+            )
         painter.restore()
 
 

@@ -7,7 +7,8 @@ A chart itself is a ``ChartSpec`` (one module each: ``chart_discovery``, ``chart
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pyqtgraph as pg
 from PyQt6.QtGui import QColor, QFont, QFontMetrics
@@ -40,8 +41,9 @@ class ChartSpec:
         """Axis items by side, for the sides that are not pyqtgraph's plain numeric axis."""
         return {}
 
-    def draw(self, style: "ChartStyle", plot: pg.PlotWidget, profile: dict[str, Any],
-             history: list[dict[str, Any]]) -> Hover:
+    def draw(
+        self, style: ChartStyle, plot: pg.PlotWidget, profile: dict[str, Any], history: list[dict[str, Any]]
+    ) -> Hover:
         """Draw ``profile`` (and ``history``, every profile to show over time) on the cleared ``plot``."""
         raise NotImplementedError
 
@@ -121,9 +123,17 @@ class ChartStyle:
         legend.setPen(pg.mkPen(c["grid"]))
         return legend
 
-
-    def text(self, plot: pg.PlotWidget, text: str, pos: tuple[float, float], anchor: tuple[float, float],
-             colour: str, bold: bool = False, size: float = 9, share: float | None = None) -> Label:
+    def text(
+        self,
+        plot: pg.PlotWidget,
+        text: str,
+        pos: tuple[float, float],
+        anchor: tuple[float, float],
+        colour: str,
+        bold: bool = False,
+        size: float = 9,
+        share: float | None = None,
+    ) -> Label:
         """A label at data position ``pos``; with ``share``, shown only if it fits that share of a bar slot."""
         return plot.labels.add(text, pos, anchor, colour, self.font(size, bold), share)
 

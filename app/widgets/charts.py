@@ -14,10 +14,10 @@ import time
 from typing import Any
 
 import pyqtgraph as pg
-from pyqtgraph import exporters
 from PyQt6.QtCore import QPointF, Qt, QTimer
 from PyQt6.QtGui import QCursor
 from PyQt6.QtWidgets import QApplication, QLabel, QSplitter, QStackedWidget, QToolTip, QVBoxLayout, QWidget
+from pyqtgraph import exporters
 
 from .. import theme
 from .chart_data import CHARTS, export_paths, finite_number, registry_rows
@@ -75,8 +75,9 @@ class ChartsPanel(QWidget):
         self.notes.setObjectName("chartsNotes")
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.TextFormat.RichText)
-        self.plots: dict[str, pg.PlotWidget] = {name: self.chart_style.new_plot(spec, page)
-                                                for name, spec in SPECS.items()}
+        self.plots: dict[str, pg.PlotWidget] = {
+            name: self.chart_style.new_plot(spec, page) for name, spec in SPECS.items()
+        }
         for name, plot in self.plots.items():
             plot.setObjectName(f"{name}Plot")
             plot.scene().sigMouseMoved.connect(lambda pos, n=name: self._on_hover(n, pos))
@@ -153,7 +154,6 @@ class ChartsPanel(QWidget):
             plot.deleteLater()
             written.append(target)
         return written
-
 
     def _current_profile(self) -> dict[str, Any] | None:
         if self.profile is not None:
@@ -233,17 +233,24 @@ class ChartsPanel(QWidget):
         problems = [r for r in rows if r["problem"]]
         lines = []
         if problems:
-            text = " · ".join(f"{r['name']}: {r['problem']}" + (f" ({clip(r['error'], 90)})" if r["error"]
-                                                                 and r["error"] != r["problem"] else "")
-                              for r in problems)
+            text = " · ".join(
+                f"{r['name']}: {r['problem']}"
+                + (f" ({clip(r['error'], 90)})" if r["error"] and r["error"] != r["problem"] else "")
+                for r in problems
+            )
             lines.append(f"<span style='color:{c['accent']}'>⚠ Not timed: {html.escape(text)}</span>")
         caveats = [str(n) for n in profile.get("notes") or [] if n]
         names = {id(reg): reg.get("name") for reg in profile.get("registries") or [] if isinstance(reg, dict)}
-        caveats += [f"{names[id(reg)]}: {reg['note']}" for reg in profile.get("registries") or []
-                    if isinstance(reg, dict) and reg.get("note")]
+        caveats += [
+            f"{names[id(reg)]}: {reg['note']}"
+            for reg in profile.get("registries") or []
+            if isinstance(reg, dict) and reg.get("note")
+        ]
         if caveats:
-            lines.append(f"<span style='color:{c['muted']}'>Note: {html.escape(' · '.join(clip(n, 160) for n in caveats))}"
-                         "</span>")
+            lines.append(
+                f"<span style='color:{c['muted']}'>Note: {html.escape(' · '.join(clip(n, 160) for n in caveats))}"
+                "</span>"
+            )
         self.notes.setText("<br>".join(lines))
         self.notes.setToolTip("\n".join([f"{r['name']}: {r['error'] or r['problem']}" for r in problems] + caveats))
         self.notes.setVisible(bool(lines))
@@ -316,4 +323,3 @@ def _tolerate_closed_svg_paths() -> None:
 
     module.correctCoordinates = correct_coordinates
     _SVG_SHIM_INSTALLED = True
-

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PyQt6.QtCore import QUrl, pyqtSignal
 from PyQt6.QtWidgets import QTextBrowser, QWidget
@@ -59,8 +60,10 @@ class DetailsPane(QTextBrowser):
             ("Skipped classes", len(reg.get("skipped", []))),
             ("Modules scanned", reg.get("modules_scanned")),
             ("Served from", "cache (no plugin imported)" if reg.get("source") == "cache" else "discovery"),
-            ("Cache at start", f"{cache.get('state', '-')}: {cache['reason']}" if cache.get("reason")
-             else cache.get("state", "-")),
+            (
+                "Cache at start",
+                f"{cache.get('state', '-')}: {cache['reason']}" if cache.get("reason") else cache.get("state", "-"),
+            ),
         ]
         if reg.get("healed"):
             rows.append(("Re-discovered because", reg["healed"]))
@@ -87,7 +90,11 @@ class DetailsPane(QTextBrowser):
         return (
             f"<h3 style='color:{theme.OUTCOME_COLOURS['failure']}'>Import failed: {_esc(failure.get('module'))}</h3>"
             f"<p>{_esc(failure.get('error'))}</p>"
-            + (f"<p>Entry point <code>{_esc(origin)}</code> of {_esc(failure.get('distribution'))}</p>" if origin else "")
+            + (
+                f"<p>Entry point <code>{_esc(origin)}</code> of {_esc(failure.get('distribution'))}</p>"
+                if origin
+                else ""
+            )
             + f"<p><b>Source file</b>: {_file_link(failure.get('file'))}</p>"
             f"<p><b>Why</b>: {_esc(explanation)}</p>"
             f"<pre style='font-size:small'>{_esc(failure.get('traceback'))}</pre>"
@@ -107,9 +114,13 @@ class DetailsPane(QTextBrowser):
     _render_duplicate = _render_skipped
 
     def _render_excluded(self, excluded: dict[str, Any]) -> str:
-        return (f"<h3>Excluded: {_esc(excluded.get('module'))}</h3><p>{_esc(excluded.get('reason'))}</p>"
-                "<p>Discovery did not import this module on purpose.</p>")
+        return (
+            f"<h3>Excluded: {_esc(excluded.get('module'))}</h3><p>{_esc(excluded.get('reason'))}</p>"
+            "<p>Discovery did not import this module on purpose.</p>"
+        )
 
     def _render_secondary(self, entry: dict[str, Any]) -> str:
-        return (f"<h3>{_esc(entry.get('registry'))}</h3><p>Secondary-registry entry filled from the plugin's "
-                f"<code>{_esc(entry.get('attr_name'))}</code>: {_esc(entry.get('value'))}</p>")
+        return (
+            f"<h3>{_esc(entry.get('registry'))}</h3><p>Secondary-registry entry filled from the plugin's "
+            f"<code>{_esc(entry.get('attr_name'))}</code>: {_esc(entry.get('value'))}</p>"
+        )

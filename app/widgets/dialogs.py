@@ -22,8 +22,10 @@ def show_verify_disagreement(parent: QWidget | None, wrong: int, total: int, det
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Registry Inspector: verify")
-    box.setText(f"{wrong} of {total} registries disagree with a fresh discovery. What their caches "
-                "hold changed in a way the cache's fingerprint cannot see: Rebuild (F5) rewrites them.")
+    box.setText(
+        f"{wrong} of {total} registries disagree with a fresh discovery. What their caches "
+        "hold changed in a way the cache's fingerprint cannot see: Rebuild (F5) rewrites them."
+    )
     box.setDetailedText(details)
     box.setModal(False)
     box.show()

@@ -23,12 +23,14 @@ from PyQt6.QtWidgets import (
 
 from ..models import DATA_ROLE, KIND_ROLE, SORT_ROLE
 from ..models.enum_tree import ENUM, SWATCH_HEIGHT, SWATCH_WIDTH, EnumTreeModel
-
-STATE_COLUMN = 2
 from .filter_bar import make_proxy
 
-EMPTY_TEXT = ("No enums yet: the inspected targets create no colormap or component enums, "
-              "or they have not been built in this session.")
+STATE_COLUMN = 2
+
+EMPTY_TEXT = (
+    "No enums yet: the inspected targets create no colormap or component enums, "
+    "or they have not been built in this session."
+)
 #: Enums with at most this many members in all start expanded.
 EXPAND_LIMIT = 400
 
@@ -58,8 +60,12 @@ class EnumDelegate(QStyledItemDelegate):
         metrics = option.fontMetrics
         width = min(option.rect.width() - 8, metrics.horizontalAdvance(text) + 16)
         height = min(option.rect.height() - 4, metrics.height() + 4)
-        rect = QRectF(option.rect.left() + (option.rect.width() - width) / 2,
-                      option.rect.top() + (option.rect.height() - height) / 2, width, height)
+        rect = QRectF(
+            option.rect.left() + (option.rect.width() - width) / 2,
+            option.rect.top() + (option.rect.height() - height) / 2,
+            width,
+            height,
+        )
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -137,8 +143,9 @@ class EnumsPanel(QWidget):
         has_enums = self.model.enum_count() > 0
         self.stack.setCurrentIndex(1 if has_enums else 0)
         enums, members = self.model.enum_count(), self.model.member_count()
-        self.count_label.setText(f"{enums} enum{'s' if enums != 1 else ''} · {members} member"
-                                 f"{'s' if members != 1 else ''}")
+        self.count_label.setText(
+            f"{enums} enum{'s' if enums != 1 else ''} · {members} member{'s' if members != 1 else ''}"
+        )
         if members <= EXPAND_LIMIT:
             self.tree.expandToDepth(0)
         self.tree.resizeColumnToContents(0)
@@ -189,5 +196,7 @@ class EnumsPanel(QWidget):
         state = doc.get("cache_state") or "unknown"
         reason = f": {esc(doc['cache_reason'])}" if doc.get("cache_reason") else ""
         path = f"<br>Cache file: <code>{esc(doc['cache_path'])}</code>" if doc.get("cache_path") else ""
-        self.details.setText(f"<b>{esc(doc.get('name'))}</b> ({esc(doc.get('kind') or 'enum')}) · "
-                             f"cache <b>{esc(state)}</b>{reason}{path}")
+        self.details.setText(
+            f"<b>{esc(doc.get('name'))}</b> ({esc(doc.get('kind') or 'enum')}) · "
+            f"cache <b>{esc(state)}</b>{reason}{path}"
+        )

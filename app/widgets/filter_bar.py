@@ -153,7 +153,7 @@ class TreeFilterProxy(QSortFilterProxyModel):
         def text_of(node: Any) -> str:
             cached = texts.get(node)
             if cached is None or cached[0] is not node.cells:  # cells replaced: the row was updated
-                cells = node.cells if column < 0 else node.cells[column:column + 1]
+                cells = node.cells if column < 0 else node.cells[column : column + 1]
                 cached = (node.cells, "\n".join(c if c.__class__ is str else str(c) for c in cells if c is not None))
                 texts[node] = cached
             return cached[1]

@@ -10,22 +10,33 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+
 class CacheFile:
     """One cache file on disk: where, whose, what kind, and whether a live registry owns it."""
 
     __slots__ = ("path", "namespace", "kind", "owner", "registry", "size", "created", "owned", "problem")
 
-    def __init__(self, path: str, namespace: str, kind: str | None, owner: str | None, registry: str | None,
-                 size: int, created: float | None, owned: bool, problem: str | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        namespace: str,
+        kind: str | None,
+        owner: str | None,
+        registry: str | None,
+        size: int,
+        created: float | None,
+        owned: bool,
+        problem: str | None,
+    ) -> None:
         self.path = path
         self.namespace = namespace
         self.kind = kind
-        self.owner = owner          # identity written in the file (e.g. module.BaseClass)
-        self.registry = registry    # human registry name written in the file
+        self.owner = owner  # identity written in the file (e.g. module.BaseClass)
+        self.registry = registry  # human registry name written in the file
         self.size = size
         self.created = created
-        self.owned = owned          # a registry alive in this process claims it
-        self.problem = problem      # why the header could not be read, if it could not
+        self.owned = owned  # a registry alive in this process claims it
+        self.problem = problem  # why the header could not be read, if it could not
 
     @property
     def orphan(self) -> bool:
@@ -39,7 +50,7 @@ class CacheFile:
         return f"CacheFile({self.path!r}, owner={self.owner!r}, orphan={self.orphan})"
 
 
-def _namespaces(extra: "list[str] | None" = None) -> list[str]:
+def _namespaces(extra: list[str] | None = None) -> list[str]:
     from .._catalog import all_registries
 
     names = {r.config.cache_namespace for r in all_registries() if r.config is not None}
@@ -47,16 +58,19 @@ def _namespaces(extra: "list[str] | None" = None) -> list[str]:
     return sorted(names)
 
 
-def list_cache_files(namespaces: "list[str] | None" = None) -> list[CacheFile]:
+def list_cache_files(namespaces: list[str] | None = None) -> list[CacheFile]:
     """Every cache file under the cache folders of ``namespaces`` (default: of every live registry)."""
     from .._catalog import all_registries
 
     live_paths = {r.cache_path for r in all_registries() if r.config is not None}
-    return [_describe(path, namespace, path in live_paths)
-            for namespace, name, path in _folder_entries(namespaces) if name.endswith(".json")]
+    return [
+        _describe(path, namespace, path in live_paths)
+        for namespace, name, path in _folder_entries(namespaces)
+        if name.endswith(".json")
+    ]
 
 
-def _folder_entries(namespaces: "list[str] | None") -> "list[tuple[str, str, str]]":
+def _folder_entries(namespaces: list[str] | None) -> list[tuple[str, str, str]]:
     """(namespace, file name, path) of everything in the namespaces' cache folders (default: all live ones)."""
     entries = []
     for namespace in namespaces if namespaces is not None else _namespaces():
@@ -78,11 +92,13 @@ def _describe(path: str, namespace: str, owned: bool) -> CacheFile:
             doc = json.loads(handle.read().decode("utf-8"))
         identity = doc.get("identity") or {}
         created = doc.get("created") if isinstance(doc.get("created"), (int, float)) else None
-        return CacheFile(path, namespace, doc.get("kind"), identity.get("name"), identity.get("registry"), size,
-                         created, owned, None)
+        return CacheFile(
+            path, namespace, doc.get("kind"), identity.get("name"), identity.get("registry"), size, created, owned, None
+        )
     except (OSError, ValueError, AttributeError, RecursionError) as exc:
-        return CacheFile(path, namespace, None, None, None, _size(path), None, owned,
-                         f"unreadable: {type(exc).__name__}")
+        return CacheFile(
+            path, namespace, None, None, None, _size(path), None, owned, f"unreadable: {type(exc).__name__}"
+        )
 
 
 def _size(path: str) -> int:
@@ -97,7 +113,7 @@ def clear_cache(registry: Any) -> bool:
     return registry.clear_cache()
 
 
-def clear_all_caches(namespaces: "list[str] | None" = None) -> list[str]:
+def clear_all_caches(namespaces: list[str] | None = None) -> list[str]:
     """Delete every cache file this library wrote in the given namespaces' folders (default: all live ones).
 
     Removes our ``*.json`` caches (recognised by their format marker), their

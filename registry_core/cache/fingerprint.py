@@ -12,12 +12,12 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable
-
+    from collections.abc import Iterable
+    from typing import Any
 
 
 # -- source files ---------------------------------------------------------
-def files_fingerprint(file_stats: "Iterable[Any]", recursive: bool = True, content_hash: bool = False) -> dict[str, Any]:
+def files_fingerprint(file_stats: Iterable[Any], recursive: bool = True, content_hash: bool = False) -> dict[str, Any]:
     """``{"recursive": bool, "roots": {root: [[relpath, size, mtime_ns(, sha256)], ...]}}``.
 
     Folders end with "/" and are stat-ed now.
@@ -36,7 +36,7 @@ def files_fingerprint(file_stats: "Iterable[Any]", recursive: bool = True, conte
         if root is None:
             root = os.path.dirname(st.path)
             roots.append(root)
-        rel = st.path[len(root) + 1:] if st.path != root else ""
+        rel = st.path[len(root) + 1 :] if st.path != root else ""
         if st.is_dir:
             try:
                 mtime = os.stat(st.path).st_mtime_ns
@@ -109,7 +109,7 @@ def _folder_change(root: str, rel: str, entries: list, recursive: bool) -> str |
         name = entry[0]
         if name == "/" or not name.startswith(base) or name == base:
             continue
-        child = name[len(base):]
+        child = name[len(base) :]
         if "/" in child.rstrip("/"):
             continue
         recorded.add(child.rstrip("/") + ("/" if child.endswith("/") else ""))
@@ -137,7 +137,7 @@ def _folder_change(root: str, rel: str, entries: list, recursive: bool) -> str |
 
 
 # -- entry points ----------------------------------------------------------
-def entry_points_fingerprint(group: str | None, folders: "list | None", advertised: "Iterable[Any]" = ()) -> dict:
+def entry_points_fingerprint(group: str | None, folders: list | None, advertised: Iterable[Any] = ()) -> dict:
     """What an install, uninstall or edit of a distribution changes.
 
     Every sys.path folder is recorded; those holding distributions with their
@@ -207,7 +207,7 @@ def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
     return None
 
 
-def _distributions_digest(folder: str, names: "Iterable[str]") -> int:
+def _distributions_digest(folder: str, names: Iterable[str]) -> int:
     """A checksum of the distributions' folder names and mtimes: install, uninstall, upgrade and reinstall
     (pip writes a new dist-info folder) change it; other files created in ``folder`` do not."""
     import zlib
@@ -306,16 +306,16 @@ def _where_found(top: str) -> list[tuple[str, str]]:
 
 
 # -- environment -------------------------------------------------------------
-def environment_fingerprint(env_vars: "Iterable[str]") -> dict[str, Any]:
+def environment_fingerprint(env_vars: Iterable[str]) -> dict[str, Any]:
     return {
-        "python": "%d.%d.%d" % sys.version_info[:3],
+        "python": "{}.{}.{}".format(*sys.version_info[:3]),
         "implementation": sys.implementation.cache_tag,
         "prefix": sys.prefix,
         "env": {name: os.environ.get(name) for name in sorted(set(env_vars))},
     }
 
 
-def check_environment(recorded: dict[str, Any], env_vars: "Iterable[str]") -> str | None:
+def check_environment(recorded: dict[str, Any], env_vars: Iterable[str]) -> str | None:
     current = environment_fingerprint(env_vars)
     for field in ("python", "implementation", "prefix"):
         if recorded.get(field) != current[field]:

@@ -29,7 +29,7 @@ class CacheLock:
         self._fd: int | None = None
         self._filelock: Any = None
 
-    def __enter__(self) -> "CacheLock":
+    def __enter__(self) -> CacheLock:
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
         except OSError as exc:

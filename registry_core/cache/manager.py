@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 
+from .._log import get_logger
 from .fingerprint import (
     check_entry_points,
     check_environment,
@@ -18,13 +19,13 @@ from .fingerprint import (
     check_import_paths,
     environment_fingerprint,
 )
-from .._log import get_logger
 from .paths import cache_disabled_reason, get_cache_dir
-from .status import CORRUPT, DISABLED, MISSING, STALE, STATES, VALID, CacheConfig, CacheStatus, Reason, ReasonKind
+from .status import CORRUPT, DISABLED, MISSING, STALE, VALID, CacheConfig, CacheStatus, Reason, ReasonKind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
     from .lock import CacheLock
 
@@ -64,17 +65,17 @@ class RegistryCacheManager:
     def __init__(
         self,
         cache_name: str,
-        version_getter: "Callable[[], str]",
-        serializer: "Callable[[Any], Any]" = lambda item: item,
-        deserializer: "Callable[[Any], Any]" = lambda data: data,
+        version_getter: Callable[[], str],
+        serializer: Callable[[Any], Any] = lambda item: item,
+        deserializer: Callable[[Any], Any] = lambda data: data,
         config: CacheConfig | None = None,
         *,
         namespace: str = "registry_core",
         kind: str = "generic",
         identity: dict[str, Any] | None = None,
-        env_vars: "tuple[str, ...] | list[str]" = (),
-        files_getter: "Callable[[], dict | None] | None" = None,
-        entry_points_getter: "Callable[[], dict | None] | None" = None,
+        env_vars: tuple[str, ...] | list[str] = (),
+        files_getter: Callable[[], dict | None] | None = None,
+        entry_points_getter: Callable[[], dict | None] | None = None,
         enabled: bool = True,
     ) -> None:
         self.cache_name = cache_name
@@ -106,7 +107,7 @@ class RegistryCacheManager:
         return reason or self._write_failure
 
     # -- reading ---------------------------------------------------------------
-    def read(self) -> "tuple[dict | None, CacheStatus]":
+    def read(self) -> tuple[dict | None, CacheStatus]:
         """The validated document (or None) and the status that says why."""
         path = self.cache_path
         disabled = cache_disabled_reason(self.namespace, self.enabled)
@@ -121,8 +122,10 @@ class RegistryCacheManager:
             return None, self._status(CORRUPT, "a folder stands where the cache file should be", path)
         except NotADirectoryError:
             # No file is wrong: the cache folder cannot exist. Uncached for this process (one warning).
-            self._fail(f"cache folder {os.path.dirname(path)} cannot be created: a file stands in its place "
-                       "or in the place of a folder above it")
+            self._fail(
+                f"cache folder {os.path.dirname(path)} cannot be created: a file stands in its place "
+                "or in the place of a folder above it"
+            )
             return None, self._status(DISABLED, self._write_failure or "", path)
         except OSError as exc:
             return None, self._status(CORRUPT, f"cannot read the cache file: {exc.strerror or exc}", path)
@@ -140,12 +143,18 @@ class RegistryCacheManager:
             try:
                 change, status.refresh = check_files(doc["files"], self.config.content_hash)
             except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-                return None, self._status(CORRUPT, Reason(f"wrong shape: file fingerprint unreadable ({exc})",
-                                                          ReasonKind.WRONG_SHAPE), path,
-                                          size=len(raw), created=created, items=items)
+                return None, self._status(
+                    CORRUPT,
+                    Reason(f"wrong shape: file fingerprint unreadable ({exc})", ReasonKind.WRONG_SHAPE),
+                    path,
+                    size=len(raw),
+                    created=created,
+                    items=items,
+                )
             if change is not None:
-                return None, self._status(STALE, Reason(change, ReasonKind.FILES), path, size=len(raw),
-                                          created=created, items=items)
+                return None, self._status(
+                    STALE, Reason(change, ReasonKind.FILES), path, size=len(raw), created=created, items=items
+                )
         files = doc.get("files")
         if self.config.check_mtimes and files:
             checked = sum(len(entries) for entries in files["roots"].values())
@@ -158,21 +167,25 @@ class RegistryCacheManager:
 
     def _invalid_reason(self, doc: dict) -> Reason | None:
         if doc["format"] != FORMAT_VERSION:
-            return Reason(f"cache format version {doc['format']}, this library reads version {FORMAT_VERSION}",
-                          ReasonKind.FORMAT)
+            return Reason(
+                f"cache format version {doc['format']}, this library reads version {FORMAT_VERSION}", ReasonKind.FORMAT
+            )
         if doc["kind"] != self.kind:
-            return Reason(f"wrong shape: a {doc['kind']!r} cache where a {self.kind!r} cache belongs",
-                          ReasonKind.WRONG_SHAPE)
+            return Reason(
+                f"wrong shape: a {doc['kind']!r} cache where a {self.kind!r} cache belongs", ReasonKind.WRONG_SHAPE
+            )
         if doc["identity"].get("name") != self.identity.get("name"):
-            return Reason(f"written for {doc['identity'].get('name')!r}, not {self.identity.get('name')!r}",
-                          ReasonKind.IDENTITY)
+            return Reason(
+                f"written for {doc['identity'].get('name')!r}, not {self.identity.get('name')!r}", ReasonKind.IDENTITY
+            )
         version = self.version_getter()
         if doc["version"] != version:
             return Reason(f"package version changed: {doc['version']} -> {version}", ReasonKind.VERSION)
         age_days = (time.time() - doc["created"]) / 86400.0
         if self.config.max_age_days is not None and age_days > self.config.max_age_days:
-            return Reason(f"older than {self.config.max_age_days:g} days (written {age_days:.1f} days ago)",
-                          ReasonKind.AGE)
+            return Reason(
+                f"older than {self.config.max_age_days:g} days (written {age_days:.1f} days ago)", ReasonKind.AGE
+            )
         try:
             changed = check_environment(doc["environment"], self.env_vars)
             if changed:
@@ -214,8 +227,11 @@ class RegistryCacheManager:
         try:
             return {key: self.deserializer(value) for key, value in doc["items"].items()}
         except Exception as exc:  # a deserializer meeting data it does not understand
-            self._status(CORRUPT, f"wrong shape: an item does not deserialize ({type(exc).__name__}: {exc})",
-                         status.path or self.cache_path)
+            self._status(
+                CORRUPT,
+                f"wrong shape: an item does not deserialize ({type(exc).__name__}: {exc})",
+                status.path or self.cache_path,
+            )
             return None
 
     load = load_cache
@@ -266,7 +282,7 @@ class RegistryCacheManager:
             self._warned = True
             get_logger("cache").warning("%s cache disabled for this process: %s", self.identity.get("name"), reason)
 
-    def lock(self, timeout: float | None = None) -> "CacheLock":
+    def lock(self, timeout: float | None = None) -> CacheLock:
         """A cross-process lock beside the cache file (held while rebuilding)."""
         from .lock import CacheLock
 
@@ -285,7 +301,7 @@ class RegistryCacheManager:
     clear = clear_cache
 
 
-def _parse(raw: bytes) -> "tuple[dict | None, str]":
+def _parse(raw: bytes) -> tuple[dict | None, str]:
     import json
 
     if not raw.strip():
@@ -322,8 +338,12 @@ def _parse(raw: bytes) -> "tuple[dict | None, str]":
             return None, "wrong shape: 'files' lacks roots/recursive"
         for root, entries in files["roots"].items():
             if not isinstance(entries, list) or not all(
-                isinstance(e, list) and len(e) >= 3 and isinstance(e[0], str) and isinstance(e[1], int)
-                and isinstance(e[2], int) for e in entries
+                isinstance(e, list)
+                and len(e) >= 3
+                and isinstance(e[0], str)
+                and isinstance(e[1], int)
+                and isinstance(e[2], int)
+                for e in entries
             ):
                 return None, f"wrong shape: file fingerprint of {root!r} is malformed"
     return doc, ""

@@ -11,14 +11,14 @@ from __future__ import annotations
 import os
 import sys
 
-from .manager import RegistryCacheManager, stable_hash
-from .status import CORRUPT, CacheConfig, CacheStatus, Reason, ReasonKind
 from .._config import slug
-from .fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
 from .._log import get_logger
-from .paths import cache_disabled_reason, env_flag, no_gpu_var
-from .._placeholder import Unloaded, identity_of
+from .._placeholder import Unloaded
 from .._report import IMPORTED, REGISTERED, SOURCE_ENTRY_POINT, ClassOutcome, DiscoveryReport, ModuleOutcome
+from .fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
+from .manager import RegistryCacheManager, stable_hash
+from .paths import cache_disabled_reason, env_flag, no_gpu_var
+from .status import CORRUPT, CacheConfig, CacheStatus, Reason, ReasonKind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class RegistryCache:
         return cache_disabled_reason(self.namespace, self.registry.cache_enabled) or self.manager._write_failure
 
     # -- warm path ---------------------------------------------------------------
-    def load(self) -> "tuple[dict, list] | None":
+    def load(self) -> tuple[dict, list] | None:
         """A valid cache's document and its validated entries ``(key, module, qualname, secondary)``;
         None when there is none to use (``startup_status`` says why). Nothing is imported."""
         doc, status = self.manager.read()
@@ -86,14 +86,21 @@ class RegistryCache:
             return None
         entries, problem = self.validate_items(doc)
         if problem:
-            self.startup_status = CacheStatus(CORRUPT, problem, status.path, size=status.size,
-                                              created=status.created, items=status.items,
-                                              name=status.name, kind=status.kind)
+            self.startup_status = CacheStatus(
+                CORRUPT,
+                problem,
+                status.path,
+                size=status.size,
+                created=status.created,
+                items=status.items,
+                name=status.name,
+                kind=status.kind,
+            )
             get_logger("cache").warning("%s cache rejected: %s", self.registry.name, problem)
             return None
         return doc, entries
 
-    def validate_items(self, doc: dict) -> "tuple[list, str | None]":
+    def validate_items(self, doc: dict) -> tuple[list, str | None]:
         """(entries, None) when every item is well formed and inside the package or its entry points.
 
         One pass over the items; on the warm path it is the only per-item work
@@ -107,22 +114,37 @@ class RegistryCache:
         entries = []
         for name, item in doc["items"].items():
             if type(item) is not list or len(item) < 2:
-                return [], Reason(f"wrong shape: item {name!r} is not a [module, qualname, ...] list", ReasonKind.WRONG_SHAPE)
+                return [], Reason(
+                    f"wrong shape: item {name!r} is not a [module, qualname, ...] list", ReasonKind.WRONG_SHAPE
+                )
             module, qualname = item[0], item[1]
             if type(module) is not str or type(qualname) is not str or not module or not qualname:
                 return [], Reason(f"wrong shape: item {name!r} lacks module/qualname", ReasonKind.WRONG_SHAPE)
             if module[0] == ".":
                 module = package if module == "." else package + module
             elif module.partition(".")[0] not in allowed:
-                return [], Reason(f"tampered: plugin {name!r} points at module {module!r}, outside package "
-                                  f"{package} and its entry points; it was not imported", ReasonKind.TAMPERED)
+                return [], Reason(
+                    f"tampered: plugin {name!r} points at module {module!r}, outside package "
+                    f"{package} and its entry points; it was not imported",
+                    ReasonKind.TAMPERED,
+                )
             key = item[4] if len(item) > 4 else name
             if not isinstance(key, _JSON_KEY_TYPES):
-                return [], Reason(f"wrong shape: item {name!r} has a key that is not a JSON scalar", ReasonKind.WRONG_SHAPE)
+                return [], Reason(
+                    f"wrong shape: item {name!r} has a key that is not a JSON scalar", ReasonKind.WRONG_SHAPE
+                )
             secondary = item[3] if len(item) > 3 else None
-            if secondary and (type(secondary) is not dict or not all(
-                    type(v) is list and len(v) == 3 and type(v[1]) is str and type(v[2]) is str
-                    and isinstance(v[0], _JSON_KEY_TYPES) for v in secondary.values())):
+            if secondary and (
+                type(secondary) is not dict
+                or not all(
+                    type(v) is list
+                    and len(v) == 3
+                    and type(v[1]) is str
+                    and type(v[2]) is str
+                    and isinstance(v[0], _JSON_KEY_TYPES)
+                    for v in secondary.values()
+                )
+            ):
                 return [], Reason(f"wrong shape: item {name!r} has malformed secondary entries", ReasonKind.WRONG_SHAPE)
             entries.append((key, module, qualname, secondary))
         return entries, None
@@ -135,8 +157,16 @@ class RegistryCache:
             if doc is not None:
                 _, problem = self.validate_items(doc)
                 if problem:
-                    status = CacheStatus(CORRUPT, problem, status.path, size=status.size, created=status.created,
-                                         items=status.items, name=status.name, kind=status.kind)
+                    status = CacheStatus(
+                        CORRUPT,
+                        problem,
+                        status.path,
+                        size=status.size,
+                        created=status.created,
+                        items=status.items,
+                        name=status.name,
+                        kind=status.kind,
+                    )
         return status
 
     def refresh_stamps(self, doc: dict) -> None:
@@ -174,16 +204,23 @@ class RegistryCache:
                 self.manager._fail(f"key {key!r} of {outcome.qualname} is not a JSON value; keys must be str/int")
                 return False
             name = key if isinstance(key, str) else f"{type(key).__name__}:{key!r}"
-            item: list = [_relative(outcome.module, package), outcome.qualname, outcome.doc or "",
-                          _secondary_of(registry, key)]
+            item: list = [
+                _relative(outcome.module, package),
+                outcome.qualname,
+                outcome.doc or "",
+                _secondary_of(registry, key),
+            ]
             if not isinstance(key, str):
                 item.append(key)
             items[name] = item
         files = files_fingerprint(result.files, registry.config.discovery_recursive, self.content_hash)
-        extra = {"entry_points": entry_points_fingerprint(registry.entry_point_group, result.dist_folders,
-                                                          result.advertised),
-                 "import_paths": import_paths_fingerprint(package),
-                 "report": _report_to_cache(report, set(items))}
+        extra = {
+            "entry_points": entry_points_fingerprint(
+                registry.entry_point_group, result.dist_folders, result.advertised
+            ),
+            "import_paths": import_paths_fingerprint(package),
+            "report": _report_to_cache(report, set(items)),
+        }
         doc = self.manager.build_document({}, files=files, extra=extra)
         doc["identity"]["key_attribute"] = registry.config.key_attribute
         doc["items"] = items
@@ -195,7 +232,7 @@ def _relative(module: str, package: str) -> str:
     if module == package:
         return "."
     if module.startswith(package + "."):
-        return module[len(package):]
+        return module[len(package) :]
     return module
 
 
@@ -212,8 +249,11 @@ def _secondary_of(registry: Any, key: Any) -> dict[str, list]:
             continue
         secondary_key = key if spec.key_source == PRIMARY_KEY else getattr(cls, spec.key_source, None)
         if isinstance(secondary_key, _JSON_KEY_TYPES) and dict.get(spec.registry_dict, secondary_key) is value:
-            secondary[spec.attr_name] = [secondary_key, getattr(value, "__module__", ""),
-                                         getattr(value, "__qualname__", "")]
+            secondary[spec.attr_name] = [
+                secondary_key,
+                getattr(value, "__module__", ""),
+                getattr(value, "__qualname__", ""),
+            ]
     return secondary
 
 
@@ -239,8 +279,13 @@ def _report_to_cache(report: DiscoveryReport, item_names: set) -> dict[str, Any]
         "modules": other,
         "classes": [_class_dict(c) for c in report.classes if c.status != REGISTERED],
         # Top-level packages of the distributions whose entry points loaded: their modules may be cached.
-        "entry_point_modules": sorted({m.name.partition(".")[0] for m in report.modules
-                                       if m.source == SOURCE_ENTRY_POINT and m.status == IMPORTED}),
+        "entry_point_modules": sorted(
+            {
+                m.name.partition(".")[0]
+                for m in report.modules
+                if m.source == SOURCE_ENTRY_POINT and m.status == IMPORTED
+            }
+        ),
     }
 
 
@@ -264,8 +309,11 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
     files = _FileIndex(doc.get("files"))
     key_attribute = registry.config.key_attribute
     modules = cached.get("modules")
-    ep_modules = ({m["name"]: m for m in modules if isinstance(m, dict) and isinstance(m.get("name"), str)}
-                  if isinstance(modules, list) else {})
+    ep_modules = (
+        {m["name"]: m for m in modules if isinstance(m, dict) and isinstance(m.get("name"), str)}
+        if isinstance(modules, list)
+        else {}
+    )
     seen_modules = set()
     try:
         for name, item in doc["items"].items():
@@ -274,24 +322,38 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
             secondary = item[3] if len(item) > 3 and item[3] else {}
             inside = module == package or module.startswith(package + ".")
             file = files.find(module, package) if inside else _entry_point_file(module, ep_modules)
-            report.classes.append(ClassOutcome(
-                module, item[1], REGISTERED, f"registered under key {key!r}", file=file, key=key,
-                key_attribute=key_attribute, doc=item[2] if len(item) > 2 else "",
-                # Only discovery's finds are cached (package or entry point): none is "outside", as live.
-                secondary={k: f"{v[1]}.{v[2]}" for k, v in secondary.items()}, outside_package=False,
-            ))
+            report.classes.append(
+                ClassOutcome(
+                    module,
+                    item[1],
+                    REGISTERED,
+                    f"registered under key {key!r}",
+                    file=file,
+                    key=key,
+                    key_attribute=key_attribute,
+                    doc=item[2] if len(item) > 2 else "",
+                    # Only discovery's finds are cached (package or entry point): none is "outside", as live.
+                    secondary={k: f"{v[1]}.{v[2]}" for k, v in secondary.items()},
+                    outside_package=False,
+                )
+            )
             if inside and module not in seen_modules:
                 seen_modules.add(module)
                 report.modules.append(ModuleOutcome(module, IMPORTED, file=file))
-        report.modules += [ModuleOutcome(name, IMPORTED, file=files.find(name, package))
-                           for name in cached.get("imported", [])]
-        report.modules += [ModuleOutcome.from_dict(_record(ModuleOutcome, m, "name", "status"))
-                           for m in cached.get("modules", [])]
-        report.classes += [ClassOutcome.from_dict(_record(ClassOutcome, c, "module", "qualname", "status"))
-                           for c in cached.get("classes", [])]
+        report.modules += [
+            ModuleOutcome(name, IMPORTED, file=files.find(name, package)) for name in cached.get("imported", [])
+        ]
+        report.modules += [
+            ModuleOutcome.from_dict(_record(ModuleOutcome, m, "name", "status")) for m in cached.get("modules", [])
+        ]
+        report.classes += [
+            ClassOutcome.from_dict(_record(ClassOutcome, c, "module", "qualname", "status"))
+            for c in cached.get("classes", [])
+        ]
     except (TypeError, AttributeError, IndexError, KeyError):
-        get_logger("cache").warning("%s: the cached discovery report is unreadable; showing what was read",
-                                    registry.name)
+        get_logger("cache").warning(
+            "%s: the cached discovery report is unreadable; showing what was read", registry.name
+        )
     report.modules.sort(key=lambda m: m.name)
     report._index.clear()
     for outcome in live.classes:  # classes defined in this process keep their live outcome
@@ -300,8 +362,13 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
     return report
 
 
-_FIELD_TYPES = {"duration_s": (int, float), "abstract_methods": (list,), "secondary": (dict,),
-                "outside_package": (bool,), "key": (str, int, float, bool)}
+_FIELD_TYPES = {
+    "duration_s": (int, float),
+    "abstract_methods": (list,),
+    "secondary": (dict,),
+    "outside_package": (bool,),
+    "key": (str, int, float, bool),
+}
 
 
 def _typed(value: Any, types: Any) -> Any:
@@ -316,7 +383,8 @@ def _record(kind: Any, data: Any, *names: str) -> Any:
             if value is None and field not in names:
                 continue
             if not isinstance(value, _FIELD_TYPES.get(field, str)) or (
-                    field == "abstract_methods" and not all(isinstance(m, str) for m in value)):
+                field == "abstract_methods" and not all(isinstance(m, str) for m in value)
+            ):
                 raise TypeError(f"cached report record: {field} is {type(value).__name__}")
     return data
 
@@ -328,7 +396,7 @@ def _entry_point_file(module: str, ep_modules: dict) -> str | None:
     for name, info in ep_modules.items():
         init = info.get("file") or ""
         if module.startswith(name + ".") and os.path.basename(init) == "__init__.py":
-            base = os.path.join(os.path.dirname(init), *module[len(name) + 1:].split("."))
+            base = os.path.join(os.path.dirname(init), *module[len(name) + 1 :].split("."))
             for candidate in (base + ".py", os.path.join(base, "__init__.py")):
                 if os.path.isfile(candidate):
                     return candidate
@@ -347,7 +415,7 @@ class _FileIndex:
                 self.known.add(os.path.join(root, entry[0]))
 
     def find(self, module: str, package: str) -> str | None:
-        rest = module[len(package) + 1:].split(".") if module != package else []
+        rest = module[len(package) + 1 :].split(".") if module != package else []
         for root in self.roots:
             base = os.path.join(root, *rest)
             for candidate in (base + ".py", os.path.join(base, "__init__.py")):
@@ -363,8 +431,10 @@ def import_placeholder(registry: Any, placeholder: Unloaded) -> str | None:
     module = placeholder.module
     package = registry.config.discovery_package
     if not (module == package or module.startswith(package + ".")) and not _advertised_module(registry, module):
-        return (f"cached plugin {placeholder.key!r} points at {module}, which is neither in {package} nor "
-                f"advertised in entry-point group {registry.entry_point_group}; not imported")
+        return (
+            f"cached plugin {placeholder.key!r} points at {module}, which is neither in {package} nor "
+            f"advertised in entry-point group {registry.entry_point_group}; not imported"
+        )
     try:
         importlib.import_module(module)
     except KeyboardInterrupt:

@@ -41,7 +41,7 @@ class Reason(str):
 
     __slots__ = ("kind",)
 
-    def __new__(cls, text: str, kind: ReasonKind = ReasonKind.OTHER) -> "Reason":
+    def __new__(cls, text: str, kind: ReasonKind = ReasonKind.OTHER) -> Reason:
         reason = super().__new__(cls, text)
         reason.kind = kind
         return reason
@@ -52,26 +52,51 @@ class CacheConfig:
 
     __slots__ = ("max_age_days", "check_mtimes", "content_hash", "lock_timeout")
 
-    def __init__(self, max_age_days: float = 7, check_mtimes: bool = True, content_hash: bool = False,
-                 lock_timeout: float = 30.0) -> None:
+    def __init__(
+        self, max_age_days: float = 7, check_mtimes: bool = True, content_hash: bool = False, lock_timeout: float = 30.0
+    ) -> None:
         self.max_age_days = max_age_days
         self.check_mtimes = check_mtimes
         self.content_hash = content_hash
         self.lock_timeout = lock_timeout
 
     def __repr__(self) -> str:
-        return (f"CacheConfig(max_age_days={self.max_age_days}, check_mtimes={self.check_mtimes}, "
-                f"content_hash={self.content_hash})")
+        return (
+            f"CacheConfig(max_age_days={self.max_age_days}, check_mtimes={self.check_mtimes}, "
+            f"content_hash={self.content_hash})"
+        )
 
 
 class CacheStatus:
     """The state of one cache file and, unless valid, why."""
 
-    __slots__ = ("state", "reason", "path", "size", "age_s", "items", "created", "name", "kind", "refresh", "detail",
-                 "reason_kind")
+    __slots__ = (
+        "state",
+        "reason",
+        "path",
+        "size",
+        "age_s",
+        "items",
+        "created",
+        "name",
+        "kind",
+        "refresh",
+        "detail",
+        "reason_kind",
+    )
 
-    def __init__(self, state: str, reason: str = "", path: str | None = None, *, size: int | None = None,
-                 created: float | None = None, items: int | None = None, name: str = "", kind: str = "") -> None:
+    def __init__(
+        self,
+        state: str,
+        reason: str = "",
+        path: str | None = None,
+        *,
+        size: int | None = None,
+        created: float | None = None,
+        items: int | None = None,
+        name: str = "",
+        kind: str = "",
+    ) -> None:
         self.state = state
         self.reason = reason
         #: What code branches on (a ReasonKind); None for a valid, missing or disabled cache.
@@ -97,7 +122,16 @@ class CacheStatus:
         return f"CacheStatus({self.state!r}, {self.reason!r}, path={self.path!r})"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "path": self.path, "state": self.state,
-                "reason": self.reason, "detail": self.detail,
-                "reason_kind": self.reason_kind.value if self.reason_kind is not None else None, "size": self.size, "age_s": self.age_s,
-                "items": self.items, "created": self.created}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "path": self.path,
+            "state": self.state,
+            "reason": self.reason,
+            "detail": self.detail,
+            "reason_kind": self.reason_kind.value if self.reason_kind is not None else None,
+            "size": self.size,
+            "age_s": self.age_s,
+            "items": self.items,
+            "created": self.created,
+        }

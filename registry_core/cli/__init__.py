@@ -14,7 +14,8 @@ from .commands import COMMANDS, command_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
 __all__ = ["COMMANDS", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "build_parser", "command_names", "main"]
 
@@ -27,14 +28,17 @@ def build_parser() -> Any:
         description="Inspect plugin registries: what they discovered, what their caches hold and why.",
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--target", action="append", metavar="MODULE",
-                        help="module that declares registries (repeatable); default: the embedded demo and "
-                             "modules advertised in the registry_core.targets entry-point group")
+    common.add_argument(
+        "--target",
+        action="append",
+        metavar="MODULE",
+        help="module that declares registries (repeatable); default: the embedded demo and "
+        "modules advertised in the registry_core.targets entry-point group",
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="tracebacks and more detail")
     common.add_argument("--json", action="store_true", help="print a stable, versioned JSON document")
     # Accepted before the subcommand too: ``registry-inspector --target pkg.mod list``.
-    parser.add_argument("--target", action="append", metavar="MODULE", dest="global_targets",
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--target", action="append", metavar="MODULE", dest="global_targets", help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", dest="global_verbose", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
@@ -42,7 +46,7 @@ def build_parser() -> Any:
     return parser
 
 
-def main(argv: "list[str] | None" = None, default_targets: "Callable[[], Any] | None" = None) -> int:
+def main(argv: list[str] | None = None, default_targets: Callable[[], Any] | None = None) -> int:
     """Run one subcommand; ``default_targets`` loads the registries used when no ``--target`` is given."""
     parser = build_parser()
     args = parser.parse_args(argv)

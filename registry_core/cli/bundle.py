@@ -16,8 +16,9 @@ def run_bundle(args: Any) -> int:
     from ..diagnostics.render.actions import render_bundle_result
 
     try:
-        result = build_bundle(args.output, args.registries, redact=not args.no_redact, force=args.force,
-                              targets=args.target)
+        result = build_bundle(
+            args.output, args.registries, redact=not args.no_redact, force=args.force, targets=args.target
+        )
     except BundleExistsError as exc:
         return fail(str(exc))
     except (OSError, ValueError) as exc:

@@ -50,10 +50,18 @@ def run_rebuild(args: Any) -> int:
         elapsed = time.perf_counter() - started
         status = registry.cache_status()
         report = registry.report
-        rebuilt.append({"registry": registry.name, "plugins": len(report.registered),
-                        "failures": len(report.failures), "skipped": len(report.skipped),
-                        "seconds": round(elapsed, 4), "path": registry.cache_path,
-                        "state": status.state if status else None, "reason": status.reason if status else None})
+        rebuilt.append(
+            {
+                "registry": registry.name,
+                "plugins": len(report.registered),
+                "failures": len(report.failures),
+                "skipped": len(report.skipped),
+                "seconds": round(elapsed, 4),
+                "path": registry.cache_path,
+                "state": status.state if status else None,
+                "reason": status.reason if status else None,
+            }
+        )
     document = {"schema": 1, "rebuilt": rebuilt}
     if args.json:
         emit_json(document)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
 
 class Command:
@@ -56,11 +57,20 @@ def _profile(parser: Any) -> None:
     from ..diagnostics.profiling import DEFAULT_RUNS, DEFAULT_TIMEOUT_S
     from .argtypes import positive_float, positive_int
 
-    parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS, metavar="N",
-                        help=f"fresh-process runs per measurement (default {DEFAULT_RUNS})")
-    parser.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
-                        help=f"cut off a child (e.g. a plugin hanging at import) after this long "
-                             f"(default {DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument(
+        "--runs",
+        type=positive_int,
+        default=DEFAULT_RUNS,
+        metavar="N",
+        help=f"fresh-process runs per measurement (default {DEFAULT_RUNS})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"cut off a child (e.g. a plugin hanging at import) after this long (default {DEFAULT_TIMEOUT_S:g})",
+    )
     parser.add_argument("--registry", metavar="NAME", help="only this registry (default: all)")
     parser.add_argument("--no-history", action="store_true", help="do not append the result to the history file")
 
@@ -70,30 +80,51 @@ def _verify(parser: Any) -> None:
     from .argtypes import positive_float
 
     parser.add_argument("--registry", metavar="NAME", help="only this registry (default: all)")
-    parser.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
-                        help=f"cut off the fresh discovery after this long (default {DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"cut off the fresh discovery after this long (default {DEFAULT_TIMEOUT_S:g})",
+    )
 
 
 def _bundle(parser: Any) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="FILE.zip", help="the zip file to write")
-    parser.add_argument("--no-redact", action="store_true",
-                        help="keep home directory, user name, secrets and URL credentials (redacted by default)")
+    parser.add_argument(
+        "--no-redact",
+        action="store_true",
+        help="keep home directory, user name, secrets and URL credentials (redacted by default)",
+    )
     parser.add_argument("--force", action="store_true", help="replace FILE.zip if it exists")
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("list", "registries, plugins, secondaries, enums, failures and skips", _no_arguments,
-            ".inventory:run_list"),
+    Command(
+        "list", "registries, plugins, secondaries, enums, failures and skips", _no_arguments, ".inventory:run_list"
+    ),
     Command("status", "every cache: state, reason, size, age, items", _status, ".inventory:run_status"),
     Command("explain", "why a key, class or module is or is not registered", _explain, ".inventory:run_explain"),
     Command("clear-cache", "delete cache files", _clear, ".caches:run_clear"),
     Command("rebuild", "discover from scratch and rewrite caches", _rebuild, ".caches:run_rebuild"),
-    Command("profile", "time cold and warm discovery in fresh processes; slowest imports; history", _profile,
-            ".profile:run_profile"),
-    Command("verify", "compare each registry (from its cache) with a fresh discovery in a fresh process", _verify,
-            ".verify:run_verify"),
-    Command("bundle", "write a bug-report zip: summary, environment, registries, caches, profile, log", _bundle,
-            ".bundle:run_bundle"),
+    Command(
+        "profile",
+        "time cold and warm discovery in fresh processes; slowest imports; history",
+        _profile,
+        ".profile:run_profile",
+    ),
+    Command(
+        "verify",
+        "compare each registry (from its cache) with a fresh discovery in a fresh process",
+        _verify,
+        ".verify:run_verify",
+    ),
+    Command(
+        "bundle",
+        "write a bug-report zip: summary, environment, registries, caches, profile, log",
+        _bundle,
+        ".bundle:run_bundle",
+    ),
 )
 
 

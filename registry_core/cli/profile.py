@@ -19,8 +19,9 @@ def run_profile(args: Any) -> int:
         if args.verbose:
             print(f"[{done}/{total}] {message}", file=sys.stderr, flush=True)
 
-    document = profile_registries(select(args), args.target, runs=args.runs, timeout=args.timeout,
-                                  progress=progress, record=not args.no_history)
+    document = profile_registries(
+        select(args), args.target, runs=args.runs, timeout=args.timeout, progress=progress, record=not args.no_history
+    )
     if args.json:
         emit_json(document)
     else:

@@ -14,7 +14,8 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
 #: Environment variables that would leak the caller's cache or start-up configuration into children.
 _SCRUBBED_ENV = ("PYTHONPROFILEIMPORTTIME", "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONBREAKPOINT")
@@ -122,7 +123,7 @@ def default_factory() -> str:
     return default_targets()[0] or ""
 
 
-def child_pythonpath(targets: "list[str] | None") -> str:
+def child_pythonpath(targets: list[str] | None) -> str:
     """PYTHONPATH for a child: the project root, then every parent sys.path entry the child would lack.
 
     A child's own start-up adds the standard library, site-packages and .pth
@@ -188,8 +189,9 @@ def child_env(pythonpath: str, cache_dir: str, watchdog_s: float) -> dict[str, s
 class ChildResult:
     __slots__ = ("data", "stdout", "stderr", "returncode", "timed_out", "wall_s")
 
-    def __init__(self, data: Any, stdout: str, stderr: str, returncode: "int | None", timed_out: bool,
-                 wall_s: float) -> None:
+    def __init__(
+        self, data: Any, stdout: str, stderr: str, returncode: int | None, timed_out: bool, wall_s: float
+    ) -> None:
         self.data = data
         self.stdout = stdout
         self.stderr = stderr
@@ -213,8 +215,15 @@ def _kill(process: Any) -> None:
             pass
 
 
-def run_child(argv: list[str], env: dict[str, str], cwd: str, timeout_s: float,
-               cancelled: "Callable[[], bool] | None", python: str, flags: "tuple[str, ...]" = ()) -> ChildResult:
+def run_child(
+    argv: list[str],
+    env: dict[str, str],
+    cwd: str,
+    timeout_s: float,
+    cancelled: Callable[[], bool] | None,
+    python: str,
+    flags: tuple[str, ...] = (),
+) -> ChildResult:
     """Run one child; kill it (and its process group) at the timeout or on cancel, keeping its output."""
     import json
     import subprocess
@@ -226,8 +235,15 @@ def run_child(argv: list[str], env: dict[str, str], cwd: str, timeout_s: float,
     elif hasattr(subprocess, "CREATE_NEW_PROCESS_GROUP"):
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
     started = time.perf_counter()
-    process = subprocess.Popen([python, *flags, "-c", CHILD_CODE, *argv], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, **kwargs)
+    process = subprocess.Popen(
+        [python, *flags, "-c", CHILD_CODE, *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+        **kwargs,
+    )
     deadline = started + timeout_s
     timed_out = False
     try:
@@ -278,9 +294,9 @@ def hung_module(stderr: str) -> tuple[str | None, str]:
     module = None
     for line in stderr.splitlines():
         if line.startswith("importing target "):
-            module = line[len("importing target "):].strip()
+            module = line[len("importing target ") :].strip()
         elif line.startswith("importing "):
-            module = line[len("importing "):].split(" (entry point", 1)[0].strip()
+            module = line[len("importing ") :].split(" (entry point", 1)[0].strip()
         elif line.startswith("registry "):
             module = None
     stack = ""

@@ -10,7 +10,8 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable
+    from collections.abc import Iterable
+    from typing import Any
 
 SCHEMA = 1
 
@@ -25,16 +26,18 @@ def registry_document(registry: Any) -> dict[str, Any]:
     report = registry.report
     plugins = []
     for outcome in report.registered:
-        plugins.append({
-            "key": _key(outcome.key),
-            "class": outcome.qualname,
-            "module": outcome.module,
-            "file": outcome.file,
-            "loaded": registry.is_loaded(outcome.key) if dict.__contains__(registry, outcome.key) else False,
-            "doc": outcome.doc,
-            "outside_package": outcome.outside_package,
-            "secondary": outcome.secondary,
-        })
+        plugins.append(
+            {
+                "key": _key(outcome.key),
+                "class": outcome.qualname,
+                "module": outcome.module,
+                "file": outcome.file,
+                "loaded": registry.is_loaded(outcome.key) if dict.__contains__(registry, outcome.key) else False,
+                "doc": outcome.doc,
+                "outside_package": outcome.outside_package,
+                "secondary": outcome.secondary,
+            }
+        )
     secondary = []
     for spec in registry.secondary_registries:
         target = spec.registry_dict
@@ -44,28 +47,40 @@ def registry_document(registry: Any) -> dict[str, Any]:
             module = getattr(value, "module", None) or getattr(value, "__module__", "")
             qualname = getattr(value, "qualname", None) or getattr(value, "__qualname__", repr(value))
             entries[str(key)] = f"{module}.{qualname}"
-        secondary.append({"attr_name": spec.attr_name, "key_source": spec.key_source,
-                          "name": secondary_name(registry, target), "entries": entries})
-    failures = [{
-        "module": m.name,
-        "reason": m.reason,
-        "error": f"{m.error_type}: {m.error_message}",
-        "error_type": m.error_type,
-        "traceback": m.traceback or "",
-        "file": m.file,
-        "source": m.source,
-        "entry_point": m.entry_point,
-        "distribution": m.distribution,
-    } for m in report.failures]
-    skipped = [{
-        "class": c.qualname,
-        "module": c.module,
-        "status": c.status,
-        "reason": c.reason,
-        "file": c.file,
-        "key": _key(c.key),
-        "holder": c.holder,
-    } for c in report.skipped]
+        secondary.append(
+            {
+                "attr_name": spec.attr_name,
+                "key_source": spec.key_source,
+                "name": secondary_name(registry, target),
+                "entries": entries,
+            }
+        )
+    failures = [
+        {
+            "module": m.name,
+            "reason": m.reason,
+            "error": f"{m.error_type}: {m.error_message}",
+            "error_type": m.error_type,
+            "traceback": m.traceback or "",
+            "file": m.file,
+            "source": m.source,
+            "entry_point": m.entry_point,
+            "distribution": m.distribution,
+        }
+        for m in report.failures
+    ]
+    skipped = [
+        {
+            "class": c.qualname,
+            "module": c.module,
+            "status": c.status,
+            "reason": c.reason,
+            "file": c.file,
+            "key": _key(c.key),
+            "holder": c.holder,
+        }
+        for c in report.skipped
+    ]
     excluded = [{"module": m.name, "reason": m.detail} for m in report.modules_with("excluded")]
     cache = registry.cache
     status = cache.startup_status if cache is not None else None
@@ -86,8 +101,7 @@ def registry_document(registry: Any) -> dict[str, Any]:
         "failures": failures,
         "skipped": skipped,
         "excluded": excluded,
-        "cache_at_start": None if status is None else {"state": status.state,
-                                                        "reason": status.reason or status.detail},
+        "cache_at_start": None if status is None else {"state": status.state, "reason": status.reason or status.detail},
     }
 
 
@@ -103,7 +117,7 @@ def secondary_name(registry: Any, target: dict) -> str:
     return ""
 
 
-def inventory(registries: "Iterable[Any]", enums: "list[dict] | None" = None) -> dict[str, Any]:
+def inventory(registries: Iterable[Any], enums: list[dict] | None = None) -> dict[str, Any]:
     """``list --json``: every registry and enum."""
     return {
         "schema": SCHEMA,
@@ -119,7 +133,7 @@ def cache_document(status: Any, registry: str) -> dict[str, Any]:
     return data
 
 
-def cache_inventory(registries: "Iterable[Any]", extra_statuses: "Iterable[tuple[str, Any]]" = ()) -> dict[str, Any]:
+def cache_inventory(registries: Iterable[Any], extra_statuses: Iterable[tuple[str, Any]] = ()) -> dict[str, Any]:
     """``status --json``: every cache this process knows, plus orphan files found in their folders."""
     from ..cache.admin import list_cache_files
 

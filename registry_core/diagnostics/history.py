@@ -25,7 +25,7 @@ def history_path() -> str:
     return os.path.join(user_data_dir(), HISTORY_NAME)
 
 
-def load_history(limit: "int | None" = None) -> list[dict[str, Any]]:
+def load_history(limit: int | None = None) -> list[dict[str, Any]]:
     """Every recorded profile, oldest first (the newest ``limit`` when given); unreadable lines are skipped."""
     import json
 

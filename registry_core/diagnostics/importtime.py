@@ -26,7 +26,7 @@ _MARK = "_registry_core_importtime"
 TOP_MODULES = 20
 
 
-def install(stream: "TextIO | None" = None) -> bool:
+def install(stream: TextIO | None = None) -> bool:
     """Start writing import times to ``stream`` (stderr); False if already installed."""
     import _frozen_importlib as bootstrap  # the import system itself: importlib._bootstrap
 
@@ -36,7 +36,7 @@ def install(stream: "TextIO | None" = None) -> bool:
     nested: list[int] = []  # per import in progress: time spent in the imports it made
     clock = time.perf_counter_ns
 
-    def timed(name: str, import_: "Any") -> "Any":
+    def timed(name: str, import_: Any) -> Any:
         nested.append(0)
         started = clock()
         try:
@@ -47,8 +47,10 @@ def install(stream: "TextIO | None" = None) -> bool:
             if nested:
                 nested[-1] += cumulative
             out = stream if stream is not None else sys.stderr
-            out.write(f"import time: {(cumulative - inner) // 1000:9d} | {cumulative // 1000:10d} | "
-                      f"{'  ' * len(nested)}{name}\n")
+            out.write(
+                f"import time: {(cumulative - inner) // 1000:9d} | {cumulative // 1000:10d} | "
+                f"{'  ' * len(nested)}{name}\n"
+            )
 
     setattr(timed, _MARK, True)
     bootstrap._find_and_load_unlocked = timed
@@ -70,14 +72,20 @@ def parse_importtime(stderr: str) -> list[dict[str, Any]]:
     rows = []
     for line in stderr.splitlines():
         if line.startswith("registry "):
-            current = line[len("registry "):].strip()
+            current = line[len("registry ") :].strip()
             continue
         match = pattern.match(line)
         if match is None:
             continue
-        rows.append({"module": match.group(4), "self_us": int(match.group(1)),
-                     "cumulative_us": int(match.group(2)), "depth": len(match.group(3)) // 2,
-                     "registry": current})
+        rows.append(
+            {
+                "module": match.group(4),
+                "self_us": int(match.group(1)),
+                "cumulative_us": int(match.group(2)),
+                "depth": len(match.group(3)) // 2,
+                "registry": current,
+            }
+        )
     return rows
 
 

@@ -29,19 +29,21 @@ import os
 import sys
 
 from .children import Cancelled as ProfileCancelled
-from .history import append_history, history_path, latest_profile, load_history
+from .children import ChildResult, child_env, child_pythonpath, default_factory, hung_module, run_child, watchdog_after
+from .history import append_history, history_path
 from .importtime import parse_importtime, top_modules
-from .children import ChildResult, default_factory, child_env, child_pythonpath, hung_module, run_child, watchdog_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
 SCHEMA = 1
 DEFAULT_RUNS = 5
 DEFAULT_TIMEOUT_S = 60.0
 #: Modules kept per registry (slowest first) in a profile document; the history file stays small.
 MODULES_PER_REGISTRY = 50
+
 
 def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
@@ -52,22 +54,21 @@ def _stats(values: list[float]) -> dict[str, Any]:
 
     if not values:
         return {"median_s": None, "min_s": None, "max_s": None, "runs": []}
-    return {"median_s": statistics.median(values), "min_s": min(values), "max_s": max(values),
-            "runs": list(values)}
+    return {"median_s": statistics.median(values), "min_s": min(values), "max_s": max(values), "runs": list(values)}
 
 
 # -- the profile -----------------------------------------------------------------------------------
 def profile_registries(
-    registries: "list[Any]",
-    targets: "list[str] | None" = None,
+    registries: list[Any],
+    targets: list[str] | None = None,
     *,
     runs: int = DEFAULT_RUNS,
     timeout: float = DEFAULT_TIMEOUT_S,
-    progress: "Callable[[int, int, str], None] | None" = None,
-    cancelled: "Callable[[], bool] | None" = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
     record: bool = True,
-    python: "str | None" = None,
-    default_targets: "str | None" = None,
+    python: str | None = None,
+    default_targets: str | None = None,
 ) -> dict[str, Any]:
     """Time cold and warm discovery of each registry in fresh processes; return the profile document.
 
@@ -124,8 +125,10 @@ def profile_registries(
         "notes": [],
     }
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        document["notes"].append("PYTHONDONTWRITEBYTECODE is set: a module whose .pyc is missing or stale is "
-                                 "compiled again in every run, cold and warm")
+        document["notes"].append(
+            "PYTHONDONTWRITEBYTECODE is set: a module whose .pyc is missing or stale is "
+            "compiled again in every run, cold and warm"
+        )
     work = tempfile.mkdtemp(prefix="registry-inspector-profile-")
     watchdog = watchdog_after(timeout)
     try:
@@ -180,8 +183,15 @@ def profile_registries(
         if healthy:
             cache_dir = os.path.join(work, "cache-importtime")
             env = child_env(pythonpath, cache_dir, watchdog)
-            result = run_child(["importtime", target_arg, factory, *healthy], env, cwd, timeout, cancelled, python,
-                                flags=("-X", "importtime"))
+            result = run_child(
+                ["importtime", target_arg, factory, *healthy],
+                env,
+                cwd,
+                timeout,
+                cancelled,
+                python,
+                flags=("-X", "importtime"),
+            )
             rows = parse_importtime(result.stderr)
             discovery_rows = [r for r in rows if r["registry"] is not None]
             document["top_modules"] = top_modules(discovery_rows)
@@ -195,9 +205,11 @@ def profile_registries(
                 entry["modules_imported"] = len(mine)
             if result.timed_out or result.data is None:
                 module, _stack = hung_module(result.stderr)
-                document["importtime_error"] = ("timed out" if result.timed_out else "failed") + (
-                    f" while importing {module}" if module else "") + (
-                    "" if result.timed_out else f": {_tail(result.stderr, 5)}")
+                document["importtime_error"] = (
+                    ("timed out" if result.timed_out else "failed")
+                    + (f" while importing {module}" if module else "")
+                    + ("" if result.timed_out else f": {_tail(result.stderr, 5)}")
+                )
         imports: list[float] = []
         for index in range(runs):
             step(f"import registry_core {index + 1}/{runs}")
@@ -221,8 +233,9 @@ def profile_registries(
     return document
 
 
-def _summarise(entry: dict[str, Any], cold: list[float], warm: list[float], cold_start: list[float],
-               warm_start: list[float]) -> None:
+def _summarise(
+    entry: dict[str, Any], cold: list[float], warm: list[float], cold_start: list[float], warm_start: list[float]
+) -> None:
     entry["cold"] = _stats(cold)
     entry["cold"]["start_median_s"] = _stats(cold_start)["median_s"]
     entry["warm"] = _stats(warm)
@@ -231,8 +244,10 @@ def _summarise(entry: dict[str, Any], cold: list[float], warm: list[float], cold
     entry["speedup"] = cm / wm if cm and wm else None
     if warm and entry.get("warm_cache_state") not in ("valid", None):
         reason = entry.get("warm_cache_reason")
-        entry["note"] = (f"warm runs found the cache {entry['warm_cache_state']}{': ' + reason if reason else ''}; "
-                         "warm figures are not cache hits")
+        entry["note"] = (
+            f"warm runs found the cache {entry['warm_cache_state']}{': ' + reason if reason else ''}; "
+            "warm figures are not cache hits"
+        )
 
 
 def _empty_entry(registry: Any, qualified_name: str) -> dict[str, Any]:
@@ -255,18 +270,34 @@ def _problem(result: ChildResult, phase: str, index: int, timeout: float) -> dic
     if result.timed_out:
         module, stack = hung_module(result.stderr)
         during = "targets" if module is not None and _importing_target(result.stderr) else "discovery"
-        where = (f"while importing {'target ' if during == 'targets' else ''}{module}" if module
-                 else "before importing any plugin module")
-        return {"timed_out": {"phase": phase, "run": index + 1, "after_s": timeout, "module": module,
-                              "during": during, "stack": stack},
-                "error": f"timed out after {timeout:g} s {where} ({phase} run {index + 1})"}
+        where = (
+            f"while importing {'target ' if during == 'targets' else ''}{module}"
+            if module
+            else "before importing any plugin module"
+        )
+        return {
+            "timed_out": {
+                "phase": phase,
+                "run": index + 1,
+                "after_s": timeout,
+                "module": module,
+                "during": during,
+                "stack": stack,
+            },
+            "error": f"timed out after {timeout:g} s {where} ({phase} run {index + 1})",
+        }
     data = result.data
     if result.returncode != 0 or not isinstance(data, dict) or not data.get("registries"):
         if isinstance(data, dict) and data.get("error"):
-            return {"error": data["error"], "error_kind": data.get("error_kind"),
-                    "details": _tail(data.get("details", ""), 20)}
-        return {"error": f"the {phase} child exited with {result.returncode}: {_tail(result.stderr, 3)}",
-                "details": _tail(result.stderr, 20)}
+            return {
+                "error": data["error"],
+                "error_kind": data.get("error_kind"),
+                "details": _tail(data.get("details", ""), 20),
+            }
+        return {
+            "error": f"the {phase} child exited with {result.returncode}: {_tail(result.stderr, 3)}",
+            "details": _tail(result.stderr, 20),
+        }
     return None
 
 

@@ -15,10 +15,10 @@ import os
 import sys
 
 from .children import (
-    default_factory,
     Cancelled,
     child_env,
     child_pythonpath,
+    default_factory,
     hung_module,
     run_child,
     watchdog_after,
@@ -26,7 +26,8 @@ from .children import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
 SCHEMA = 1
 DEFAULT_TIMEOUT_S = 60.0
@@ -35,13 +36,13 @@ __all__ = ["Cancelled", "verify_registries"]
 
 
 def verify_registries(
-    registries: "list[Any]",
-    targets: "list[str] | None" = None,
+    registries: list[Any],
+    targets: list[str] | None = None,
     *,
     timeout: float = DEFAULT_TIMEOUT_S,
-    cancelled: "Callable[[], bool] | None" = None,
-    python: "str | None" = None,
-    default_targets: "str | None" = None,
+    cancelled: Callable[[], bool] | None = None,
+    python: str | None = None,
+    default_targets: str | None = None,
 ) -> dict[str, Any]:
     """Compare each registry's keys (and the class behind each) with a fresh discovery; a JSON-ready dict.
 
@@ -55,8 +56,14 @@ def verify_registries(
     from .._placeholder import identity_of
 
     registries = [r for r in registries if getattr(r, "config", None) is not None]
-    document: dict[str, Any] = {"schema": SCHEMA, "created": time.time(), "registries": [], "agree": None,
-                                "error": None, "details": ""}
+    document: dict[str, Any] = {
+        "schema": SCHEMA,
+        "created": time.time(),
+        "registries": [],
+        "agree": None,
+        "error": None,
+        "details": "",
+    }
     ours: dict[str, dict[str, list]] = {}
     for registry in registries:
         keys = list(registry.keys())  # from a valid cache this imports nothing
@@ -66,8 +73,12 @@ def verify_registries(
         cwd = os.path.join(work, "cwd")  # an empty working directory: ``-c`` puts it on sys.path
         os.makedirs(cwd)
         env = child_env(child_pythonpath(targets), os.path.join(work, "cache"), watchdog_after(timeout))
-        argv = ["verify", ",".join(targets or []), "" if targets else (default_targets or default_factory()),
-                *[r.qualified_name for r in registries]]
+        argv = [
+            "verify",
+            ",".join(targets or []),
+            "" if targets else (default_targets or default_factory()),
+            *[r.qualified_name for r in registries],
+        ]
         result = run_child(argv, env, cwd, timeout, cancelled, python or sys.executable)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -76,7 +87,8 @@ def verify_registries(
         module, stack = hung_module(result.stderr)
         if result.timed_out:
             document["error"] = f"the fresh discovery timed out after {timeout:g} s" + (
-                f" while importing {module}" if module else "")
+                f" while importing {module}" if module else ""
+            )
         elif isinstance(data, dict) and data.get("error"):
             document["error"] = str(data["error"])
         else:
@@ -89,12 +101,21 @@ def verify_registries(
         cached = ours[name]
         found = {str(e[0]): list(e[1:3]) for e in fresh.get(name, {}).get("entries", []) if len(e) >= 3}
         status = registry.cache.startup_status if registry.cache is not None else None
-        changed = [{"key": key, "now": _dotted(cached[key]), "fresh": _dotted(found[key])}
-                   for key in sorted(set(cached) & set(found)) if cached[key] != found[key]]
-        entry = {"name": registry.name, "qualified_name": name, "source": registry.report.source,
-                 "cache_state": None if status is None else status.state, "keys": len(cached),
-                 "only_now": sorted(set(cached) - set(found)), "only_fresh": sorted(set(found) - set(cached)),
-                 "changed": changed}
+        changed = [
+            {"key": key, "now": _dotted(cached[key]), "fresh": _dotted(found[key])}
+            for key in sorted(set(cached) & set(found))
+            if cached[key] != found[key]
+        ]
+        entry = {
+            "name": registry.name,
+            "qualified_name": name,
+            "source": registry.report.source,
+            "cache_state": None if status is None else status.state,
+            "keys": len(cached),
+            "only_now": sorted(set(cached) - set(found)),
+            "only_fresh": sorted(set(found) - set(cached)),
+            "changed": changed,
+        }
         entry["agrees"] = not (entry["only_now"] or entry["only_fresh"] or changed)
         document["registries"].append(entry)
     document["agree"] = all(e["agrees"] for e in document["registries"])

@@ -7,7 +7,8 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterable
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
 #: Entry-point group where an installed application names the modules that declare its registries.
 TARGETS_GROUP = "registry_core.targets"
@@ -17,7 +18,7 @@ TARGETS_GROUP = "registry_core.targets"
 _DEFAULT: list = [None, ()]
 
 
-def set_default_targets(factory: "str | None", path_entries: "Iterable[str]" = ()) -> None:
+def set_default_targets(factory: str | None, path_entries: Iterable[str] = ()) -> None:
     """Name what loads the registries used when no target is given, for fresh-process children too.
 
     The caller says it (the app: its embedded demo), so the core never names an
@@ -27,7 +28,7 @@ def set_default_targets(factory: "str | None", path_entries: "Iterable[str]" = (
     _DEFAULT[1] = tuple(path_entries)
 
 
-def default_targets() -> "tuple[str | None, tuple[str, ...]]":
+def default_targets() -> tuple[str | None, tuple[str, ...]]:
     """``(factory, path_entries)`` as last set by :func:`set_default_targets` (``(None, ())`` if never)."""
     return _DEFAULT[0], _DEFAULT[1]
 
@@ -79,8 +80,10 @@ def _path_given(path: str) -> str:
         parts.insert(0, name)
     if parts[-1] == "__init__":
         parts.pop()
-    return (f"--target takes an importable module name, not a file path ({path!r}): "
-            f"PYTHONPATH={folder} registry-inspector --target {'.'.join(parts)}")
+    return (
+        f"--target takes an importable module name, not a file path ({path!r}): "
+        f"PYTHONPATH={folder} registry-inspector --target {'.'.join(parts)}"
+    )
 
 
 def _hint(module: str, exc: BaseException) -> str:
@@ -89,12 +92,14 @@ def _hint(module: str, exc: BaseException) -> str:
     if not missing:
         return ""
     if module == missing or module.startswith(missing + "."):
-        return (f" (install it into this environment, {sys.prefix}, or put the folder that holds it on "
-                "PYTHONPATH; --target takes a module name, not a file path)")
+        return (
+            f" (install it into this environment, {sys.prefix}, or put the folder that holds it on "
+            "PYTHONPATH; --target takes a module name, not a file path)"
+        )
     return f" (the target needs {missing!r}, which is not installed in this environment, {sys.prefix})"
 
 
-def load_targets(modules: "list[str] | None", default: "Callable[[], Any] | None" = None) -> list[Any]:
+def load_targets(modules: list[str] | None, default: Callable[[], Any] | None = None) -> list[Any]:
     """Import the targets and return every configured registry in the process catalog.
 
     With no modules named: what installed applications advertise in

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import sys
 
+from .sections import SCHEMA
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable
-
-from .sections import SCHEMA
+    from collections.abc import Iterable
+    from typing import Any
 
 _RELEVANT_ENV_EXACT = ("QT_QPA_PLATFORM", "PYTHONPATH")
 _RELEVANT_ENV_PREFIXES = ("REGISTRY_CORE_", "REGISTRY_INSPECTOR_", "XDG_")
@@ -29,7 +30,7 @@ def dist_version(name: str) -> str | None:
         return None
 
 
-def plugin_distributions(registries: "Iterable[Any]") -> list[dict[str, Any]]:
+def plugin_distributions(registries: Iterable[Any]) -> list[dict[str, Any]]:
     """Each distribution that provided plugins through entry points, with the registries it serves."""
     found: dict[str, dict[str, Any]] = {}
     for registry in registries:
@@ -39,16 +40,18 @@ def plugin_distributions(registries: "Iterable[Any]") -> list[dict[str, Any]]:
             if not dist:
                 continue
             name, _, version = dist.partition(" ")
-            entry = found.setdefault(name, {"name": name, "version": version or None, "registries": [],
-                                            "entry_points": []})
+            entry = found.setdefault(
+                name, {"name": name, "version": version or None, "registries": [], "entry_points": []}
+            )
             if registry.name not in entry["registries"]:
                 entry["registries"].append(registry.name)
             if module.entry_point and module.entry_point not in entry["entry_points"]:
                 entry["entry_points"].append(module.entry_point)
         last = getattr(registry, "last_discovery", None)
-        for ep in (last.advertised if last is not None else ()):
-            entry = found.setdefault(ep.dist, {"name": ep.dist, "version": ep.version or None, "registries": [],
-                                               "entry_points": []})
+        for ep in last.advertised if last is not None else ():
+            entry = found.setdefault(
+                ep.dist, {"name": ep.dist, "version": ep.version or None, "registries": [], "entry_points": []}
+            )
             if registry.name not in entry["registries"]:
                 entry["registries"].append(registry.name)
             value = f"{ep.name} = {ep.value}"
@@ -57,25 +60,28 @@ def plugin_distributions(registries: "Iterable[Any]") -> list[dict[str, Any]]:
     return [found[k] for k in sorted(found)]
 
 
-def relevant_env(environ: "dict[str, str] | None" = None) -> dict[str, str]:
+def relevant_env(environ: dict[str, str] | None = None) -> dict[str, str]:
     environ = os.environ if environ is None else environ
     chosen = {}
     for name, value in environ.items():
-        if (name in _RELEVANT_ENV_EXACT or name.startswith(_RELEVANT_ENV_PREFIXES)
-                or name.endswith(_RELEVANT_ENV_SUFFIXES)):
+        if (
+            name in _RELEVANT_ENV_EXACT
+            or name.startswith(_RELEVANT_ENV_PREFIXES)
+            or name.endswith(_RELEVANT_ENV_SUFFIXES)
+        ):
             chosen[name] = value
     return dict(sorted(chosen.items()))
 
 
-def environment_document(registries: "list[Any]") -> dict[str, Any]:
+def environment_document(registries: list[Any]) -> dict[str, Any]:
     """Python, platform, interpreter paths, versions, paths used and the relevant environment (unredacted)."""
     import platform
     import time
 
     from ..._version import __version__
-    from ..logs import log_dir, log_path
     from ...cache.paths import get_cache_dir, user_cache_dir, user_data_dir
-    from ..profiling import history_path
+    from ..history import history_path
+    from ..logs import log_dir, log_path
 
     namespaces = sorted({r.config.cache_namespace for r in registries if r.config is not None} | {"registry_core"})
     versions = {name: dist_version(name) for name in _TOOL_DISTRIBUTIONS}

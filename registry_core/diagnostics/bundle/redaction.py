@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import os
-import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable
+    from collections.abc import Iterable
+    from typing import Any
 
 #: Parts of environment variable names whose values are treated as secrets (case-insensitive).
 SECRET_NAME_PARTS = ("TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "AUTH", "COOKIE", "CREDENTIAL")
 #: Secret values shorter than this are hidden where the variable is listed, not searched for in all text.
 MIN_SECRET_LEN = 6
 #: Account names too generic to replace as words ("root package"); replaced only as path components.
-GENERIC_USERS = frozenset({"root", "user", "admin", "administrator", "runner", "ubuntu", "nobody", "guest",
-                           "test", "home", "app", "pi", "vagrant", "builder", "default", "public"})
+GENERIC_USERS = frozenset(
+    {
+        "root",
+        "user",
+        "admin",
+        "administrator",
+        "runner",
+        "ubuntu",
+        "nobody",
+        "guest",
+        "test",
+        "home",
+        "app",
+        "pi",
+        "vagrant",
+        "builder",
+        "default",
+        "public",
+    }
+)
 
 
 def secret_name(name: str) -> bool:
@@ -32,8 +50,13 @@ class Redactor:
     URL = "credentials in URLs"
     QUERY = "secret-looking URL query parameters"
 
-    def __init__(self, enabled: bool = True, environ: "dict[str, str] | None" = None,
-                 homes: "Iterable[str] | None" = None, users: "Iterable[str] | None" = None) -> None:
+    def __init__(
+        self,
+        enabled: bool = True,
+        environ: dict[str, str] | None = None,
+        homes: Iterable[str] | None = None,
+        users: Iterable[str] | None = None,
+    ) -> None:
         import re
 
         self.enabled = enabled
@@ -54,11 +77,20 @@ class Redactor:
             pattern = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
             self._rules.append((self.SECRET, re.compile(pattern), f"<redacted:{name}>"))
         # 2. URL credentials and secret-looking query parameters
-        self._rules.append((self.URL, re.compile(r"\b([A-Za-z][A-Za-z0-9+.\-]*://)[^\s/?#@'\"<>\\]+@"),
-                            r"\1<redacted>@"))
-        self._rules.append((self.QUERY, re.compile(
-            r"([?&](?:[A-Za-z0-9_\-]*(?:token|key|secret|password|passwd|auth|cookie|credential)[A-Za-z0-9_\-]*)=)"
-            r"[^&#\s'\"<>]+", re.IGNORECASE), r"\1<redacted>"))
+        self._rules.append(
+            (self.URL, re.compile(r"\b([A-Za-z][A-Za-z0-9+.\-]*://)[^\s/?#@'\"<>\\]+@"), r"\1<redacted>@")
+        )
+        self._rules.append(
+            (
+                self.QUERY,
+                re.compile(
+                    r"([?&](?:[A-Za-z0-9_\-]*(?:token|key|secret|password|passwd|auth|cookie|credential)[A-Za-z0-9_\-]*)=)"
+                    r"[^&#\s'\"<>]+",
+                    re.IGNORECASE,
+                ),
+                r"\1<redacted>",
+            )
+        )
         # 3. the home directory (every spelling of it), as a whole path component
         home_variants: set[str] = set()
         for home in list(homes) if homes is not None else _homes(environ):
@@ -69,8 +101,11 @@ class Redactor:
             if os.sep == "\\":
                 home_variants.update({home.replace("\\", "/"), _json_escaped(home.replace("/", "\\"))})
         if home_variants:
-            pattern = "(?:" + "|".join(re.escape(h) for h in sorted(home_variants, key=len, reverse=True)) + \
-                      r")(?![A-Za-z0-9_.\-])"
+            pattern = (
+                "(?:"
+                + "|".join(re.escape(h) for h in sorted(home_variants, key=len, reverse=True))
+                + r")(?![A-Za-z0-9_.\-])"
+            )
             self._rules.append((self.HOME, re.compile(pattern, ignore), "~"))
         # 4. the user name: as a word, or (for generic account names) only as a path component
         for user in sorted(set(users) if users is not None else _users(environ), key=len, reverse=True):
@@ -107,26 +142,37 @@ class Redactor:
     def summary(self) -> str:
         """``redactions.txt``: what kinds of things were replaced, and how often; never the values."""
         if not self.enabled:
-            return ("Redaction was OFF for this bundle (--no-redact): it may contain your home directory, user "
-                    "name, secret environment variable values and URL credentials. Share it only with people you "
-                    "trust.\n")
+            return (
+                "Redaction was OFF for this bundle (--no-redact): it may contain your home directory, user "
+                "name, secret environment variable values and URL credentials. Share it only with people you "
+                "trust.\n"
+            )
         replaced = {
             self.HOME: 'the home directory -> "~"',
             self.USER: 'the user name -> "<user>"',
-            self.SECRET: ("values of environment variables whose names contain "
-                          + ", ".join(SECRET_NAME_PARTS) + ' -> "<redacted:NAME>"'),
+            self.SECRET: (
+                "values of environment variables whose names contain "
+                + ", ".join(SECRET_NAME_PARTS)
+                + ' -> "<redacted:NAME>"'
+            ),
             self.URL: 'credentials in URLs (scheme://user:password@host) -> "scheme://<redacted>@host"',
             self.QUERY: 'secret-looking URL query parameters (?token=...) -> "?token=<redacted>"',
         }
-        lines = ["Redaction was ON for this bundle. Every member's text was searched, cache files and",
-                 "tracebacks included. Kinds of things replaced (the values themselves are not recorded):", ""]
+        lines = [
+            "Redaction was ON for this bundle. Every member's text was searched, cache files and",
+            "tracebacks included. Kinds of things replaced (the values themselves are not recorded):",
+            "",
+        ]
         for kind in self.kinds():
             lines.append(f"- {replaced[kind]}: {self.counts[kind]} occurrence(s)")
         if not self.kinds():
             lines.append("- nothing needed replacing")
         if self.secret_names:
-            lines += ["", "Environment variables whose values were treated as secrets (names only): "
-                      + ", ".join(sorted(self.secret_names))]
+            lines += [
+                "",
+                "Environment variables whose values were treated as secrets (names only): "
+                + ", ".join(sorted(self.secret_names)),
+            ]
         missing = [replaced[k].split(" ->")[0] for k in replaced if not self.counts.get(k)]
         if missing:
             lines += ["", "Also searched for, not found: " + "; ".join(missing)]

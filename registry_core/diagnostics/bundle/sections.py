@@ -11,7 +11,8 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
 SCHEMA = 1
 FORMAT = "registry-inspector-bundle"
@@ -40,8 +41,14 @@ class Section:
 
     __slots__ = ("id", "title", "member", "needs", "produce")
 
-    def __init__(self, id: str, title: str, member: str, needs: tuple[str, ...],
-                 produce: Callable[[Gathered], tuple[list[tuple[str, str]], str | None]]) -> None:
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        member: str,
+        needs: tuple[str, ...],
+        produce: Callable[[Gathered], tuple[list[tuple[str, str]], str | None]],
+    ) -> None:
         self.id = id
         self.title = title
         self.member = member
@@ -67,9 +74,20 @@ def _report(gathered: Gathered) -> tuple[list[tuple[str, str]], str | None]:
     from ..render.markdown import report_markdown
 
     assert gathered.environment is not None and gathered.inventory is not None and gathered.status is not None
-    return [("report.md", report_markdown(gathered.environment, gathered.inventory, gathered.status,
-                                          gathered.profile, gathered.chosen, gathered.redact,
-                                          gathered.verified))], None
+    return [
+        (
+            "report.md",
+            report_markdown(
+                gathered.environment,
+                gathered.inventory,
+                gathered.status,
+                gathered.profile,
+                gathered.chosen,
+                gathered.redact,
+                gathered.verified,
+            ),
+        )
+    ], None
 
 
 def _caches(gathered: Gathered) -> tuple[list[tuple[str, str]], str | None]:
@@ -93,16 +111,41 @@ def _log(gathered: Gathered) -> tuple[list[tuple[str, str]], str | None]:
 
 #: In the order the app previews them and the zip holds them.
 SECTIONS: tuple[Section, ...] = (
-    Section("report", "Summary for the maintainer (report.md)", "report.md",
-            ("environment", "inventory", "status", "profile"), _report),
-    Section("environment", "Python, platform, versions, paths and relevant environment variables",
-            "environment.json", ("environment",), _json_member("environment.json", "environment")),
-    Section("registries", "Registries, plugins, failures and skips (list --json)", "registries.json",
-            ("inventory",), _json_member("registries.json", "inventory")),
-    Section("status", "Cache states with reasons (status --json)", "status.json",
-            ("status",), _json_member("status.json", "status")),
-    Section("verify", "Each registry against a fresh discovery in a new process (verify --json)", "verify.json",
-            ("verified",), _json_member("verify.json", "verified")),
+    Section(
+        "report",
+        "Summary for the maintainer (report.md)",
+        "report.md",
+        ("environment", "inventory", "status", "profile"),
+        _report,
+    ),
+    Section(
+        "environment",
+        "Python, platform, versions, paths and relevant environment variables",
+        "environment.json",
+        ("environment",),
+        _json_member("environment.json", "environment"),
+    ),
+    Section(
+        "registries",
+        "Registries, plugins, failures and skips (list --json)",
+        "registries.json",
+        ("inventory",),
+        _json_member("registries.json", "inventory"),
+    ),
+    Section(
+        "status",
+        "Cache states with reasons (status --json)",
+        "status.json",
+        ("status",),
+        _json_member("status.json", "status"),
+    ),
+    Section(
+        "verify",
+        "Each registry against a fresh discovery in a new process (verify --json)",
+        "verify.json",
+        ("verified",),
+        _json_member("verify.json", "verified"),
+    ),
     Section("caches", "The cache files themselves", "caches/", ("status",), _caches),
     Section("profile", "The latest discovery profile", "profile.json", ("profile",), _profile),
     Section("log", "The recent log", "log.txt", (), _log),

@@ -9,7 +9,8 @@ from .sections import FORMAT, SCHEMA, SECTIONS, Gathered, dump
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable
+    from collections.abc import Iterable
+    from typing import Any
 
 #: How long the bundle's fresh discovery (the verify section) may take; a hang is itself worth reporting.
 VERIFY_TIMEOUT_S = 30.0
@@ -24,8 +25,16 @@ class BundleResult:
 
     __slots__ = ("path", "members", "sections", "skipped", "redacted", "redaction_kinds", "size")
 
-    def __init__(self, path: str, members: list[str], sections: list[str], skipped: dict[str, str],
-                 redacted: bool, redaction_kinds: list[str], size: int) -> None:
+    def __init__(
+        self,
+        path: str,
+        members: list[str],
+        sections: list[str],
+        skipped: dict[str, str],
+        redacted: bool,
+        redaction_kinds: list[str],
+        size: int,
+    ) -> None:
         self.path = path
         self.members = members
         self.sections = sections
@@ -35,9 +44,16 @@ class BundleResult:
         self.size = size
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": SCHEMA, "path": self.path, "members": self.members, "sections": self.sections,
-                "skipped": self.skipped, "redacted": self.redacted, "redaction_kinds": self.redaction_kinds,
-                "size": self.size}
+        return {
+            "schema": SCHEMA,
+            "path": self.path,
+            "members": self.members,
+            "sections": self.sections,
+            "skipped": self.skipped,
+            "redacted": self.redacted,
+            "redaction_kinds": self.redaction_kinds,
+            "size": self.size,
+        }
 
     def __repr__(self) -> str:
         return f"BundleResult({self.path!r}, {len(self.members)} members, redacted={self.redacted})"
@@ -57,8 +73,15 @@ def safe_member_name(name: str) -> str:
     return "/".join(parts)
 
 
-def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sections: "Iterable[str] | None" = None,
-                 force: bool = False, targets: "list[str] | None" = None) -> BundleResult:
+def build_bundle(
+    path: str,
+    registries: list[Any],
+    *,
+    redact: bool = True,
+    sections: Iterable[str] | None = None,
+    force: bool = False,
+    targets: list[str] | None = None,
+) -> BundleResult:
     """Write the bug-report bundle to ``path`` (a zip); return what was written.
 
     ``sections``: ids from :func:`bundle_sections` (None: all); ``targets``: the modules the registries came
@@ -116,15 +139,25 @@ def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sec
         "format": FORMAT,
         "created": created,
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(created)),
-        "tool": {"registry-inspector": dist_version("registry-inspector"), "registry_core": _core_version(),
-                 "python": sys.version.split()[0], "platform": sys.platform},
+        "tool": {
+            "registry-inspector": dist_version("registry-inspector"),
+            "registry_core": _core_version(),
+            "python": sys.version.split()[0],
+            "platform": sys.platform,
+        },
         "redacted": redact,
         "redaction_kinds": redactor.kinds(),
-        "sections": [{"id": s.id, "title": s.title, "included": s.id in chosen and bool(by_section.get(s.id)),
-                      "members": by_section.get(s.id, []),
-                      **({"note": skipped[s.id]} if s.id in skipped else {}),
-                      **({"note": "not selected"} if s.id not in chosen else {})}
-                     for s in SECTIONS],
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "included": s.id in chosen and bool(by_section.get(s.id)),
+                "members": by_section.get(s.id, []),
+                **({"note": skipped[s.id]} if s.id in skipped else {}),
+                **({"note": "not selected"} if s.id not in chosen else {}),
+            }
+            for s in SECTIONS
+        ],
         "members": [{"name": n, "bytes": len(t.encode("utf-8"))} for n, t in redacted_members],
         "read_first": "report.md" if "report" in chosen else None,
     }
@@ -132,12 +165,14 @@ def build_bundle(path: str, registries: "list[Any]", *, redact: bool = True, sec
     manifest["redaction_kinds"] = redactor.kinds()
     final = [("manifest.json", redactor.text(dump(manifest))), ("redactions.txt", summary), *redacted_members]
     size = _write_zip_atomically(path, final, force)
-    return BundleResult(path, [n for n, _t in final], [s for s in chosen if by_section.get(s)], skipped, redact,
-                        redactor.kinds(), size)
+    return BundleResult(
+        path, [n for n, _t in final], [s for s in chosen if by_section.get(s)], skipped, redact, redactor.kinds(), size
+    )
 
 
-def _gather(registries: "list[Any]", sections: list, redactor: Any, chosen: list[str], redact: bool,
-            targets: "list[str] | None") -> Gathered:
+def _gather(
+    registries: list[Any], sections: list, redactor: Any, chosen: list[str], redact: bool, targets: list[str] | None
+) -> Gathered:
     """Build each document the chosen sections need, once."""
     need = {name for section in sections for name in section.needs}
     gathered = Gathered(redactor, chosen, redact)
@@ -159,7 +194,7 @@ def _gather(registries: "list[Any]", sections: list, redactor: Any, chosen: list
         env["env"] = {k: redactor.env_value(k, v) for k, v in env["env"].items()}
         gathered.environment = env
     if "profile" in need:
-        from ..profiling import latest_profile
+        from ..history import latest_profile
 
         gathered.profile = latest_profile()
     if "verified" in need:
@@ -215,4 +250,3 @@ def _write_zip_atomically(path: str, members: list[tuple[str, str]], force: bool
             pass
         raise
     return size
-

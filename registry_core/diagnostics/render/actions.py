@@ -14,15 +14,20 @@ def render_cleared(result: dict[str, Any], out: TextIO) -> None:
         if path.endswith(".json"):
             out.write(f"removed {path}\n")
     others = len(result["removed"]) - result["caches_removed"]
-    out.write(f"{result['caches_removed']} cache file(s) removed"
-              + (f" (and {others} lock/temp files)" if others else "") + "\n")
+    out.write(
+        f"{result['caches_removed']} cache file(s) removed"
+        + (f" (and {others} lock/temp files)" if others else "")
+        + "\n"
+    )
 
 
 def render_rebuilt(document: dict[str, Any], out: TextIO) -> None:
     for item in document["rebuilt"]:
-        out.write(f"rebuilt {item['registry']}: {item['plugins']} plugins, {item['failures']} failed modules, "
-                  f"{item['skipped']} skipped classes in {item['seconds'] * 1000:.0f} ms -> {item['state']} "
-                  f"({item['path']})\n")
+        out.write(
+            f"rebuilt {item['registry']}: {item['plugins']} plugins, {item['failures']} failed modules, "
+            f"{item['skipped']} skipped classes in {item['seconds'] * 1000:.0f} ms -> {item['state']} "
+            f"({item['path']})\n"
+        )
 
 
 def render_bundle_result(result: Any, out: TextIO, verbose: bool = False) -> None:

@@ -6,7 +6,8 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, TextIO
+    from collections.abc import Iterable
+    from typing import Any, TextIO
 
 #: Frames of the import machinery and of registry_core itself: never where a plugin went wrong.
 _MACHINERY = ("<frozen importlib.", f"{os.sep}importlib{os.sep}", f"{os.sep}registry_core{os.sep}")

@@ -9,14 +9,21 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
 
-def render_inventory(document: "dict[str, Any]", out: "TextIO", verbose: bool = False) -> None:
+def render_inventory(document: dict[str, Any], out: TextIO, verbose: bool = False) -> None:
     for reg in document["registries"]:
         source = {"cache": "served from cache", "discovery": "discovered now"}.get(reg["source"], reg["source"])
-        out.write(f"{reg['name']}  [{reg['base']}]  package {reg['package']}, {len(reg['plugins'])} plugins, "
-                  f"{source}\n")
-        out.write(table(["key", "class", "loaded", "file"],
-                        [[p["key"], f"{p['module']}:{p['class']}", "yes" if p["loaded"] else "cache",
-                          p["file"] or "?"] for p in reg["plugins"]]))
+        out.write(
+            f"{reg['name']}  [{reg['base']}]  package {reg['package']}, {len(reg['plugins'])} plugins, {source}\n"
+        )
+        out.write(
+            table(
+                ["key", "class", "loaded", "file"],
+                [
+                    [p["key"], f"{p['module']}:{p['class']}", "yes" if p["loaded"] else "cache", p["file"] or "?"]
+                    for p in reg["plugins"]
+                ],
+            )
+        )
         for sec in reg["secondary"]:
             label = sec["name"] or sec["attr_name"]
             entries = ", ".join(sorted(sec["entries"]))
@@ -40,9 +47,19 @@ def render_inventory(document: "dict[str, Any]", out: "TextIO", verbose: bool = 
         out.write(f"enum {enum['name']} ({len(members)} members; cache {state}): {shown}\n")
 
 
-def render_status(document: "dict[str, Any]", out: "TextIO") -> None:
-    rows = [[c["registry"], c["state"], c["reason"] or c.get("detail") or "", human_size(c["size"]), human_age(c["age_s"]),
-             "-" if c["items"] is None else c["items"], c["path"]] for c in document["caches"]]
+def render_status(document: dict[str, Any], out: TextIO) -> None:
+    rows = [
+        [
+            c["registry"],
+            c["state"],
+            c["reason"] or c.get("detail") or "",
+            human_size(c["size"]),
+            human_age(c["age_s"]),
+            "-" if c["items"] is None else c["items"],
+            c["path"],
+        ]
+        for c in document["caches"]
+    ]
     out.write(table(["registry", "state", "reason", "size", "age", "items", "path"], rows, indent=""))
     for orphan in document.get("orphans", []):
         owner = orphan.get("registry") or orphan.get("owner") or "unknown owner"

@@ -8,6 +8,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+
 def _md_cell(value: Any) -> str:
     text = "" if value is None else str(value)
     return text.replace("|", "\\|").replace("\n", " ")
@@ -30,9 +31,15 @@ def _verify_summary(verified: dict[str, Any]) -> str:
     return "**DISAGREES** " + "; ".join(f"{e['name']}: {describe(e)}" for e in wrong)
 
 
-def report_markdown(env: dict[str, Any], inventory: dict[str, Any], status: dict[str, Any],
-                    profile: "dict[str, Any] | None", sections: list[str], redacted: bool,
-                    verified: "dict[str, Any] | None" = None) -> str:
+def report_markdown(
+    env: dict[str, Any],
+    inventory: dict[str, Any],
+    status: dict[str, Any],
+    profile: dict[str, Any] | None,
+    sections: list[str],
+    redacted: bool,
+    verified: dict[str, Any] | None = None,
+) -> str:
     """The summary a maintainer reads first."""
     import time
 
@@ -40,29 +47,39 @@ def report_markdown(env: dict[str, Any], inventory: dict[str, Any], status: dict
     created = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(env["created"]))
     versions = env["versions"]
     out.append("# Registry Inspector bug report\n")
-    out.append(f"Created {created} by registry-inspector {versions.get('registry-inspector') or '?'} "
-               f"(registry_core {versions.get('registry_core')}); redaction {'ON' if redacted else 'OFF'}. "
-               f"Sections: {', '.join(sections)}.\n")
+    out.append(
+        f"Created {created} by registry-inspector {versions.get('registry-inspector') or '?'} "
+        f"(registry_core {versions.get('registry_core')}); redaction {'ON' if redacted else 'OFF'}. "
+        f"Sections: {', '.join(sections)}.\n"
+    )
     regs = inventory["registries"]
     n_fail = sum(len(r["failures"]) for r in regs)
     n_skip = sum(len(r["skipped"]) for r in regs)
     bad_caches = [c for c in status["caches"] if c["state"] in ("stale", "corrupt")]
-    out.append(f"**At a glance:** {len(regs)} registries, {sum(len(r['plugins']) for r in regs)} plugins, "
-               f"{n_fail} failed module(s), {n_skip} skipped class(es), {len(status['caches'])} cache(s) of which "
-               f"{len(bad_caches)} stale or corrupt, {len(status.get('orphans', []))} orphan cache file(s).\n")
+    out.append(
+        f"**At a glance:** {len(regs)} registries, {sum(len(r['plugins']) for r in regs)} plugins, "
+        f"{n_fail} failed module(s), {n_skip} skipped class(es), {len(status['caches'])} cache(s) of which "
+        f"{len(bad_caches)} stale or corrupt, {len(status.get('orphans', []))} orphan cache file(s).\n"
+    )
     if verified is not None:
         out.append(f"**Against a fresh discovery:** {_verify_summary(verified)}\n")
 
     out.append("## Environment\n")
     py, plat, interp = env["python"], env["platform"], env["interpreter"]
-    out.append(f"- Python {py['version']} ({py['implementation']}, {py['build']}) on {plat['platform']} "
-               f"({plat['machine']}, {plat['cpu_count']} CPUs)")
-    out.append(f"- Interpreter: `{interp['executable']}`"
-               f"{' (virtual environment)' if interp['virtualenv'] else ''}{' (frozen app)' if interp['frozen'] else ''}")
+    out.append(
+        f"- Python {py['version']} ({py['implementation']}, {py['build']}) on {plat['platform']} "
+        f"({plat['machine']}, {plat['cpu_count']} CPUs)"
+    )
+    out.append(
+        f"- Interpreter: `{interp['executable']}`"
+        f"{' (virtual environment)' if interp['virtualenv'] else ''}{' (frozen app)' if interp['frozen'] else ''}"
+    )
     out.append("- Versions: " + ", ".join(f"{k} {v or 'not installed'}" for k, v in versions.items()))
     dists = env["plugin_distributions"]
-    out.append("- Plugin distributions: " + (", ".join(
-        f"{d['name']} {d['version'] or '?'} ({', '.join(d['registries'])})" for d in dists) or "none"))
+    out.append(
+        "- Plugin distributions: "
+        + (", ".join(f"{d['name']} {d['version'] or '?'} ({', '.join(d['registries'])})" for d in dists) or "none")
+    )
     out.append("- Cache folders: " + ", ".join(f"{ns}: `{p}`" for ns, p in env["paths"]["cache_dirs"].items()))
     out.append(f"- Log file: `{env['paths']['log_file']}`")
     out.append("- Environment variables: " + (", ".join(f"`{k}={v}`" for k, v in env["env"].items()) or "none set"))
@@ -75,16 +92,42 @@ def report_markdown(env: dict[str, Any], inventory: dict[str, Any], status: dict
         cache_text = cache.get("state") or "-"
         if cache.get("reason"):
             cache_text += f" ({cache['reason']})"
-        rows.append([r["name"], r["package"], len(r["plugins"]), len(r["failures"]), len(r["skipped"]),
-                     len(r["excluded"]), r["source"], milliseconds(r.get("discovery_s")), cache_text])
-    out.append(_md_table(["registry", "package", "plugins", "failed modules", "skipped", "excluded", "source",
-                          "discovery", "cache at start"], rows))
+        rows.append(
+            [
+                r["name"],
+                r["package"],
+                len(r["plugins"]),
+                len(r["failures"]),
+                len(r["skipped"]),
+                len(r["excluded"]),
+                r["source"],
+                milliseconds(r.get("discovery_s")),
+                cache_text,
+            ]
+        )
+    out.append(
+        _md_table(
+            [
+                "registry",
+                "package",
+                "plugins",
+                "failed modules",
+                "skipped",
+                "excluded",
+                "source",
+                "discovery",
+                "cache at start",
+            ],
+            rows,
+        )
+    )
     for r in regs:
         out.append(f"### {r['name']}\n")
         out.append(f"Base `{r['base']}`, package `{r['package']}`, entry-point group `{r['entry_point_group']}`.\n")
         if r["plugins"]:
-            out.append("Plugins: " + ", ".join(f"`{p['key']}` ({p['module']}:{p['class']})" for p in r["plugins"])
-                       + "\n")
+            out.append(
+                "Plugins: " + ", ".join(f"`{p['key']}` ({p['module']}:{p['class']})" for p in r["plugins"]) + "\n"
+            )
         for f in r["failures"]:
             origin = f" (entry point `{f['entry_point']}` of {f['distribution']})" if f.get("entry_point") else ""
             out.append(f"**FAILED** `{f['module']}`{origin}: {f['reason']}\n")
@@ -98,11 +141,20 @@ def report_markdown(env: dict[str, Any], inventory: dict[str, Any], status: dict
             out.append("")
 
     out.append("## Caches\n")
-    out.append(_md_table(["cache", "state", "reason", "items", "size", "path"],
-                         [[c["registry"], c["state"], c["reason"] or "", c["items"], c["size"], c["path"]]
-                          for c in status["caches"]]))
+    out.append(
+        _md_table(
+            ["cache", "state", "reason", "items", "size", "path"],
+            [
+                [c["registry"], c["state"], c["reason"] or "", c["items"], c["size"], c["path"]]
+                for c in status["caches"]
+            ],
+        )
+    )
     for orphan in status.get("orphans", []):
-        out.append(f"- orphan cache file `{orphan['path']}` (written by {orphan.get('registry') or orphan.get('owner') or 'unknown'})")
+        out.append(
+            f"- orphan cache file `{orphan['path']}` "
+            f"(written by {orphan.get('registry') or orphan.get('owner') or 'unknown'})"
+        )
     out.append("")
 
     out.append("## Profile\n")
@@ -110,23 +162,36 @@ def report_markdown(env: dict[str, Any], inventory: dict[str, Any], status: dict
         out.append("No profile recorded yet (`registry-inspector profile` records one).\n")
     else:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(profile.get("created") or 0))
-        out.append(f"Latest profile: {when}, {profile.get('runs')} run(s) each, Python {profile.get('python')}; "
-                   f"`import registry_core` {milliseconds(profile.get('import_registry_core_s'))}.\n")
+        out.append(
+            f"Latest profile: {when}, {profile.get('runs')} run(s) each, Python {profile.get('python')}; "
+            f"`import registry_core` {milliseconds(profile.get('import_registry_core_s'))}.\n"
+        )
         rows = []
         for r in profile.get("registries") or []:
             cold, warm = r.get("cold") or {}, r.get("warm") or {}
             problem = ""
             if r.get("timed_out"):
-                problem = "timed out" + (f" importing {r['timed_out'].get('module')}" if r["timed_out"].get("module")
-                                         else "")
+                problem = "timed out" + (
+                    f" importing {r['timed_out'].get('module')}" if r["timed_out"].get("module") else ""
+                )
             elif r.get("error"):
                 problem = str(r["error"])
             speedup = r.get("speedup")
-            rows.append([r.get("name"), milliseconds(cold.get("median_s")), milliseconds(warm.get("median_s")),
-                         f"{speedup:.1f}x" if isinstance(speedup, (int, float)) else "-", problem])
+            rows.append(
+                [
+                    r.get("name"),
+                    milliseconds(cold.get("median_s")),
+                    milliseconds(warm.get("median_s")),
+                    f"{speedup:.1f}x" if isinstance(speedup, (int, float)) else "-",
+                    problem,
+                ]
+            )
         out.append(_md_table(["registry", "cold median", "warm median", "speedup", "problem"], rows))
         top = (profile.get("top_modules") or [])[:10]
         if top:
-            out.append("Slowest imports during cold discovery (self time): " + ", ".join(
-                f"`{m['module']}` {m['self_us'] / 1000:.1f} ms" for m in top) + "\n")
+            out.append(
+                "Slowest imports during cold discovery (self time): "
+                + ", ".join(f"`{m['module']}` {m['self_us'] / 1000:.1f} ms" for m in top)
+                + "\n"
+            )
     return "\n".join(out).rstrip() + "\n"

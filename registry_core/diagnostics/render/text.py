@@ -4,23 +4,26 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, TextIO
+    from collections.abc import Iterable
+    from typing import Any
 
 
-def table(headers: "list[str]", rows: "Iterable[list[Any]]", indent: str = "  ") -> str:
+def table(headers: list[str], rows: Iterable[list[Any]], indent: str = "  ") -> str:
     rows = [["" if v is None else str(v) for v in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, value in enumerate(row):
             widths[i] = max(widths[i], len(value))
-    lines = [indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
-             indent + "  ".join("-" * w for w in widths)]
+    lines = [
+        indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
+        indent + "  ".join("-" * w for w in widths),
+    ]
     for row in rows:
         lines.append(indent + "  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
     return "\n".join(lines) + "\n"
 
 
-def human_size(size: "int | None") -> str:
+def human_size(size: int | None) -> str:
     if size is None:
         return "-"
     for unit in ("B", "KiB", "MiB"):
@@ -30,7 +33,7 @@ def human_size(size: "int | None") -> str:
     return str(size)
 
 
-def human_age(seconds: "float | None") -> str:
+def human_age(seconds: float | None) -> str:
     if seconds is None:
         return "-"
     if seconds < 90:
@@ -42,7 +45,7 @@ def human_age(seconds: "float | None") -> str:
     return f"{seconds / 86400:.1f} d"
 
 
-def milliseconds(seconds: "Any") -> str:
+def milliseconds(seconds: Any) -> str:
     """A duration for people: 0.56 ms, 22.6 ms, 1.23 s; '-' when unknown."""
     if not isinstance(seconds, (int, float)):
         return "-"
