@@ -17,7 +17,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/registry-inspector
 
+# Lint, format and type checks first (seconds), then the whole suite headless.
+LINTED := registry_core app tests bench packaging
+
 test: $(STAMP)
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 # The frozen app (PyInstaller, installed into .venv on first use): dist/frozen/registry-inspector/

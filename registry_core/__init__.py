@@ -36,14 +36,14 @@ def explain(registry: LazyDiscoveryDict, name: object) -> "Explanation":
     return _explain(registry, name)
 
 
-def discover_registry_classes(*args, **kwargs):  # type: ignore[no-untyped-def]
+def discover_registry_classes(*args, **kwargs):
     """Import the modules directly under a package's paths (for custom discovery functions)."""
     from ._discovery import discover_registry_classes as _impl
 
     return _impl(*args, **kwargs)
 
 
-def discover_registry_classes_recursive(*args, **kwargs):  # type: ignore[no-untyped-def]
+def discover_registry_classes_recursive(*args, **kwargs):
     """Import every module under a package's paths, subpackages included (for custom discovery functions)."""
     from ._discovery import discover_registry_classes_recursive as _impl
 
@@ -62,7 +62,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):  # type: ignore[no-untyped-def]
+def __getattr__(name: str):
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'registry_core' has no attribute {name!r}")

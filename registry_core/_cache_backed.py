@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import _thread
 
+from ._lazy_reads import _LazyReads
 from ._placeholder import Unloaded, identity_of
 from ._report import DiscoveryReport
 
@@ -15,14 +16,34 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._config import RegistryConfig
     from ._registry import LazyDiscoveryDict
 
 #: Threads discovering a registry while holding its cache lock.
 _LOCK_HOLDERS: set = set()
 
 
-class _CacheBacked:
+class _CacheBacked(_LazyReads):
     """Filling, healing and rebuilding; the state lives on the registry (``LazyDiscoveryDict.__init__``)."""
+
+    if TYPE_CHECKING:  # set by LazyDiscoveryDict.__init__; declared here for type checkers
+        _config: RegistryConfig | None
+        _base_class: type | None
+        _discovered: bool
+        _discovering_thread: int | None
+        _lock: Any
+        _report: DiscoveryReport
+        _secondary_dicts: list[dict]
+        _last_discovery: Any
+        _cache: Any
+        _enable_cache: bool
+
+        @property
+        def name(self) -> str: ...
+
+        def _ensure_discovered(self) -> None: ...
+
+        def _remove_class(self, cls: type) -> None: ...
 
     def _populate(self) -> None:
         """A valid cache, else discovery under the cross-process cache lock (one process rebuilds)."""
@@ -73,6 +94,7 @@ class _CacheBacked:
         doc, entries = loaded
         contains = dict.__contains__
         setitem = dict.__setitem__
+        assert self._config is not None  # a configured registry is the only kind that fills itself
         targets = {s.attr_name: s.registry_dict for s in self._config.secondary_registries}
         for key, module, qualname, secondary in entries:
             if not contains(self, key):
@@ -132,7 +154,7 @@ class _CacheBacked:
     def rebuild(self) -> LazyDiscoveryDict:
         """Discover again now (importing what the cache had deferred) and rewrite the cache."""
         self._rediscover("rebuild requested")
-        return self
+        return self  # type: ignore[return-value]  # (the mixin is only ever a LazyDiscoveryDict)
 
     def is_loaded(self, key: Any) -> bool:
         """Whether the plugin's class is imported (False while it is served from the cache)."""
@@ -184,7 +206,8 @@ class _CacheBacked:
                 for outcome in retry:
                     # It lost its key to a cache entry that turned out to be false. (Through the metaclass
                     # that registered it: the registry does not import the metaclass module.)
-                    type(self._base_class)._register_again(self, outcome)
+                    metaclass: Any = type(self._base_class)
+                    metaclass._register_again(self, outcome)
                 result = self._discover_now()
                 self._report.healed = reason
                 cache = self.cache

@@ -47,6 +47,21 @@ class RegistryConfig:
     """
 
     __slots__ = _FIELDS
+    # Set once in __init__ through object.__setattr__ (the class is immutable); declared for type checkers.
+    registry_dict: dict | None
+    key_attribute: str | None
+    key_extractor: KeyExtractor | None
+    skip_if_no_key: bool
+    secondary_registries: tuple[SecondaryRegistry, ...]
+    log_registration: bool
+    registry_name: str | None
+    discovery_package: str | None
+    discovery_recursive: bool | None
+    discovery_function: DiscoveryFunction | None
+    exclude_patterns: tuple[str, ...]
+    entry_point_group: str | None
+    cache_namespace: str | None
+    cache_env_vars: tuple[str, ...]
 
     def __init__(
         self,
@@ -152,6 +167,9 @@ class SecondaryRegistry:
     """
 
     __slots__ = ("registry_dict", "key_source", "attr_name")
+    registry_dict: dict
+    key_source: str
+    attr_name: str
 
     def __init__(self, registry_dict: dict, key_source: str = PRIMARY_KEY, attr_name: str = "") -> None:
         if not attr_name:

@@ -68,10 +68,10 @@ class AutoRegisterMeta(ABCMeta):
             if not _registers_itself(cls, registry):
                 registry.report.add_class(_outcome(cls, registry, ROOT, "root of the registry (not a plugin)"))
                 return cls
-        registry = _registry_of_class(cls)
-        if registry is None:
+        member_of = _registry_of_class(cls)
+        if member_of is None:
             return cls
-        _register(cls, registry)
+        _register(cls, member_of)
         return cls
 
     @staticmethod
@@ -156,7 +156,7 @@ def _declare_root(cls: type, attrs: dict[str, Any], config: RegistryConfig) -> L
 def _registers_itself(cls: type, registry: LazyDiscoveryDict) -> bool:
     """A root registers only if it is concrete and declares a key of its own."""
     attr = registry.config.key_attribute  # type: ignore[union-attr]
-    return not getattr(cls, "__abstractmethods__", None) and vars(cls).get(attr) is not None
+    return not getattr(cls, "__abstractmethods__", None) and attr is not None and vars(cls).get(attr) is not None
 
 
 def _registry_of_class(cls: type) -> LazyDiscoveryDict | None:

@@ -9,7 +9,6 @@ import sys
 from . import _catalog
 from ._cache_backed import _CacheBacked
 from ._config import PRIMARY_KEY, RegistryConfig, SecondaryRegistry, default_registry_name, slug
-from ._lazy_reads import _LazyReads
 from ._placeholder import same_declaration
 from ._report import DiscoveryReport
 from ._secondary import SecondaryRegistryDict
@@ -41,7 +40,7 @@ def _would_deadlock(registry: Any, me: int) -> bool:
     return False
 
 
-class LazyDiscoveryDict(_CacheBacked, _LazyReads):
+class LazyDiscoveryDict(_CacheBacked):
     """A dict of plugin classes that discovers its plugins on first read.
 
     Every read path (``[]``, ``get``, ``in``, ``len``, iteration, ``keys``,
@@ -154,7 +153,7 @@ class LazyDiscoveryDict(_CacheBacked, _LazyReads):
         pending = self._pending_report
         if pending is not None:
             # Served from a cache: the report is rebuilt only when somebody reads it.
-            from .cache.registry_cache import report_from_cache
+            from .cache.cached_report import report_from_cache
 
             self._pending_report = None
             self._report_obj = report_from_cache(self, pending, self._report_obj)

@@ -17,16 +17,17 @@ are identical) across processes, under ``multiprocessing`` spawn too.
 from __future__ import annotations
 
 import copyreg
-from enum import Enum, EnumType
+from enum import Enum
+from enum import EnumMeta as EnumType  # (the name EnumType is 3.11+; EnumMeta is it on 3.10 too)
 
 from .cache.manager import CacheConfig, RegistryCacheManager, stable_hash
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Collection, Iterator
     from typing import Any
 
-    from .cache.manager import CacheStatus
+    from .cache.status import CacheStatus
 
 #: Bump when what is stored (or how members are named) changes: older caches become stale.
 SCHEMA = 1
@@ -118,7 +119,7 @@ def _make_enum(name: str, base: type, members: dict[str, Any], attrs: dict[str, 
     return cls
 
 
-def member_name(text: str, taken: set[str] | dict[str, Any] = ()) -> str:
+def member_name(text: str, taken: Collection[str] = ()) -> str:
     """An upper-case identifier for ``text`` not in ``taken``: "CET-C1s" -> "CET_C1S", "2x" -> "MAP_2X"."""
     out = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in str(text)).upper()
     while "__" in out:
@@ -278,7 +279,7 @@ def _colormap_class(items: dict[str, dict], namespace: str) -> type:
     return cls
 
 
-def _colormap_enum(namespace: str) -> type:
+def _colormap_enum(namespace: str) -> Any:
     """Unpickling entry point: this process's ColormapEnum (warm from the cache when valid)."""
     return create_colormap_enum(namespace=namespace)
 
@@ -452,7 +453,7 @@ class LazyEnum:
     def __len__(self) -> int:
         return len(self.resolve())
 
-    def __contains__(self, item: object) -> bool:
+    def __contains__(self, item: Any) -> bool:
         return item in self.resolve()
 
     def __getitem__(self, name: str) -> Enum:

@@ -70,7 +70,7 @@ class FunctionMetadata:
         for field in ("input_type", "output_type"):
             if data.get(field) is not None and not isinstance(data[field], str):
                 raise ValueError(f"function metadata field {field!r} is not a string or null")
-        return cls(**{field: data.get(field) for field in _FIELDS})
+        return cls(**{field: data.get(field) for field in _FIELDS})  # type: ignore[arg-type]  # checked above
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not FunctionMetadata:
@@ -101,7 +101,7 @@ def source_fingerprint(path: str | None) -> dict | None:
     """The files fingerprint of one source file (size and mtime), or None without a file."""
     if path is None:
         return None
-    from ._discovery import FileStat
+    from ._scan import FileStat
     from .cache.fingerprint import files_fingerprint
 
     try:

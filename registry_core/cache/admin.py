@@ -72,7 +72,7 @@ def list_cache_files(namespaces: list[str] | None = None) -> list[CacheFile]:
 
 def _folder_entries(namespaces: list[str] | None) -> list[tuple[str, str, str]]:
     """(namespace, file name, path) of everything in the namespaces' cache folders (default: all live ones)."""
-    entries = []
+    entries: list[tuple[str, str, str]] = []
     for namespace in namespaces if namespaces is not None else _namespaces():
         folder = get_cache_dir(namespace)
         try:

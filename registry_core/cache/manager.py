@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 #: Version of the file layout below; a file with another version is stale.
 FORMAT_VERSION = 1
 
-_REQUIRED = {
+_REQUIRED: dict[str, Any] = {
     "format": int,
     "kind": str,
     "identity": dict,

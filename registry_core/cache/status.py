@@ -40,6 +40,7 @@ class Reason(str):
     """A reason in words (a ``str``, so every reader keeps working) that also carries its ``kind``."""
 
     __slots__ = ("kind",)
+    kind: ReasonKind
 
     def __new__(cls, text: str, kind: ReasonKind = ReasonKind.OTHER) -> Reason:
         reason = super().__new__(cls, text)

@@ -55,11 +55,11 @@ def enum_documents(build_colormaps: bool = False) -> list[dict[str, Any]]:
         if key[0] != "components":
             continue
         namespace = key[1]
-        status = statuses.get("/".join(enums.COMPONENT_ENUM_NAMES))
+        component_status = statuses.get("/".join(enums.COMPONENT_ENUM_NAMES))
         for cls in value:
             entry = {"name": cls.__name__, "kind": "component", "namespace": namespace, "members": _members(cls)}
-            if status is not None:
-                entry.update(_state(status))
+            if component_status is not None:
+                entry.update(_state(component_status))
             documents.append(entry)
     return documents
 

@@ -30,7 +30,7 @@ def install(stream: TextIO | None = None) -> bool:
     """Start writing import times to ``stream`` (stderr); False if already installed."""
     import _frozen_importlib as bootstrap  # the import system itself: importlib._bootstrap
 
-    original = bootstrap._find_and_load_unlocked
+    original = bootstrap._find_and_load_unlocked  # type: ignore[attr-defined]
     if getattr(original, _MARK, False):
         return False
     nested: list[int] = []  # per import in progress: time spent in the imports it made
@@ -53,7 +53,7 @@ def install(stream: TextIO | None = None) -> bool:
             )
 
     setattr(timed, _MARK, True)
-    bootstrap._find_and_load_unlocked = timed
+    bootstrap._find_and_load_unlocked = timed  # type: ignore[attr-defined]
     return True
 
 

@@ -61,9 +61,9 @@ def plugin_distributions(registries: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def relevant_env(environ: dict[str, str] | None = None) -> dict[str, str]:
-    environ = os.environ if environ is None else environ
+    source = os.environ if environ is None else environ
     chosen = {}
-    for name, value in environ.items():
+    for name, value in source.items():
         if (
             name in _RELEVANT_ENV_EXACT
             or name.startswith(_RELEVANT_ENV_PREFIXES)
