@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from app_documents import DocumentSite, demo_enum_documents
 from cli_helpers import Cli
 from helpers import DEMO_PATH, PackageMaker
 from qt_leak_check import _qt_leak_check  # noqa: F401  (an autouse fixture for tests that use qtbot)
@@ -37,6 +38,18 @@ def demo_in_process(monkeypatch):
     for name in set(sys.modules) - before:
         if name.split(".")[0] == "openhcs_demo":
             del sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def document_site(tmp_path_factory):
+    """Throw-away registries of any shape, for the real report documents the app's model tests read."""
+    return DocumentSite(tmp_path_factory.mktemp("documents"))
+
+
+@pytest.fixture(scope="session")
+def demo_enums(tmp_path_factory):
+    """The enum documents the window shows for the demo (``enum_documents``); copy before changing them."""
+    return demo_enum_documents(tmp_path_factory.mktemp("demo-enums"))
 
 
 @pytest.fixture

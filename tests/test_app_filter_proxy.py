@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import pytest
+from app_documents import derived, registry_documents
 from PyQt6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
 from app.models import SORT_ROLE
@@ -13,85 +15,44 @@ from app.models.registry_tree import RegistryTreeModel
 from app.widgets.filter_bar import TreeFilterProxy, count_leaves, make_proxy
 
 
-def _registry(name: str, plugins: int, failures: int = 0, skipped: int = 0) -> dict:
-    return {
-        "name": name,
-        "base": f"pkg.{name}.Base",
-        "package": f"pkg.{name}",
-        "entry_point_group": None,
-        "key_attribute": "_key",
-        "state": "discovered",
-        "source": "discovery",
-        "discovery_s": 0.01,
-        "healed": None,
-        "modules_scanned": plugins,
-        "cache_at_start": {"state": "valid", "reason": ""},
-        "plugins": [
-            {
-                "key": f"k{i:05d}",
-                "class": f"P{i}",
-                "module": f"pkg.{name}.p{i}",
-                "file": f"/x/{name}/p{i}.py",
-                "loaded": i % 2 == 0,
-                "doc": None,
-                "outside_package": False,
-                "secondary": {"_meta": f"pkg.{name}.p{i}.Meta{i}"} if i % 7 == 0 else {},
-            }
-            for i in range(plugins)
-        ],
-        "secondary": [{"attr_name": "_meta", "key_source": "primary", "name": "META", "entries": {}}],
-        "failures": [
-            {
-                "module": f"pkg.{name}.bad{i}",
-                "reason": "import failed",
-                "error": "ImportError: No module x",
-                "error_type": "ImportError",
-                "traceback": "Traceback...",
-                "file": None,
-                "source": "package",
-                "entry_point": None,
-                "distribution": None,
-            }
-            for i in range(failures)
-        ],
-        "skipped": [
-            {
-                "class": f"S{i}",
-                "module": f"pkg.{name}.s{i}",
-                "status": "duplicate" if i else "no_key",
-                "reason": "no key" if i == 0 else "duplicate key 'k00001'",
-                "file": None,
-                "key": None,
-                "holder": None,
-            }
-            for i in range(skipped)
-        ],
-        "excluded": [{"module": f"pkg.{name}.tests", "reason": "matches exclude pattern 'pkg.*.tests'"}],
-    }
+@pytest.fixture(scope="module")
+def documents(document_site):
+    """Real ``inventory()`` documents: "alpha" (30 plugins, every 7th with a secondary entry, served from its cache
+    with the even ones loaded since; 2 failed imports, 3 skipped classes, an excluded module), "beta" (12 plugins,
+    a failed import) and "Gamma" (none); "delta" (3) to swap in; "big" (10 000 plugins, 3 failed imports,
+    5 skipped classes, an excluded module)."""
+    site = document_site
+    with site.live():
+        tree = registry_documents(
+            [
+                site.registry(
+                    "alpha",
+                    30,
+                    failures=2,
+                    skipped=3,
+                    excluded=True,
+                    meta_every=7,
+                    warm=True,
+                    load=lambda i: i % 2 == 0,
+                ),
+                site.registry("beta", 12, failures=1, excluded=True),
+                site.registry("Gamma", 0),
+            ]
+        )
+        delta = registry_documents([site.registry("delta", 3)])
+        big = registry_documents([site.registry("big", 10_000, failures=3, skipped=5, excluded=True, one_module=True)])
+    return SimpleNamespace(tree=tree, delta=delta, big=big)
 
 
-REGISTRIES = [_registry("alpha", 30, failures=2, skipped=3), _registry("beta", 12, failures=1), _registry("Gamma", 0)]
-ENUMS = [
-    {
-        "name": "ColormapEnum",
-        "kind": "colormap",
-        "cache_state": "valid",
-        "cache_reason": "",
-        "cache_path": "/c.json",
-        "members": [
-            {"name": "VIRIDIS", "value": "viridis", "swatch": ["#440154", "#fde725"]},
-            {"name": "GREYS", "value": "greys", "swatch": ["#000000", "#ffffff"]},
-        ],
-    },
-    {
-        "name": "AllComponents",
-        "kind": "component",
-        "cache_state": "stale",
-        "cache_reason": "config changed",
-        "cache_path": "/d.json",
-        "members": [{"name": "SITE", "value": "site"}, {"name": "Z", "value": 3}, {"name": "T", "value": 12}],
-    },
-]
+@pytest.fixture(scope="module")
+def enums(demo_enums):
+    """The demo's enums, and a copy of a component enum turned stale with numeric values: the demo's caches
+    are valid and its values strings, and the filter must match Qt's on those cells too."""
+    components = next(d for d in demo_enums if d["name"] == "AllComponents")
+    members = [*components["members"], {"name": "Z", "value": 3}, {"name": "T", "value": 12}]
+    stale = derived(components, name="StaleComponents", cache_state="stale", cache_reason="config changed")
+    stale["members"] = members
+    return [*demo_enums, stale]
 
 
 def _rows(model, parent: QModelIndex = QModelIndex(), path: tuple = ()) -> set:
@@ -125,7 +86,7 @@ REGEXES = [
     "k0000[12]",
     "^k00001$",
     "IMPORTERROR",
-    r"pkg\.alpha\.p1\d$",
+    r"docs_alpha\d*\.p1\d$",
     "meta",
     "META3",
     "no key",
@@ -145,9 +106,9 @@ REGEXES = [
 
 
 @pytest.mark.parametrize("pattern", REGEXES)
-def test_regex_filter_matches_qts_recursive_filter(pattern):
+def test_regex_filter_matches_qts_recursive_filter(pattern, documents):
     model = RegistryTreeModel()
-    model.set_registries(REGISTRIES)
+    model.set_registries(documents.tree)
     ours, reference = _pair(model)
     ours.setFilterRegularExpression(pattern)
     reference.setFilterRegularExpression(pattern)
@@ -156,9 +117,9 @@ def test_regex_filter_matches_qts_recursive_filter(pattern):
 
 
 @pytest.mark.parametrize("text", ["k0000", "a.b", "S1", "ImportError: No", "(", "Meta14", "  "])
-def test_fixed_string_and_wildcard_and_case_sensitivity(text):
+def test_fixed_string_and_wildcard_and_case_sensitivity(text, documents):
     model = RegistryTreeModel()
-    model.set_registries(REGISTRIES)
+    model.set_registries(documents.tree)
     ours, reference = _pair(model)
     for proxy in (ours, reference):
         proxy.setFilterFixedString(text)
@@ -172,36 +133,36 @@ def test_fixed_string_and_wildcard_and_case_sensitivity(text):
     assert _rows(ours) == _rows(reference)
 
 
-def test_key_column_and_model_reset():
+def test_key_column_and_model_reset(documents):
     model = RegistryTreeModel()
-    model.set_registries(REGISTRIES)
+    model.set_registries(documents.tree)
     ours, reference = _pair(model)
     for proxy in (ours, reference):
         proxy.setFilterKeyColumn(0)
-        proxy.setFilterRegularExpression("pkg")  # only in other columns
+        proxy.setFilterRegularExpression("docs_")  # only in other columns
     assert _rows(ours) == _rows(reference) == set()
     for proxy in (ours, reference):
         proxy.setFilterKeyColumn(3)
     assert _rows(ours) == _rows(reference) != set()
     # A new tree under the same filter: nothing remembered from the old one.
-    model.set_registries([_registry("delta", 3)])
+    model.set_registries(documents.delta)
     assert _rows(ours) == _rows(reference)
     assert {path[0] for path in _rows(ours)} == {"delta"}
 
 
 @pytest.mark.parametrize("text", ["viridis", "3", "12", "stale", "site", "colormap", "xyz"])
-def test_enum_tree_filter_matches_qt(text):
+def test_enum_tree_filter_matches_qt(text, enums):
     model = EnumTreeModel()
-    model.set_enums(ENUMS)
+    model.set_enums(enums)
     ours, reference = _pair(model)
     for proxy in (ours, reference):
         proxy.setFilterFixedString(text)
     assert _rows(ours) == _rows(reference)
 
 
-def test_filtering_10000_rows_is_fast():
+def test_filtering_10000_rows_is_fast(documents):
     model = RegistryTreeModel()
-    model.set_registries([_registry("big", 10_000, failures=3, skipped=5)])
+    model.set_registries(documents.big)
     proxy = make_proxy(model, SORT_ROLE)
     assert count_leaves(proxy) == 10_000 + 3 + 5 + 1
     slowest = 0.0

@@ -2,80 +2,61 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
+from app_documents import DocumentSite, registry_documents, touch_later
 from PyQt6.QtCore import QModelIndex, Qt
 
 from app.models import DATA_ROLE, KIND_ROLE, SORT_ROLE
 from app.models.cache_table import CacheTableModel
 from app.models.registry_tree import RegistryTreeModel
 from app.widgets.filter_bar import count_leaves, make_proxy
+from registry_core.diagnostics import cache_inventory
 
 
-def _registry(name: str, plugins: int, failures: int = 0, skipped: int = 0) -> dict:
-    return {
-        "name": name,
-        "base": f"pkg.{name}.Base",
-        "package": f"pkg.{name}",
-        "entry_point_group": f"pkg.{name}",
-        "key_attribute": "_key",
-        "state": "discovered",
-        "source": "cache",
-        "discovery_s": 0.01,
-        "healed": None,
-        "modules_scanned": plugins,
-        "cache_at_start": {"state": "valid", "reason": ""},
-        "plugins": [
-            {
-                "key": f"k{i:05d}",
-                "class": f"P{i}",
-                "module": f"pkg.{name}.p{i}",
-                "file": f"/x/p{i}.py",
-                "loaded": i % 2 == 0,
-                "doc": f"plugin {i}",
-                "outside_package": False,
-                "secondary": {"_meta": f"pkg.{name}.p{i}.Meta{i}"} if i < 2 else {},
-            }
-            for i in range(plugins)
-        ],
-        "secondary": [{"attr_name": "_meta", "key_source": "primary", "name": "META", "entries": {}}],
-        "failures": [
-            {
-                "module": f"pkg.{name}.bad{i}",
-                "reason": "import failed",
-                "error": "ImportError: x",
-                "error_type": "ImportError",
-                "traceback": "Traceback...",
-                "file": None,
-                "source": "package",
-                "entry_point": None,
-                "distribution": None,
-            }
-            for i in range(failures)
-        ],
-        "skipped": [
-            {
-                "class": f"S{i}",
-                "module": f"pkg.{name}.s{i}",
-                "status": "duplicate" if i else "no_key",
-                "reason": "no key",
-                "file": None,
-                "key": None,
-                "holder": None,
-            }
-            for i in range(skipped)
-        ],
-        "excluded": [],
-    }
+@pytest.fixture(scope="module")
+def documents(document_site):
+    """Real ``inventory()`` documents: "alpha" (3 plugins, each with a secondary entry, served from its cache with
+    the even ones loaded since; a failed import, a class without a key and a duplicate) and "beta" (12 plugins);
+    for the filter, "alpha" with 30 plugins and "beta" with 5 and a failed import."""
+    with document_site.live():
+        shapes = registry_documents(
+            [
+                document_site.registry(
+                    "alpha", 3, failures=1, skipped=2, meta_every=1, warm=True, load=lambda i: i % 2 == 0
+                ),
+                document_site.registry("beta", 12),
+            ]
+        )
+        filtered = registry_documents(
+            [document_site.registry("alpha", 30), document_site.registry("beta", 5, failures=1)]
+        )
+    return SimpleNamespace(shapes=shapes, filtered=filtered)
 
 
-def test_registry_tree_passes_the_model_tester(qtmodeltester):
+@pytest.fixture(scope="module")
+def caches(tmp_path_factory):
+    """A real ``cache_inventory()``: alpha's cache valid, beta's stale (a plugin file edited since it was
+    written), and gamma's an orphan (its registry is not among those described)."""
+    site = DocumentSite(tmp_path_factory.mktemp("caches"))
+    with site.live():
+        alpha = site.registry("alpha", 3)
+        beta = site.registry("beta", 12)
+        site.registry("gamma", 1)
+        touch_later(site.maker.root / beta.config.discovery_package / "p1.py")
+        return cache_inventory([alpha, beta])
+
+
+def test_registry_tree_passes_the_model_tester(qtmodeltester, documents):
     model = RegistryTreeModel()
-    model.set_registries([_registry("alpha", 3, failures=1, skipped=2), _registry("beta", 2)])
+    model.set_registries(documents.shapes)
     qtmodeltester.check(model)
 
 
-def test_registry_tree_shape_roles_and_sorting():
+def test_registry_tree_shape_roles_and_sorting(documents):
     model = RegistryTreeModel()
-    model.set_registries([_registry("alpha", 3, failures=1, skipped=2), _registry("beta", 12)])
+    model.set_registries(documents.shapes)
     assert model.rowCount() == 2
     alpha = model.index(0, 0)
     assert model.rowCount(alpha) == 3 + 1 + 2
@@ -94,9 +75,9 @@ def test_registry_tree_shape_roles_and_sorting():
     assert proxy.data(proxy.index(0, 0)) == "beta"  # 12 plugins > 3, not "3" > "12"
 
 
-def test_filter_is_recursive_and_counts_shown_rows():
+def test_filter_is_recursive_and_counts_shown_rows(documents):
     model = RegistryTreeModel()
-    model.set_registries([_registry("alpha", 30), _registry("beta", 5, failures=1)])
+    model.set_registries(documents.filtered)
     proxy = make_proxy(model, SORT_ROLE)
     assert count_leaves(proxy) == 36
     proxy.setFilterRegularExpression("ImportError")
@@ -105,39 +86,17 @@ def test_filter_is_recursive_and_counts_shown_rows():
     assert count_leaves(proxy) == 4  # k00001 and k00002 in each registry
 
 
-def test_cache_table_passes_the_model_tester(qtmodeltester):
+def test_cache_table_passes_the_model_tester(qtmodeltester, caches):
     model = CacheTableModel()
-    model.set_document(
-        {
-            "caches": [
-                {
-                    "registry": "alpha",
-                    "state": "valid",
-                    "reason": "",
-                    "path": "/c/a.json",
-                    "size": 100,
-                    "age_s": 5.0,
-                    "items": 3,
-                },
-                {
-                    "registry": "beta",
-                    "state": "stale",
-                    "reason": "modified: b.py",
-                    "path": "/c/b.json",
-                    "size": 2048,
-                    "age_s": 7200.0,
-                    "items": 12,
-                },
-            ],
-            "orphans": [{"path": "/c/old.json", "registry": "gamma", "size": 10}],
-        }
-    )
+    model.set_document(caches)
     qtmodeltester.check(model)
     assert model.rowCount() == 3
+    assert [model.data(model.index(row, 0)) for row in range(3)] == ["alpha", "beta", "gamma"]
+    assert model.data(model.index(0, 1)) == "valid"
     assert model.data(model.index(1, 1)) == "stale"
-    assert model.data(model.index(1, 2)) == "modified: b.py"
+    assert model.data(model.index(1, 2)) == caches["caches"][1]["reason"] and "p1.py" in model.data(model.index(1, 2))
     assert model.data(model.index(2, 1)) == "orphan"
-    assert model.data(model.index(1, 3), SORT_ROLE) == 2048
+    assert model.data(model.index(1, 3), SORT_ROLE) == caches["caches"][1]["size"] > 0  # bytes sort as numbers
     assert model.data(model.index(0, 1), Qt.ItemDataRole.BackgroundRole) is not None
     assert model.rowCount(model.index(0, 0)) == 0
     assert not model.index(5, 0).isValid()
