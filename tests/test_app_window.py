@@ -18,8 +18,7 @@ import time
 import zipfile
 
 import pytest
-from cli_helpers import DEMO_REGISTRIES, Cli
-from helpers import BASE_MODULE
+from helpers import BASE_MODULE, DEMO_REGISTRIES
 from PyQt6.QtCore import QPoint, QSettings, Qt, QThreadPool, QUrl
 from PyQt6.QtGui import QGuiApplication, QImage
 from PyQt6.QtWidgets import QApplication, QMessageBox, QStyle
@@ -597,8 +596,7 @@ def _gui_env(tmp_path) -> dict[str, str]:
     return {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
 
 
-def test_smoke_test_prints_one_json_line(tmp_path):
-    cli = Cli(tmp_path)
+def test_smoke_test_prints_one_json_line(cli, tmp_path):
     result = cli("gui", "--smoke-test", env=_gui_env(tmp_path))
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1, result
@@ -610,8 +608,7 @@ def test_smoke_test_prints_one_json_line(tmp_path):
     assert set(DEMO_REGISTRIES) <= set(summary["caches"])
 
 
-def test_screenshot_writes_a_png(tmp_path):
-    cli = Cli(tmp_path)
+def test_screenshot_writes_a_png(cli, tmp_path):
     shot = tmp_path / "shot.png"
     result = cli(
         "gui",
@@ -632,10 +629,9 @@ def test_screenshot_writes_a_png(tmp_path):
     assert (image.width(), image.height()) == (900, 600)
 
 
-def test_screenshot_of_the_timing_tab_waits_for_the_charts(tmp_path):
+def test_screenshot_of_the_timing_tab_waits_for_the_charts(cli, tmp_path):
     from app import theme
 
-    cli = Cli(tmp_path)
     env = _gui_env(tmp_path)
     cli("profile", "--runs", "1", env=env)
     shot = tmp_path / "timing.png"

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import DEMO_REGISTRIES, ROOT
 from PyQt6.QtGui import QImage
 
 DRIVER = Path(__file__).resolve().parent / "xvfb_driver.py"
@@ -121,7 +121,7 @@ def test_toolbar_click_through_in_a_real_x_server(xvfb, tmp_path):
 
     steps = {step["task"]: step["states"] for step in report["steps"]}
     assert list(steps) == ["Invalidate", "Rebuild", "Export"]
-    demo = ("microscope handler", "storage backend", "zmq server", "library registry", "format registry")
+    demo = list(DEMO_REGISTRIES)
     assert {steps["Invalidate"][name] for name in demo} == {"missing"}
     assert {steps["Rebuild"][name] for name in demo} == {"valid"}
 
