@@ -263,7 +263,7 @@ def _search_loaded_classes(registry: Any, name: str) -> Explanation | None:
         candidate = getattr(module, name, None) if module is not None else None
         if not isinstance(candidate, type) or candidate.__module__ != module_name:
             continue
-        inside = module_name == package or module_name.startswith(package + ".")
+        inside = package is not None and (module_name == package or module_name.startswith(package + "."))
         if base is not None and not issubclass(candidate, base):
             if inside:
                 return Explanation(

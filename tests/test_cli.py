@@ -94,7 +94,8 @@ def test_list_text_shows_registries_plugins_secondaries_failures_and_skips(cli):
             rf"^{re.escape(name)}  \[\S+\]  package \S+, {len(plugin_keys)} plugins, discovered now$", out, re.M
         ), name
         for key in plugin_keys:
-            assert re.search(rf"^  {re.escape(key)}\s+\S+:\S+\s+yes\s+/", out, re.M), key
+            # (the distribution column: "-" for the package's own plugins, "name version" for an entry point's)
+            assert re.search(rf"^  {re.escape(key)}\s+\S+:\S+\s+yes\s+(?:(?:-|\S+ \S+)\s+)?/", out, re.M), key
     assert re.search(
         r"^  secondary METADATA_HANDLERS \(from _metadata_handler_class\): acme_cellinsight, "
         r"imagexpress, omero, openhcsdata, opera_phenix$",

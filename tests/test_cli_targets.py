@@ -118,7 +118,9 @@ def test_missing_target_module_and_target_without_registries(cli):
     assert "or put the folder that holds it on PYTHONPATH" in missing.stderr and missing.stderr.count("\n") == 1
     empty = run(cli, "list", "--target", "cli_no_registries", expect=2)
     assert empty.stdout == ""
-    assert empty.stderr == "registry-inspector: the targets declare no registries\n"
+    # The empty result is explained: what was looked for, and what to try.
+    assert empty.stderr.startswith("registry-inspector: cli_no_registries: its modules cli_no_registries import a ")
+    assert "no registry was found after importing them" in empty.stderr and empty.stderr.count("\n") == 1
 
 
 def test_a_file_path_as_target_gets_the_module_name_and_pythonpath_that_work(cli, tmp_path):
@@ -141,7 +143,11 @@ def test_a_file_path_as_target_gets_the_module_name_and_pythonpath_that_work(cli
         expect=2,
         env={"PYTHONPATH": os.pathsep.join([*cli.env()["PYTHONPATH"].split(os.pathsep), str(tmp_path / "src")])},
     )
-    assert fixed.stderr == "registry-inspector: the targets declare no registries\n"
+    assert fixed.stderr == (
+        "registry-inspector: cli_path_pkg.sub.plugins declares no registries: none of its 1 file(s) imports "
+        "registry_core or metaclass_registry, and importing it created none; try one of its submodules, or "
+        "--target entry-points to list the entry-point groups\n"
+    )
 
 
 # -- status --------------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ class CacheFile:
 def _namespaces(extra: list[str] | None = None) -> list[str]:
     from .._catalog import all_registries
 
-    names = {r.config.cache_namespace for r in all_registries() if r.config is not None}
+    names = {r.config.cache_namespace for r in all_registries() if r.config is not None and r.config.cache_namespace}
     names.update(extra or ())
     return sorted(names)
 

@@ -37,9 +37,16 @@ def build_parser() -> Any:
     )
     common.add_argument("-v", "--verbose", action="store_true", help="tracebacks and more detail")
     common.add_argument("--json", action="store_true", help="print a stable, versioned JSON document")
+    common.add_argument(
+        "--python",
+        metavar="PATH",
+        help="inspect another environment: a virtual environment's folder or its interpreter "
+        "(the command runs there; nothing is installed into it)",
+    )
     # Accepted before the subcommand too: ``registry-inspector --target pkg.mod list``.
     parser.add_argument("--target", action="append", metavar="MODULE", dest="global_targets", help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", dest="global_verbose", help=argparse.SUPPRESS)
+    parser.add_argument("--python", metavar="PATH", dest="global_python", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.arguments(sub.add_parser(command.name, parents=[common], help=command.help))
@@ -55,6 +62,16 @@ def main(argv: list[str] | None = None, default_targets: Callable[[], Any] | Non
         return EXIT_USAGE
     args.target = (args.global_targets or []) + (args.target or []) or None
     args.verbose = args.verbose or args.global_verbose
+    python = args.python or args.global_python
+    if python:
+        from ..sources.environment import PythonEnvironmentError, run_cli, strip_python
+
+        try:
+            return run_cli(python, strip_python(list(sys.argv[1:] if argv is None else argv))[1])
+        except PythonEnvironmentError as exc:
+            from ._common import fail
+
+            return fail(str(exc))
     from ..diagnostics.logs import configure_cli_logging
 
     configure_cli_logging(args.verbose)
@@ -69,7 +86,9 @@ def main(argv: list[str] | None = None, default_targets: Callable[[], Any] | Non
             print(exc.details, file=sys.stderr)
         return EXIT_USAGE
     if not registries:
-        return fail("the targets declare no registries")
+        from ..sources.targets import nothing_declared
+
+        return fail(nothing_declared(args.target))
     args.registries = registries
     from .commands import find_command
 

@@ -18,8 +18,12 @@ def run_clear(args: Any) -> int:
     if not args.registry and not args.all:
         return fail("clear-cache needs --registry NAME or --all")
     if args.all:
-        namespaces = sorted({r.config.cache_namespace for r in args.registries})
-        removed = clear_all_caches(namespaces)
+        namespaces = sorted({r.config.cache_namespace for r in args.registries if r.config.cache_namespace})
+        removed = clear_all_caches(namespaces) if namespaces else []
+        # Caches other libraries keep (metaclass-registry's files): exactly each registry's own file.
+        for registry in args.registries:
+            if not registry.config.cache_namespace and registry.cache_path and registry.clear_cache():
+                removed.append(registry.cache_path)
         caches = [p for p in removed if p.endswith(".json")]
         result = {"schema": 1, "removed": removed, "caches_removed": len(caches)}
     else:
@@ -43,7 +47,10 @@ def run_rebuild(args: Any) -> int:
     for registry in select(args):
         started = time.perf_counter()
         if registry.is_discovered:
-            registry.rebuild()
+            try:
+                registry.rebuild()
+            except RuntimeError as exc:
+                return fail(str(exc))
         else:
             registry.clear_cache()
             registry.discover()

@@ -25,9 +25,11 @@ def registry_document(registry: Any) -> dict[str, Any]:
     registry.discover()
     report = registry.report
     plugins = []
+    distributions = {m.name: m.distribution for m in report.modules if m.distribution}
     for outcome in report.registered:
         plugins.append(
             {
+                "distribution": distributions.get(outcome.module),
                 "key": _key(outcome.key),
                 "class": outcome.qualname,
                 "module": outcome.module,
@@ -102,7 +104,20 @@ def registry_document(registry: Any) -> dict[str, Any]:
         "skipped": skipped,
         "excluded": excluded,
         "cache_at_start": None if status is None else {"state": status.state, "reason": status.reason or status.detail},
+        "library": library_of(registry),
+        "partial": bool(getattr(registry, "partial", False)),
+        "note": getattr(registry, "note", "") or "",
     }
+
+
+def library_of(registry: Any) -> dict[str, Any]:
+    """``{"name", "version"}`` of the library that built ``registry`` (registry_core's own, unless it says)."""
+    library = getattr(registry, "library", None)
+    if isinstance(library, dict):
+        return library
+    from .._version import __version__
+
+    return {"name": "registry_core", "version": __version__}
 
 
 def secondary_name(registry: Any, target: dict) -> str:
@@ -143,7 +158,9 @@ def cache_inventory(registries: Iterable[Any], extra_statuses: Iterable[tuple[st
         status = registry.cache_status()
         if status is None:
             continue
-        caches.append(cache_document(status, registry.name))
+        document = cache_document(status, registry.name)
+        document["library"] = library_of(registry)
+        caches.append(document)
         seen.add(status.path)
     for name, status in extra_statuses:
         caches.append(cache_document(status, name))

@@ -100,19 +100,74 @@ def _hint(module: str, exc: BaseException) -> str:
 
 
 def load_targets(modules: list[str] | None, default: Callable[[], Any] | None = None) -> list[Any]:
-    """Import the targets and return every configured registry in the process catalog.
+    """Import the targets and return every registry they declare, whichever library built it.
 
-    With no modules named: what installed applications advertise in
-    ``registry_core.targets``, plus ``default()`` (the inspector's embedded demo).
+    A target whose modules import ``metaclass_registry`` is read by that source
+    (``sources.metaclass_registry``: observed, its caches untouched); any other is
+    imported and its registry_core registries listed. With no modules named: what
+    installed applications advertise in ``registry_core.targets``, plus
+    ``default()`` (the inspector's embedded demo).
     """
     from .._catalog import all_registries
 
     if modules:
         for module in modules:
-            import_target(module)
+            _load_one(module)
     else:
         for module in advertised_targets():
             import_target(module)
         if default is not None:
             default()
     return [r for r in all_registries() if r.config is not None]
+
+
+def _load_one(module: str) -> None:
+    if module == "entry-points" or module.startswith("entry-points:"):
+        from .entry_point_groups import load as load_group
+
+        load_group(module.partition(":")[2])
+        return
+    if "/" in module or "\\" in module or (module.endswith(".py") and _is_file(module)):
+        raise TargetError(_path_given(module))
+    from .textscan import METACLASS_REGISTRY, REGISTRY_CORE, scan
+
+    found = scan(module)
+    if found.modules.get(METACLASS_REGISTRY):
+        from . import metaclass_registry
+
+        metaclass_registry.load(module)
+        if not found.modules.get(REGISTRY_CORE):
+            return
+    import_target(module)
+
+
+def nothing_declared(modules: list[str] | None) -> str:
+    """Why the targets gave no registry, and what to try: the message for an empty result."""
+    if not modules:
+        return "the targets declare no registries"
+    from .textscan import scan
+
+    parts = []
+    for module in modules:
+        found = scan(module)
+        if module.startswith("entry-points"):
+            parts.append(f"{module}: no entry points in that group in this environment ({sys.prefix})")
+        elif not found.found:
+            parts.append(f"{module}: not found on this interpreter's path ({sys.prefix})")
+        elif found.modules:
+            parts.append(
+                f"{module}: its modules {', '.join(sum(found.modules.values(), []))} import a registry library, "
+                "but no registry was found after importing them (run with -v to see import errors)"
+            )
+        elif found.others:
+            parts.append(
+                f"{module} uses {', '.join(sorted(found.others))}, which the inspector does not read; it reads "
+                "registry_core, metaclass-registry and entry-point groups (--target entry-points:GROUP)"
+            )
+        else:
+            parts.append(
+                f"{module} declares no registries: none of its {found.files} file(s) imports registry_core or "
+                "metaclass_registry, and importing it created none; try one of its submodules, or "
+                "--target entry-points to list the entry-point groups"
+            )
+    return "; ".join(parts)

@@ -12,14 +12,27 @@ if TYPE_CHECKING:
 def render_inventory(document: dict[str, Any], out: TextIO, verbose: bool = False) -> None:
     for reg in document["registries"]:
         source = {"cache": "served from cache", "discovery": "discovered now"}.get(reg["source"], reg["source"])
-        out.write(
-            f"{reg['name']}  [{reg['base']}]  package {reg['package']}, {len(reg['plugins'])} plugins, {source}\n"
-        )
+        library = reg.get("library") or {}
+        where = f"package {reg['package']}" if reg["package"] else f"entry-point group {reg['entry_point_group']}"
+        if reg.get("partial"):
+            where, source = "no discovery of its own", "partial"
+        base = f"  [{reg['base']}]" if reg["base"] else ""
+        built = f"{library.get('name')} {library.get('version')}, " if library.get("name") != "registry_core" else ""
+        out.write(f"{reg['name']}{base}  {built}{where}, {_count(len(reg['plugins']), 'plugin')}, {source}\n")
+        if reg.get("note"):
+            out.write(f"  note: {reg['note']}\n")
+        with_distribution = any(p.get("distribution") for p in reg["plugins"])
         out.write(
             table(
-                ["key", "class", "loaded", "file"],
+                ["key", "class", "loaded", *(["distribution"] if with_distribution else []), "file"],
                 [
-                    [p["key"], f"{p['module']}:{p['class']}", "yes" if p["loaded"] else "cache", p["file"] or "?"]
+                    [
+                        p["key"],
+                        f"{p['module']}:{p['class']}",
+                        "yes" if p["loaded"] else "cache" if reg["source"] == "cache" else "no",
+                        *([p.get("distribution") or "-"] if with_distribution else []),
+                        p["file"] or "?",
+                    ]
                     for p in reg["plugins"]
                 ],
             )
@@ -64,3 +77,7 @@ def render_status(document: dict[str, Any], out: TextIO) -> None:
     for orphan in document.get("orphans", []):
         owner = orphan.get("registry") or orphan.get("owner") or "unknown owner"
         out.write(f"orphan: {orphan['path']} (written by {owner}; no registry loaded here claims it)\n")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")

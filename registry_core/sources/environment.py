@@ -1,0 +1,165 @@
+"""Another Python environment (``--python PATH``): the same subcommands run by that interpreter, as JSON.
+
+Users' plugins live in their own virtual environment, not in the inspector's.
+The child is that environment's interpreter running ``python -m registry_core.cli``;
+``registry_core`` (pure Python) and its one dependency, platformdirs, are made
+importable there through ``PYTHONPATH`` pointing at a folder that holds only those
+two packages, so nothing is installed into the user's environment and nothing else
+of the inspector's (Qt, the app) leaks into it. A crashing or hanging plugin stays
+in the child.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: The oldest Python registry_core runs on.
+MIN_VERSION = (3, 10)
+
+
+class PythonEnvironmentError(Exception):
+    """``--python`` names no usable interpreter; ``str()`` says which and what to give instead."""
+
+
+def interpreter(path: str) -> str:
+    """The interpreter for ``path``: itself, or a virtual environment folder's ``bin/python``."""
+    path = os.path.abspath(os.path.expanduser(path))
+    if os.path.isdir(path):
+        for candidate in (
+            os.path.join(path, "bin", "python"),
+            os.path.join(path, "Scripts", "python.exe"),
+            os.path.join(path, "bin", "python3"),
+        ):
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
+        raise PythonEnvironmentError(
+            f"--python {path}: a folder without bin/python; give a virtual environment's folder or its interpreter"
+        )
+    if not os.path.isfile(path) or not os.access(path, os.X_OK):
+        raise PythonEnvironmentError(
+            f"--python {path}: no such interpreter; give a virtual environment's folder or the path of its python"
+        )
+    return path
+
+
+def bridge_folder() -> str:
+    """A folder holding only registry_core and platformdirs (links, or copies where links cannot be made)."""
+    import hashlib
+    import shutil
+
+    import platformdirs
+
+    from .._version import __version__
+
+    sources = {
+        "registry_core": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        "platformdirs": os.path.dirname(os.path.abspath(platformdirs.__file__)),
+    }
+    digest = hashlib.sha256("|".join([__version__, *sources.values()]).encode()).hexdigest()[:16]
+    from ..cache.paths import user_cache_dir
+
+    folder = os.path.join(user_cache_dir("registry-inspector"), "python-bridge", digest)
+    for name, source in sources.items():
+        link = os.path.join(folder, name)
+        if os.path.lexists(link):
+            continue
+        os.makedirs(folder, exist_ok=True)
+        try:
+            os.symlink(source, link, target_is_directory=True)
+        except OSError:  # no symlinks (Windows without the privilege): a copy, made once per version
+            shutil.copytree(source, link, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    paths = [bridge_folder()] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    env.pop("PYTHONHOME", None)  # ours would point that interpreter at the wrong standard library
+    env.update(extra or {})
+    return env
+
+
+def check_version(python: str, timeout: float = 30.0) -> None:
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            [python, "-c", "import sys; print('%d %d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise PythonEnvironmentError(f"--python {python}: it does not run ({type(exc).__name__}: {exc})") from None
+    try:
+        version = tuple(int(part) for part in result.stdout.split())
+    except ValueError:
+        version = ()
+    if len(version) != 2:
+        raise PythonEnvironmentError(f"--python {python}: not a Python interpreter ({result.stderr.strip()[:200]})")
+    if version < MIN_VERSION:
+        raise PythonEnvironmentError(
+            f"--python {python}: Python {version[0]}.{version[1]}; the inspector needs "
+            f"{MIN_VERSION[0]}.{MIN_VERSION[1]} or newer in the inspected environment"
+        )
+
+
+def run_cli(python: str, argv: list[str]) -> int:
+    """Run ``registry-inspector ARGV`` with ``python``; its output is this process's. The exit code."""
+    import subprocess
+
+    python = interpreter(python)
+    check_version(python)
+    try:
+        return subprocess.call([python, "-m", "registry_core.cli", *argv], env=child_env())
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_json(python: str, argv: list[str], timeout: float | None = None) -> tuple[int, Any, str]:
+    """Run ``registry-inspector ARGV --json`` with ``python``: (exit code, the document or None, stderr)."""
+    import json
+    import subprocess
+
+    python = interpreter(python)
+    check_version(python)
+    result = subprocess.run(
+        [python, "-m", "registry_core.cli", *argv, "--json"],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    try:
+        document = json.loads(result.stdout) if result.stdout.strip() else None
+    except ValueError:
+        document = None
+    return result.returncode, document, result.stderr
+
+
+def strip_python(argv: list[str]) -> tuple[str | None, list[str]]:
+    """(the ``--python`` value, argv without it)."""
+    out: list[str] = []
+    python = None
+    skip = False
+    for index, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if arg == "--python":
+            if index + 1 < len(argv):
+                python = argv[index + 1]
+            skip = True
+        elif arg.startswith("--python="):
+            python = arg.partition("=")[2]
+        else:
+            out.append(arg)
+    return python, out
+
+
+__all__ = ["PythonEnvironmentError", "interpreter", "run_cli", "run_json", "strip_python"]
