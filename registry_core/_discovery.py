@@ -33,6 +33,9 @@ _log = None
 #: Called with each plugin module's name just before discovery imports it (``profile`` children set it
 #: to name a module that hangs); None, the default, costs one global read per module.
 on_import: Callable[[str], None] | None = None
+#: Called with a registry's qualified name when another library's discovery of it starts (sources observe it
+#: while the target loads); ``profile``'s children set it so that import times are attributed to it.
+on_discovery: Callable[[str], None] | None = None
 
 
 def _logger() -> Any:

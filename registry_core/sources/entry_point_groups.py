@@ -84,6 +84,10 @@ def _group(group: str, entry_points: list[Any], load_them: bool) -> ObservedRegi
         partial=not load_them,
         note="" if load_them else f"not loaded: --target entry-points:{group} loads and checks each one",
     )
+    from .. import _discovery
+
+    if load_them and _discovery.on_discovery is not None:
+        _discovery.on_discovery(group)  # (profile's children attribute the import times to this group)
     started = time.perf_counter()
     for ep in sorted(entry_points, key=lambda e: (e.name, e.value)):
         module, _, attr = ep.value.partition(":")
@@ -100,6 +104,8 @@ def _group(group: str, entry_points: list[Any], load_them: bool) -> ObservedRegi
             )
             continue
         began = time.perf_counter()
+        if _discovery.on_import is not None:
+            _discovery.on_import(f"{module} (entry point {ep.name} from {source['distribution']})")
         try:
             loaded = ep.load()
         except KeyboardInterrupt:

@@ -53,6 +53,8 @@ MAX_AGE_DAYS = 7
 MTIME_TOLERANCE_S = 1.0
 #: Set to ``"user"`` (rebuild's child) to let the library read and write the user's own cache folder.
 CACHE_MODE_VAR = "REGISTRY_CORE_MR_CACHE_MODE"
+#: A folder to use as the library's ``XDG_CACHE_HOME`` as it is (profile and verify children: their private one).
+CACHE_HOME_VAR = "REGISTRY_CORE_MR_CACHE_HOME"
 
 _STATE: dict[str, Any] = {"user_cache_home": None, "private": None}
 
@@ -68,6 +70,10 @@ def user_cache_home() -> str:
 def _private_cache() -> None:
     """Point the library at a private copy of the user's cache folder, once, before any root class exists."""
     if _STATE["private"] is not None or os.environ.get(CACHE_MODE_VAR) == "user":
+        return
+    given = os.environ.get(CACHE_HOME_VAR)
+    if given:
+        os.environ["XDG_CACHE_HOME"] = _STATE["user_cache_home"] = _STATE["private"] = given
         return
     import shutil
     import tempfile
@@ -110,8 +116,12 @@ class _ImportWatch:
         original = self._original = importlib.import_module
         watch = self
 
+        from .. import _discovery
+
         def import_module(name: str, package: str | None = None) -> Any:
             fresh = name not in sys.modules
+            if fresh and watch._depth == 0 and _discovery.on_import is not None:
+                _discovery.on_import(name)  # (profile's children name a module that hangs)
             depth = watch._depth
             watch._depth += 1
             started = time.perf_counter()
@@ -272,6 +282,10 @@ def _observe(owner: type, registry: dict, version: str, target_failures: list[Mo
     started = time.perf_counter()
     discovery_error: BaseException | None = None
     if not partial:
+        from .. import _discovery
+
+        if _discovery.on_discovery is not None:
+            _discovery.on_discovery(f"{owner.__module__}.{owner.__qualname__}")
         with _ImportWatch() as watch:
             try:
                 list(registry.keys())  # the library's own discovery, as its users trigger it

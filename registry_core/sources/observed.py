@@ -131,6 +131,11 @@ class ObservedRegistry(dict):
         return True
 
     @property
+    def discovery_seconds(self) -> float | None:
+        """How long the library's own discovery took while the target loaded (None: it has none)."""
+        return None if self.partial else self._report.duration_s
+
+    @property
     def cache_path(self) -> str | None:
         return self.cache.path if self.cache is not None else None
 

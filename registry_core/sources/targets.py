@@ -112,7 +112,7 @@ def load_targets(modules: list[str] | None, default: Callable[[], Any] | None = 
 
     if modules:
         for module in modules:
-            _load_one(module)
+            load_target(module)
     else:
         for module in advertised_targets():
             import_target(module)
@@ -121,7 +121,8 @@ def load_targets(modules: list[str] | None, default: Callable[[], Any] | None = 
     return [r for r in all_registries() if r.config is not None]
 
 
-def _load_one(module: str) -> None:
+def load_target(module: str) -> None:
+    """Load one target through the source that reads it (registry_core, metaclass-registry, entry points)."""
     if module == "entry-points" or module.startswith("entry-points:"):
         from .entry_point_groups import load as load_group
 

@@ -57,7 +57,36 @@ def plugin_distributions(registries: Iterable[Any]) -> list[dict[str, Any]]:
             value = f"{ep.name} = {ep.value}"
             if value not in entry["entry_points"]:
                 entry["entry_points"].append(value)
+        if getattr(registry, "library", None) is not None:
+            # Another library's registry: its plugins come from whichever distribution holds their modules.
+            for name, version in _owning_distributions(c.module for c in registry.report.registered):
+                entry = found.setdefault(name, {"name": name, "version": version, "registries": [], "entry_points": []})
+                if registry.name not in entry["registries"]:
+                    entry["registries"].append(registry.name)
     return [found[k] for k in sorted(found)]
+
+
+def _owning_distributions(modules: Iterable[str]) -> list[tuple[str, str | None]]:
+    """(distribution, version) of the installed distributions that hold ``modules`` (by top-level package)."""
+    from importlib import metadata
+
+    try:
+        owners = metadata.packages_distributions()
+    except Exception:  # noqa: BLE001 - a broken dist-info must not stop the bundle
+        return []
+    names = sorted({dist for module in modules for dist in owners.get(module.partition(".")[0], ())})
+    return [(name, dist_version(name)) for name in names]
+
+
+def libraries(registries: Iterable[Any]) -> dict[str, str]:
+    """``{library: version}`` of every registry library the registries were built with."""
+    from ..documents import library_of
+
+    found: dict[str, str] = {}
+    for registry in registries:
+        library = library_of(registry)
+        found[str(library.get("name"))] = str(library.get("version"))
+    return dict(sorted(found.items()))
 
 
 def relevant_env(environ: dict[str, str] | None = None) -> dict[str, str]:
@@ -83,7 +112,10 @@ def environment_document(registries: list[Any]) -> dict[str, Any]:
     from ..history import history_path
     from ..logs import log_dir, log_path
 
-    namespaces = sorted({r.config.cache_namespace for r in registries if r.config is not None} | {"registry_core"})
+    namespaces = sorted(
+        {r.config.cache_namespace for r in registries if r.config is not None and r.config.cache_namespace}
+        | {"registry_core"}
+    )
     versions = {name: dist_version(name) for name in _TOOL_DISTRIBUTIONS}
     versions["registry_core"] = __version__
     try:
@@ -126,6 +158,7 @@ def environment_document(registries: list[Any]) -> dict[str, Any]:
             "sys_path": list(sys.path),
         },
         "versions": versions,
+        "registry_libraries": libraries(registries),
         "plugin_distributions": plugin_distributions(registries),
         "paths": {
             "cache_dirs": {ns: get_cache_dir(ns) for ns in namespaces},
