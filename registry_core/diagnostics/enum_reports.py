@@ -7,6 +7,8 @@ this process generated them.
 
 from __future__ import annotations
 
+import sys
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -26,6 +28,17 @@ def _members(cls: Any) -> list[dict[str, Any]]:
     return members
 
 
+def colormaps_possible() -> bool:
+    """Whether this environment can have the colormap enum at all: it is generated from pyqtgraph.
+
+    An environment inspected with ``--python`` usually has no pyqtgraph: there the
+    colormap enum is not a cache to show, only noise.
+    """
+    from importlib.util import find_spec
+
+    return "pyqtgraph" in sys.modules or find_spec("pyqtgraph") is not None
+
+
 def _state(status: Any) -> dict[str, Any]:
     return {"cache_state": status.state, "cache_reason": status.reason, "cache_path": status.path}
 
@@ -38,18 +51,9 @@ def enum_documents(build_colormaps: bool = False) -> list[dict[str, Any]]:
     """
     from .. import enums
 
-    documents = []
-    manager = enums.colormap_cache_manager()
-    doc, status = manager.read()
-    colormap_doc: dict[str, Any] = {"name": "ColormapEnum", "kind": "colormap", "members": []}
-    if doc is not None or build_colormaps:
-        cls = enums.create_colormap_enum()
-        colormap_doc["members"] = _members(cls)
-        status = manager.status()
-    colormap_doc.update(_state(status))
-    if not colormap_doc["members"]:
-        colormap_doc["note"] = "not built yet: building it imports pyqtgraph; open the inspector window once"
-    documents.append(colormap_doc)
+    documents: list[dict[str, Any]] = []
+    if colormaps_possible():
+        documents.append(_colormap_document(build_colormaps))
     statuses = {s.name: s for s in enums.enum_cache_status()}
     for key, value in list(enums._CLASSES.items()):
         if key[0] != "components":
@@ -64,8 +68,28 @@ def enum_documents(build_colormaps: bool = False) -> list[dict[str, Any]]:
     return documents
 
 
+def _colormap_document(build_colormaps: bool) -> dict[str, Any]:
+    from .. import enums
+
+    manager = enums.colormap_cache_manager()
+    doc, status = manager.read()
+    colormap_doc: dict[str, Any] = {"name": "ColormapEnum", "kind": "colormap", "members": []}
+    if doc is not None or build_colormaps:
+        cls = enums.create_colormap_enum()
+        colormap_doc["members"] = _members(cls)
+        status = manager.status()
+    colormap_doc.update(_state(status))
+    if not colormap_doc["members"]:
+        colormap_doc["note"] = "not built yet: building it imports pyqtgraph; open the inspector window once"
+    return colormap_doc
+
+
 def enum_cache_statuses() -> list[tuple[str, Any]]:
     """(label, CacheStatus) of each enum cache, for ``status`` and the cache panel."""
     from .. import enums
 
-    return [(f"enum {s.name}", s) for s in enums.enum_cache_status()]
+    statuses = enums.enum_cache_status()
+    if not colormaps_possible():
+        colormap = enums.colormap_cache_manager().cache_path
+        statuses = [s for s in statuses if s.path != colormap]
+    return [(f"enum {s.name}", s) for s in statuses]
