@@ -31,6 +31,10 @@ def run_clear(args: Any) -> int:
         path = registry.cache_path
         existed = registry.clear_cache()
         result = {"schema": 1, "removed": [path] if existed else [], "caches_removed": int(existed)}
+        shared = getattr(getattr(registry, "cache", None), "shared_with", None)
+        if shared:
+            # metaclass-registry names its files after the registry name: another registry lost its cache too.
+            result["shared_with"] = list(shared)
     if args.json:
         emit_json(result)
     else:

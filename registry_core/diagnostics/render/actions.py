@@ -13,6 +13,11 @@ def render_cleared(result: dict[str, Any], out: TextIO) -> None:
     for path in result["removed"]:
         if path.endswith(".json"):
             out.write(f"removed {path}\n")
+    if result.get("shared_with"):
+        out.write(
+            f"note: that file was shared with {', '.join(result['shared_with'])} (the library names its cache "
+            "files after the registry name), whose cache is gone too\n"
+        )
     others = len(result["removed"]) - result["caches_removed"]
     out.write(
         f"{result['caches_removed']} cache file(s) removed"
