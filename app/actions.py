@@ -47,6 +47,16 @@ class ActionRow:
 # fmt: off
 ACTIONS: tuple[ActionRow, ...] = (
     ActionRow(
+        "open_target", "Open &target…", "open_target",
+        "Inspect another module's registries, or an entry-point group (entry-points:GROUP)",
+        "Ctrl+O", _SP.SP_DirOpenIcon, menu="&File", task=True,
+    ),
+    ActionRow(
+        "open_environment", "Open &environment…", "open_environment",
+        "Inspect the registries of another Python environment (a virtual environment or an interpreter)",
+        "Ctrl+Shift+O", _SP.SP_ComputerIcon, menu="&File", task=True,
+    ),
+    ActionRow(
         "rebuild", "&Rebuild", "rebuild", "Discover every registry again and rewrite its cache",
         "F5", _SP.SP_BrowserReload, args=(None,), toolbar=True, menu="&Cache", task=True,
     ),
@@ -69,7 +79,7 @@ ACTIONS: tuple[ActionRow, ...] = (
     ),
     ActionRow(
         "export", "&Export diagnostics…", "export_bundle", "Write a bug-report bundle (zip)",
-        "Ctrl+E", _SP.SP_DialogSaveButton, toolbar=True, menu="&File", task=True,
+        "Ctrl+E", _SP.SP_DialogSaveButton, toolbar=True, menu="&File", task=True, separator_before=True,
     ),
     ActionRow(
         "export_chart", "Export &charts…", "export_charts", "Save the timing charts as PNG or SVG", menu="&File",

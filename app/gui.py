@@ -17,9 +17,18 @@ TAB_NAMES = ("registries", "caches", "timing", "enums")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="registry-inspector gui", description="Open the inspector window.")
-    parser.add_argument("--target", action="append", metavar="MODULE", help="module that declares registries")
     parser.add_argument(
-        "--smoke-test", action="store_true", help="build the window, run discovery, print a JSON summary and exit 0"
+        "--target", action="append", metavar="MODULE", help="module that declares registries, or entry-points:GROUP"
+    )
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        help="inspect another environment: a virtual environment's folder or its interpreter (commands run there)",
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="build the window, run discovery, print a JSON summary and exit (1 when no registry was found)",
     )
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window once loaded, then exit")
     parser.add_argument("--tab", choices=TAB_NAMES, default="registries", help="tab to show (for --screenshot)")
@@ -31,6 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args([a for a in argv if a != "gui"])
+    if args.python:
+        from registry_core.sources import PythonEnvironmentError, interpreter
+
+        try:
+            interpreter(args.python)
+        except PythonEnvironmentError as exc:
+            print(f"registry-inspector: {exc}", file=sys.stderr)
+            return 2
     from PyQt6.QtCore import QCoreApplication, QTimer
     from PyQt6.QtGui import QGuiApplication, QIcon
     from PyQt6.QtWidgets import QApplication
@@ -45,9 +62,9 @@ def main(argv: list[str]) -> int:
     # One style everywhere, so forced light/dark palettes and screenshots look the same on every desktop.
     app.setStyle("Fusion")
     from . import theme
+    from .env_session import session_for
     from .main_window import MainWindow
     from .resources_path import icon_path
-    from .session import Session
     from .widgets.dialogs import show_error
 
     icon = icon_path()
@@ -56,7 +73,7 @@ def main(argv: list[str]) -> int:
     dark = None if args.theme == "system" else args.theme == "dark"
     effective_dark = theme.system_is_dark() if dark is None else dark
     theme.apply_palette(app, effective_dark)
-    window = MainWindow(Session(args.target), dark=effective_dark)
+    window = MainWindow(session_for(args.target, args.python), dark=effective_dark)
     if dark is None:
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -83,7 +100,9 @@ def main(argv: list[str]) -> int:
 
     def on_loaded() -> None:
         if args.smoke_test:
-            print(json.dumps(smoke_summary(window, time.perf_counter() - started)))
+            summary = smoke_summary(window, time.perf_counter() - started)
+            print(json.dumps(summary))
+            exit_code["value"] = 0 if summary["ok"] else 1
             app.quit()
         elif args.screenshot:
             window.tabs.setCurrentIndex(TAB_NAMES.index(args.tab))
@@ -113,10 +132,13 @@ def _save(window: Any, path: str) -> None:
 
 
 def smoke_summary(window: Any, seconds: float) -> dict[str, Any]:
+    """What the window loaded; ``"ok": false`` with the ``reason`` when the targets gave no registry."""
     inventory = window.session.inventory or {"registries": []}
     caches = window.session.caches or {"caches": []}
+    empty = not inventory["registries"]
     return {
-        "ok": True,
+        "ok": not empty,
+        **({"reason": window.session.empty_reason or "the targets declare no registries"} if empty else {}),
         "registries": len(inventory["registries"]),
         "plugins": sum(len(r["plugins"]) for r in inventory["registries"]),
         "failures": sum(len(r["failures"]) for r in inventory["registries"]),

@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import QLabel, QMainWindow, QTabWidget
 from . import task_results, theme
 from .actions import CACHE_MENU, TASK_ACTIONS, TREE_MENU, build_actions, context_menu
 from .desktop import open_path
+from .env_session import installed_modules, session_for
 from .models import DATA_ROLE
 from .plugin_watcher import PluginWatcher
 from .session import Session
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
         self._profile: dict[str, Any] | None = None
         self._loaded_once = self._load_pending = self._announce_loaded = False
         self.last_error: str | None = None
-        self.setWindowTitle("Registry Inspector")
+        self.setWindowTitle(task_results.window_title(session))
         self.resize(1280, 800)
         self.tasks = TaskRunner(self)
         self.tasks.errored.connect(self._on_error)
@@ -147,9 +148,11 @@ class MainWindow(QMainWindow):
         self.run_task("Discovery", self.session.load, on_result=self._show_documents)
 
     def _show_documents(self, result: dict[str, Any]) -> None:
-        first = self.tree_model.leaf_count() == 0 and not self._loaded_once
+        first = not self._loaded_once
         inventory = result["inventory"]
-        self.registry_page.show_registries(inventory["registries"])
+        self.registry_page.show_registries(
+            inventory["registries"], self.session.empty_reason, task_results.looked_for(self.session)
+        )
         self._show_caches(result)
         self._update_counts()
         self._watcher.watch(inventory)
@@ -274,15 +277,72 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("No charts to export yet: run Profile (Ctrl+P) first", 8000)
 
+    # -- what to inspect --------------------------------------------------------------------------------------
+    def open_target(self, text: str | None = None) -> None:
+        """File ▸ Open target…: inspect other targets in the same environment (``text``: no dialog)."""
+        from .widgets.open_dialogs import OpenTargetDialog, RecentList, parse_targets
+
+        recent = RecentList(self.settings, "targets/recent")
+        if text is None:
+            where = self.session.python or ""
+            dialog = OpenTargetDialog(recent.items(), " ".join(self.session.targets or []), where, self)
+            # The completer's names come from the inspected environment: a child process, off the GUI thread.
+            python = self.session.python
+            self.run_task(
+                "Module list", lambda _state: installed_modules(python), on_result=dialog.set_modules, exclusive=False
+            )
+            if dialog.exec() != OpenTargetDialog.DialogCode.Accepted:
+                return
+            targets = dialog.targets()
+        else:
+            targets, why = parse_targets(text)
+            if not targets:
+                self._say(why)
+                return
+        recent.add(" ".join(targets))
+        self.switch_session(targets, self.session.python)
+
+    def open_environment(self, path: str | None = None) -> None:
+        """File ▸ Open environment…: the same targets in another Python environment ("": the inspector's own)."""
+        from .widgets.open_dialogs import OpenEnvironmentDialog, RecentList, check_environment
+
+        recent = RecentList(self.settings, "environments/recent")
+        if path is None:
+            dialog = OpenEnvironmentDialog(recent.items(), self.session.python or "", self)
+            if dialog.exec() != OpenEnvironmentDialog.DialogCode.Accepted:
+                return
+            path = dialog.path()
+        else:
+            found, why = check_environment(path)
+            if found is None:
+                from .widgets.dialogs import show_error
+
+                show_error(self, why, "")
+                return
+        if path:
+            recent.add(path)
+        self.switch_session(self.session.targets, path or None)
+
+    def switch_session(self, targets: list[str] | None, python: str | None) -> None:
+        """Inspect ``targets`` in ``python`` from now on: a new session, loaded as at start."""
+        if self.busy:
+            self._say(f"{self.tasks.busy.name} is still running: open it again once it is done")
+            return
+        self.session = session_for(targets, python)
+        self.setWindowTitle(task_results.window_title(self.session))
+        self._watcher.forget()
+        self.tree_model.set_registries([])
+        self.details.show_message("Discovering…")
+        self.counts_label.setText("Discovering…")
+        self.start_loading()
+
     def open_cache_folder(self) -> None:
         name = self.selected_registry()
-        registry = (
-            self.session.registry(name) if name else (self.session.registries[0] if self.session.registries else None)
-        )
-        if registry is None:
+        path = self.session.cache_path(name)
+        if path is None:
             self._say("No registry loaded yet: nothing has a cache folder")
             return
-        folder = os.path.dirname(registry.cache_path)
+        folder = os.path.dirname(path)
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
@@ -312,10 +372,7 @@ class MainWindow(QMainWindow):
         return text
 
     def _explain_text(self, registry_name: str, name: str) -> str:
-        registry = self.session.registry(registry_name)
-        if registry is None or not name:
-            return ""
-        return registry.explain(name).message
+        return self.session.explain(registry_name, name)
 
     def _tree_menu(self, pos: Any) -> None:
         menu = context_menu(self, self.action_by_id, TREE_MENU)

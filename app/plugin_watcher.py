@@ -48,6 +48,15 @@ class PluginWatcher(QFileSystemWatcher):
         self.unwatched = sorted(folders - watched) + sorted(files - watched)
         self._add_batch()
 
+    def forget(self) -> None:
+        """Watch nothing (another session's files are about to be watched instead); keep reporting."""
+        self._batch_timer.stop()
+        self._settle_timer.stop()
+        self.unwatched = []
+        watched = self.directories() + self.files()
+        if watched:
+            self.removePaths(watched)
+
     def is_settling(self) -> bool:
         """Whether a change was seen and its cache check has not been asked for yet."""
         return self._settle_timer.isActive()

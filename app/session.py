@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from registry_core.diagnostics import cache_inventory, inventory
-from registry_core.sources import load_targets
+from registry_core.sources import load_targets, nothing_declared
 
 from .demo import load_demo
 
@@ -18,8 +18,15 @@ from .demo import load_demo
 class Session:
     """The inspected registries and the latest documents about them."""
 
+    #: Live registry objects in this process (``registry(name)``); ``EnvironmentSession`` has none.
+    live = True
+    #: The inspected environment's interpreter as the user gave it; None: the inspector's own.
+    python: str | None = None
+
     def __init__(self, targets: list[str] | None = None) -> None:
         self.targets = targets
+        #: Why the targets gave no registry, and what to try (None while there are registries).
+        self.empty_reason: str | None = None
         self.registries: list[Any] = []
         self.inventory: dict[str, Any] | None = None
         self.caches: dict[str, Any] | None = None
@@ -41,6 +48,7 @@ class Session:
             registry.discover()
         self.discovery_s = time.perf_counter() - started
         self.discovered_at = time.time()
+        self.empty_reason = None if self.registries else nothing_declared(self.targets)
         return self.describe(state)
 
     def describe(self, state: Any) -> dict[str, Any]:
@@ -115,3 +123,15 @@ class Session:
             if registry.name == name:
                 return registry
         return None
+
+    def explain(self, registry_name: str, name: str) -> str:
+        """Why ``name`` is (not) registered in ``registry_name``, in words; "" when there is nothing to say."""
+        registry = self.registry(registry_name)
+        if registry is None or not name:
+            return ""
+        return str(registry.explain(name).message)
+
+    def cache_path(self, name: str | None) -> str | None:
+        """The cache file of the registry ``name`` (None: the first registry's), or None without one."""
+        registry = self.registry(name) if name else (self.registries[0] if self.registries else None)
+        return getattr(registry, "cache_path", None) if registry is not None else None

@@ -16,7 +16,35 @@ from .widgets.dialogs import show_error, show_verify_disagreement
 if TYPE_CHECKING:  # (the window imports this module)
     from .main_window import MainWindow
 
-__all__ = ["after_export", "after_invalidate", "after_verify", "inventory_summary"]
+__all__ = ["after_export", "after_invalidate", "after_verify", "inventory_summary", "looked_for", "window_title"]
+
+APP_TITLE = "Registry Inspector"
+
+
+def _targets_text(session: Any) -> str:
+    return ", ".join(session.targets) if session.targets else "the embedded demo"
+
+
+def _environment_text(session: Any) -> str:
+    from .env_session import short_path
+
+    return short_path(session.python) if session.python else ""
+
+
+def window_title(session: Any) -> str:
+    """``polystore — ~/project/.venv — Registry Inspector``: the targets, the environment when not our own."""
+    parts = [_targets_text(session)]
+    if session.python:
+        parts.append(_environment_text(session))
+    return " — ".join([*parts, APP_TITLE])
+
+
+def looked_for(session: Any) -> str:
+    """What an empty result looked for: the targets, and with which Python."""
+    import sys
+
+    python = session.python or sys.executable
+    return f"{_targets_text(session)}, with the interpreter {python}"
 
 
 def after_invalidate(window: MainWindow, result: dict[str, Any]) -> None:

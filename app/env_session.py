@@ -1,0 +1,196 @@
+"""A session whose registries live in a child process: another environment (``--python``), or a target that must
+not be imported into the window (metaclass-registry, entry-point groups).
+
+``EnvironmentSession`` has ``Session``'s methods and returns the same documents, but each one is a
+``registry-inspector COMMAND --json`` run by the inspected interpreter (``registry_core.sources.run_json``):
+a crashing or hanging plugin stays in the child, and nothing of the target is imported here. What needs a
+live registry object (``explain``) says how to get it from the command line instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import time
+from typing import Any
+
+from registry_core.sources import run_json
+
+from .session import Session
+
+__all__ = ["ChildCommandError", "EnvironmentSession", "installed_modules", "session_for", "uses_child"]
+
+#: Listing the modules an interpreter can import (for the Open target completer): top-level names only.
+_MODULES_SCRIPT = "import json, pkgutil; print(json.dumps(sorted({m.name for m in pkgutil.iter_modules()})))"
+
+
+class ChildCommandError(Exception):
+    """A child ``registry-inspector`` command gave no document; ``str()`` is what it said on stderr."""
+
+
+def uses_child(targets: list[str] | None, python: str | None) -> bool:
+    """Whether the window must inspect ``targets`` in a child process rather than import them itself.
+
+    Another environment always; and any named target, since the facades do not say which library a target
+    uses before importing it (metaclass-registry targets and entry-point groups must not be imported here).
+    The embedded demo (no target) is registry_core's own and stays in the window's process.
+    """
+    return bool(python) or bool(targets)
+
+
+def session_for(targets: list[str] | None, python: str | None) -> Session | EnvironmentSession:
+    """The session for ``targets`` in the environment ``python`` (None: the inspector's own)."""
+    return EnvironmentSession(targets, python) if uses_child(targets, python) else Session(targets)
+
+
+def installed_modules(python: str | None) -> list[str]:
+    """Top-level modules importable by ``python`` (None: this interpreter), sorted; [] when it cannot say."""
+    if not python:
+        import pkgutil
+
+        return sorted({m.name for m in pkgutil.iter_modules()})
+    import json
+    import subprocess
+
+    from registry_core.sources import interpreter
+
+    try:
+        result = subprocess.run(
+            [interpreter(python), "-c", _MODULES_SCRIPT], capture_output=True, text=True, timeout=60
+        )
+        names = json.loads(result.stdout)
+    except Exception:  # a completer without names is still a working dialog; the load says what is wrong
+        return []
+    return [n for n in names if isinstance(n, str)]
+
+
+class EnvironmentSession(Session):
+    """The registries of ``targets`` as the interpreter ``python`` sees them, each button one child command."""
+
+    #: No live registry objects here: views that need one read the documents or say why they cannot.
+    live = False
+
+    def __init__(self, targets: list[str] | None = None, python: str | None = None) -> None:
+        super().__init__(targets)
+        self.python = python
+
+    @property
+    def interpreter_label(self) -> str:
+        return self.python or sys.executable
+
+    # -- the child --------------------------------------------------------------------------------------------
+    def _target_args(self) -> list[str]:
+        return [arg for target in self.targets or [] for arg in ("--target", target)]
+
+    def command_line(self, *argv: str) -> str:
+        """The command a user runs for the same answer (shown where the window cannot give it)."""
+        python = ["--python", self.python] if self.python else []
+        return shlex.join(["registry-inspector", *argv, *self._target_args(), *python])
+
+    def _run(self, argv: list[str]) -> tuple[int, Any, str]:
+        return run_json(self.python or sys.executable, [*argv, *self._target_args()])
+
+    def _document(self, argv: list[str]) -> Any:
+        code, document, stderr = self._run(argv)
+        if document is None:
+            raise ChildCommandError(_said(stderr) or f"{self.command_line(*argv)} exited {code} without a document")
+        return document
+
+    # -- worker functions: (state, ...) -> result ---------------------------------------------------------------
+    def load(self, state: Any) -> dict[str, Any]:
+        return self.describe(state)
+
+    def describe(self, state: Any) -> dict[str, Any]:
+        """``list`` then ``status`` in the child; no registry, and the child's words for why, when there is none."""
+        state.progress(0, 2, f"listing registries with {self.interpreter_label}")
+        started = time.perf_counter()
+        code, document, stderr = self._run(["list"])
+        self.discovery_s = time.perf_counter() - started
+        self.discovered_at = time.time()
+        if document is None:
+            # The child exits 2 without a document when the targets declare nothing or cannot be imported:
+            # either way an empty result, explained in the child's own words (it knows its environment).
+            self.registries, self.enums = [], []
+            self.inventory = {"schema": 1, "registries": [], "enums": []}
+            self.caches = {"schema": 1, "caches": [], "orphans": []}
+            self.empty_reason = _said(stderr) or f"{self.command_line('list')} exited {code} without a document"
+            return {"inventory": self.inventory, "caches": self.caches}
+        self.empty_reason = None
+        self.inventory = document
+        self.enums = list(document.get("enums") or [])
+        if state.cancelled():
+            return {"inventory": self.inventory, "caches": self.caches}
+        state.progress(1, 2, "reading caches")
+        return {"inventory": self.inventory, **self.cache_status(state)}
+
+    def cache_status(self, state: Any) -> dict[str, Any]:
+        if not self.inventory or not self.inventory.get("registries"):
+            return {"caches": self.caches}
+        self.caches = self._document(["status"])
+        return {"caches": self.caches}
+
+    def invalidate(self, state: Any, names: list[str] | None) -> dict[str, Any]:
+        """``clear-cache --all``, or ``clear-cache --registry NAME`` per name."""
+        commands = [["clear-cache", "--all"]] if not names else [["clear-cache", "--registry", n] for n in names]
+        removed = 0
+        for argv in commands:
+            removed += int(self._document(argv).get("caches_removed") or 0)
+        result = self.cache_status(state)
+        result["removed"] = removed
+        return result
+
+    def rebuild(self, state: Any, names: list[str] | None) -> dict[str, Any]:
+        """``rebuild`` (every registry), or ``rebuild --registry NAME`` per name; then the documents again."""
+        commands = [["rebuild"]] if not names else [["rebuild", "--registry", n] for n in names]
+        for index, argv in enumerate(commands):
+            if state.cancelled():
+                break
+            state.progress(index, len(commands), f"rebuilding {argv[-1] if names else 'every registry'}")
+            self._document(argv)
+        return self.describe(state)
+
+    def profile(self, state: Any, runs: int) -> dict[str, Any]:
+        state.progress(0, 0, f"profiling in {self.interpreter_label}: {runs} fresh-process run(s) per measurement…")
+        return self._document(["profile", "--runs", str(runs)])
+
+    def verify(self, state: Any) -> dict[str, Any]:
+        state.progress(0, 0, "verifying: discovering every registry afresh in a new process…")
+        document = self._document(["verify"])  # (exit 1 with a document: some registry disagrees)
+        return {"cancelled": True} if state.cancelled() else document
+
+    def export(self, state: Any, path: str, redact: bool, sections: list[str] | None) -> Any:
+        """``bundle -o PATH --force``: every section (the command has no choice of sections)."""
+        state.progress(0, 1, "writing bundle (a fresh discovery in a new process for its verify section)…")
+        return self._document(["bundle", "-o", path, "--force", *([] if redact else ["--no-redact"])])
+
+    # -- what views ask ---------------------------------------------------------------------------------------------
+    def registry(self, name: str) -> Any:
+        return None
+
+    def explain(self, registry: str, name: str) -> str:
+        if not name:
+            return ""
+        argv = ["explain", name, *(["--registry", registry] if registry else [])]
+        return f"the registries live in another process here; run {self.command_line(*argv)}"
+
+    def cache_path(self, name: str | None) -> str | None:
+        rows = (self.caches or {}).get("caches") or []
+        for row in rows:
+            if row.get("path") and (name is None or row.get("registry") == name):
+                return str(row["path"])
+        return None
+
+
+def _said(stderr: str) -> str:
+    """The child's last message line, without the ``registry-inspector:`` prefix."""
+    lines = [line.strip() for line in (stderr or "").splitlines() if line.strip()]
+    said = [line for line in lines if line.startswith("registry-inspector:")]
+    line = (said or lines or [""])[-1]
+    return line.removeprefix("registry-inspector:").strip()
+
+
+def short_path(path: str) -> str:
+    """``~/…`` for a path under the home folder."""
+    home = os.path.expanduser("~")
+    return "~" + path[len(home) :] if home not in ("", "/") and path.startswith(home + os.sep) else path

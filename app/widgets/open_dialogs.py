@@ -1,0 +1,217 @@
+"""File ▸ Open target… and File ▸ Open environment…: what to inspect, and with which Python.
+
+``parse_targets`` and ``RecentList`` are plain functions and data (the tests call them); the dialogs only
+show them. Recent targets and environments live in the window's ``QSettings``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PyQt6.QtCore import QSettings, QStringListModel, Qt
+from PyQt6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = ["OpenEnvironmentDialog", "OpenTargetDialog", "RecentList", "check_environment", "parse_targets"]
+
+ENTRY_POINTS = "entry-points"
+
+
+def parse_targets(text: str) -> tuple[list[str], str]:
+    """(the targets in ``text``, "") or ([], why they are not targets); several are separated by spaces or commas."""
+    targets = [part for part in text.replace(",", " ").split() if part]
+    if not targets:
+        return [], "Type a module name (e.g. polystore) or entry-points:GROUP"
+    for target in targets:
+        if target == ENTRY_POINTS:
+            continue
+        if target.startswith(ENTRY_POINTS + ":"):
+            if not target.partition(":")[2]:
+                return [], f"{target}: name the group after the colon (entry-points:GROUP), or drop the colon"
+            continue
+        if "/" in target or "\\" in target or target.endswith(".py"):
+            return [], f"{target}: a module name, not a file path (e.g. mypackage.plugins)"
+        if not all(part.isidentifier() for part in target.split(".")):
+            return [], f"{target}: not a module name (dotted Python identifiers, e.g. mypackage.plugins)"
+    return targets, ""
+
+
+class RecentList:
+    """Most recent first, at most ``LIMIT`` entries, kept in ``settings`` under ``key``."""
+
+    LIMIT = 10
+
+    def __init__(self, settings: QSettings, key: str) -> None:
+        self.settings = settings
+        self.key = key
+
+    def items(self) -> list[str]:
+        value = self.settings.value(self.key, [])
+        if isinstance(value, str):  # (an INI file stores a one-item list as a string)
+            value = [value]
+        return [str(v) for v in value or [] if v]
+
+    def add(self, item: str) -> None:
+        items = [item, *(i for i in self.items() if i != item)][: self.LIMIT]
+        self.settings.setValue(self.key, items)
+
+
+def check_environment(path: str) -> tuple[str | None, str]:
+    """(the interpreter for ``path``, "") or (None, why it is not usable); ``("", "")`` for the inspector's own."""
+    from registry_core.sources import PythonEnvironmentError, interpreter
+
+    if not path.strip():
+        return "", ""
+    try:
+        return interpreter(path.strip()), ""
+    except PythonEnvironmentError as exc:
+        return None, str(exc)
+
+
+class OpenTargetDialog(QDialog):
+    """A line edit with completion from the inspected environment's modules, and the recent targets."""
+
+    def __init__(self, recent: list[str], current: str = "", where: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Open target")
+        self.setObjectName("openTargetDialog")
+        intro = QLabel(
+            "A module that declares registries (registry_core or metaclass-registry), "
+            "<code>entry-points:GROUP</code> for an entry-point group, or <code>entry-points</code> for every group. "
+            "Several targets: separate them with spaces." + (f"<br>Inspected with: {where}" if where else ""),
+            self,
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.edit = QLineEdit(current, self)
+        self.edit.setObjectName("targetEdit")
+        self.edit.setPlaceholderText("polystore, mypackage.plugins or entry-points:console_scripts")
+        self.modules = QStringListModel([ENTRY_POINTS, ENTRY_POINTS + ":"], self)
+        completer = QCompleter(self.modules, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setModelSorting(QCompleter.ModelSorting.CaseInsensitivelySortedModel)
+        self.edit.setCompleter(completer)
+        self.error = QLabel(self)
+        self.error.setObjectName("targetError")
+        self.error.setWordWrap(True)
+        self.recent = QListWidget(self)
+        self.recent.setObjectName("recentTargets")
+        self.recent.addItems(recent)
+        self.recent.setMaximumHeight(140)
+        self.recent.itemClicked.connect(lambda item: self.edit.setText(item.text()))
+        self.recent.itemDoubleClicked.connect(lambda item: (self.edit.setText(item.text()), self.accept()))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error)
+        layout.addWidget(QLabel("Recent targets:" if recent else "No recent targets yet.", self))
+        layout.addWidget(self.recent)
+        layout.addWidget(self.buttons)
+        self.resize(560, self.sizeHint().height())
+        self.edit.textChanged.connect(self._update)
+        self._update()
+
+    def set_modules(self, names: list[str]) -> None:
+        """The completer's names: the environment's top-level modules (after the child listing them returns)."""
+        self.modules.setStringList([ENTRY_POINTS, ENTRY_POINTS + ":", *names])
+
+    def targets(self) -> list[str]:
+        return parse_targets(self.edit.text())[0]
+
+    def accept(self) -> None:
+        if self.targets():
+            super().accept()
+
+    def _update(self) -> None:
+        targets, why = parse_targets(self.edit.text())
+        self.error.setText(why)
+        self.error.setStyleSheet("" if not self.edit.text() else "color: #c0392b")
+        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(bool(targets))
+
+
+class OpenEnvironmentDialog(QDialog):
+    """A virtual environment's folder or an interpreter; empty for the inspector's own Python."""
+
+    def __init__(self, recent: list[str], current: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Open environment")
+        self.setObjectName("openEnvironmentDialog")
+        intro = QLabel(
+            "The Python environment whose registries to inspect: a virtual environment's folder or its "
+            "interpreter. Commands run there in a child process; nothing is installed into it. "
+            "Leave empty for the inspector's own environment.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.edit = QLineEdit(current, self)
+        self.edit.setObjectName("environmentEdit")
+        self.edit.setPlaceholderText("~/project/.venv  or  /usr/bin/python3")
+        folder = QPushButton("&Folder…", self)
+        folder.clicked.connect(self._pick_folder)
+        python = QPushButton("&Interpreter…", self)
+        python.clicked.connect(self._pick_interpreter)
+        row = QHBoxLayout()
+        row.addWidget(self.edit, 1)
+        row.addWidget(folder)
+        row.addWidget(python)
+        self.error = QLabel(self)
+        self.error.setObjectName("environmentError")
+        self.error.setWordWrap(True)
+        self.recent = QListWidget(self)
+        self.recent.addItems(recent)
+        self.recent.setMaximumHeight(120)
+        self.recent.itemClicked.connect(lambda item: self.edit.setText(item.text()))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addWidget(QLabel("Recent environments:" if recent else "No recent environments yet.", self))
+        layout.addWidget(self.recent)
+        layout.addWidget(self.buttons)
+        self.resize(620, self.sizeHint().height())
+        self.edit.textChanged.connect(lambda _text: self.error.clear())
+
+    def path(self) -> str:
+        return self.edit.text().strip()
+
+    def accept(self) -> None:
+        """Only a usable interpreter closes the dialog; otherwise it says why and stays open."""
+        found, why = check_environment(self.path())
+        if found is None:
+            self.error.setText(why)
+            self.error.setStyleSheet("color: #c0392b")
+            return
+        super().accept()
+
+    def _pick_folder(self) -> None:
+        start = self.path() or os.path.expanduser("~")
+        folder = QFileDialog.getExistingDirectory(self, "Virtual environment folder", start)
+        if folder:
+            self.edit.setText(folder)
+
+    def _pick_interpreter(self) -> None:
+        start = os.path.dirname(self.path()) if self.path() else os.path.expanduser("~")
+        path, _ = QFileDialog.getOpenFileName(self, "Python interpreter", start)
+        if path:
+            self.edit.setText(path)
