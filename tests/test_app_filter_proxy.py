@@ -11,7 +11,7 @@ from PyQt6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
 from app.models import SORT_ROLE
 from app.models.enum_tree import EnumTreeModel
-from app.models.registry_tree import RegistryTreeModel
+from app.models.registry_tree import COLUMNS, RegistryTreeModel
 from app.widgets.filter_bar import TreeFilterProxy, count_leaves, make_proxy
 
 
@@ -142,7 +142,7 @@ def test_key_column_and_model_reset(documents):
         proxy.setFilterRegularExpression("docs_")  # only in other columns
     assert _rows(ours) == _rows(reference) == set()
     for proxy in (ours, reference):
-        proxy.setFilterKeyColumn(3)
+        proxy.setFilterKeyColumn(COLUMNS.index("Module"))
     assert _rows(ours) == _rows(reference) != set()
     # A new tree under the same filter: nothing remembered from the old one.
     model.set_registries(documents.delta)

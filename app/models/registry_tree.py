@@ -12,7 +12,7 @@ from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
 from ._tree import TreeModelBase
 from ._tree import TreeNode as _Node
 
-COLUMNS = ("Name", "Class / reason", "Status", "Module", "File")
+COLUMNS = ("Name", "Class / reason", "Status", "Library", "Module", "File")
 
 # Node kinds.
 REGISTRY = "registry"
@@ -27,11 +27,19 @@ EXCLUDED = "excluded"
 _OUTCOME_BRUSHES = {kind: QBrush(QColor(colour)) for kind, colour in theme.OUTCOME_COLOURS.items()}
 
 
+def library_label(reg: dict[str, Any]) -> str:
+    """``metaclass_registry 0.4.1``: the library that built a registry, with its version."""
+    library = reg.get("library") or {}
+    return " ".join(str(library[k]) for k in ("name", "version") if library.get(k))
+
+
 def _registry_cells(reg: dict[str, Any]) -> tuple:
     problems = len(reg["failures"]) + len(reg["skipped"])
     summary = f"{len(reg['plugins'])} plugins" + (f", {problems} not registered" if problems else "")
     source = {"cache": "from cache", "discovery": "discovered"}.get(reg["source"], reg["source"])
-    return (reg["name"], summary, source, reg["package"] or "", reg["base"] or "")
+    if reg.get("partial"):
+        source = "partial"
+    return (reg["name"], summary, source, library_label(reg), reg["package"] or "", reg["base"] or "")
 
 
 def build_tree(registries: list[dict[str, Any]]) -> _Node:
@@ -47,7 +55,14 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
                     PLUGIN,
                     plugin,
                     rnode,
-                    (str(plugin["key"]), plugin["class"], status, plugin["module"], plugin["file"] or ""),
+                    (
+                        str(plugin["key"]),
+                        plugin["class"],
+                        status,
+                        plugin.get("distribution") or "",
+                        plugin["module"],
+                        plugin["file"] or "",
+                    ),
                     name,
                 )
             )
@@ -58,7 +73,7 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
                         SECONDARY,
                         {"attr_name": attr, "value": value, "registry": label},
                         pnode,
-                        (label, value, "secondary", value.rpartition(".")[0], ""),
+                        (label, value, "secondary", "", value.rpartition(".")[0], ""),
                         name,
                     )
                 )
@@ -72,6 +87,7 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
                         failure["module"].rpartition(".")[2],
                         failure["error"],
                         "import failed",
+                        failure.get("distribution") or "",
                         failure["module"],
                         failure["file"] or "",
                     ),
@@ -93,7 +109,7 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
                     kind,
                     skipped,
                     rnode,
-                    (skipped["class"], skipped["reason"], label, skipped["module"], skipped["file"] or ""),
+                    (skipped["class"], skipped["reason"], label, "", skipped["module"], skipped["file"] or ""),
                     name,
                 )
             )
@@ -103,7 +119,7 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
                     EXCLUDED,
                     excluded,
                     rnode,
-                    (excluded["module"].rpartition(".")[2], excluded["reason"], "excluded", excluded["module"], ""),
+                    (excluded["module"].rpartition(".")[2], excluded["reason"], "excluded", "", excluded["module"], ""),
                     name,
                 )
             )
@@ -145,10 +161,14 @@ class RegistryTreeModel(TreeModelBase):
                 return node.cells[1]
             if node.kind == PLUGIN and node.data.get("doc"):
                 return node.data["doc"]
+            if node.kind == REGISTRY and node.data.get("partial"):
+                return node.data.get("note") or "partial: only what registered once its modules were imported"
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self._icons.get(node.kind)
         if role == Qt.ItemDataRole.ForegroundRole and column in (1, 2):
+            if node.kind == REGISTRY and node.data.get("partial") and column == 2:
+                return _OUTCOME_BRUSHES.get(SKIPPED)
             return _OUTCOME_BRUSHES.get(node.kind)
         if role == KIND_ROLE:
             return node.kind

@@ -50,7 +50,9 @@ class DetailsPane(QTextBrowser):
 
     def _render_registry(self, reg: dict[str, Any]) -> str:
         cache = reg.get("cache_at_start") or {}
+        library = reg.get("library") or {}
         rows = [
+            ("Library", " ".join(str(library[k]) for k in ("name", "version") if library.get(k)) or "-"),
             ("Base class", reg.get("base")),
             ("Discovery package", reg.get("package")),
             ("Key attribute", reg.get("key_attribute")),
@@ -68,7 +70,15 @@ class DetailsPane(QTextBrowser):
         if reg.get("healed"):
             rows.append(("Re-discovered because", reg["healed"]))
         body = "".join(f"<tr><td><b>{_esc(k)}</b></td><td>{_esc(v)}</td></tr>" for k, v in rows)
-        return f"<h3>{_esc(reg.get('name'))} registry</h3><table cellspacing=4>{body}</table>"
+        partial = ""
+        if reg.get("partial"):
+            partial = (
+                f"<p style='color:{theme.OUTCOME_COLOURS['skipped']}'><b>Partial</b>: "
+                f"{_esc(reg.get('note') or 'only what registered once its modules were imported')}</p>"
+            )
+        elif reg.get("note"):
+            partial = f"<p><b>Note</b>: {_esc(reg['note'])}</p>"
+        return f"<h3>{_esc(reg.get('name'))} registry</h3>{partial}<table cellspacing=4>{body}</table>"
 
     def _render_plugin(self, plugin: dict[str, Any]) -> str:
         loaded = "imported" if plugin.get("loaded") else "listed from the cache, not imported yet"
@@ -79,7 +89,12 @@ class DetailsPane(QTextBrowser):
             f"<table cellspacing=4>"
             f"<tr><td><b>Class</b></td><td>{_esc(plugin.get('module'))}.{_esc(plugin.get('class'))}</td></tr>"
             f"<tr><td><b>Registry</b></td><td>{_esc(plugin.get('registry'))}</td></tr>"
-            f"<tr><td><b>State</b></td><td>{_esc(loaded)}</td></tr>"
+            + (
+                f"<tr><td><b>Distribution</b></td><td>{_esc(plugin['distribution'])}</td></tr>"
+                if plugin.get("distribution")
+                else ""
+            )
+            + f"<tr><td><b>State</b></td><td>{_esc(loaded)}</td></tr>"
             f"<tr><td><b>Source file</b></td><td>{_file_link(plugin.get('file'))}</td></tr>"
             f"</table>" + (f"<p><b>Secondary registries</b></p><ul>{secondary}</ul>" if secondary else "")
         )

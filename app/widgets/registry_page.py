@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtCore import QModelIndex, Qt
-from PyQt6.QtWidgets import QHeaderView, QSplitter, QStyle, QTreeView, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QHeaderView, QLabel, QSplitter, QStackedWidget, QStyle, QTreeView, QVBoxLayout, QWidget
 
 from ..models import DATA_ROLE, SORT_ROLE
 from ..models.registry_tree import RegistryTreeModel
@@ -20,8 +20,8 @@ class RegistryPage(QWidget):
     #: A registry with more rows than this starts collapsed: laying out thousands of expanded rows on every
     #: filter keystroke costs more than the 100 ms a keystroke may take. A filter showing fewer expands all.
     EXPAND_LIMIT = 500
-    #: Widest each column may start (Name, Class / reason, Status, Module); the user may widen them.
-    START_WIDTHS = (240, 320, 110, 300)
+    #: Widest each column may start (Name, Class / reason, Status, Library, Module); the user may widen them.
+    START_WIDTHS = (240, 320, 110, 190, 300)
 
     def __init__(self, explain: Callable[[str, str], str], parent: QWidget | None = None) -> None:
         """``explain(registry, name)`` gives the words on why ``name`` is (not) registered."""
@@ -53,7 +53,18 @@ class RegistryPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.filter_bar)
-        left_layout.addWidget(self.tree, 1)
+        # The tree, or in its place the explanation of an empty result (never a blank pane).
+        self.empty_label = QLabel(left)
+        self.empty_label.setObjectName("emptyRegistries")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.empty_label.setMargin(16)
+        self.stack = QStackedWidget(left)
+        self.stack.addWidget(self.tree)
+        self.stack.addWidget(self.empty_label)
+        left_layout.addWidget(self.stack, 1)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 3)
@@ -63,9 +74,19 @@ class RegistryPage(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-    def show_registries(self, registries: list[dict[str, Any]]) -> None:
-        """Show ``inventory()["registries"]``: small registries expanded, columns fitted, a row current."""
+    def show_registries(
+        self, registries: list[dict[str, Any]], empty_reason: str | None = None, looked_for: str = ""
+    ) -> None:
+        """Show ``inventory()["registries"]``: small registries expanded, columns fitted, a row current.
+
+        No registry: the explanation (``empty_reason``, what was ``looked_for``, what to try) in the tree's place.
+        """
         self.model.set_registries(registries)
+        if not registries:
+            self.show_empty(empty_reason or "the targets declare no registries", looked_for)
+            self.filter_bar.set_total(0)
+            return
+        self.stack.setCurrentWidget(self.tree)
         self._expand_small_registries()
         for column, widest in enumerate(self.START_WIDTHS):
             self.tree.resizeColumnToContents(column)
@@ -74,6 +95,27 @@ class RegistryPage(QWidget):
             # Start with something in the details pane rather than an empty one.
             self.tree.setCurrentIndex(self.proxy.index(0, 0))
         self.filter_bar.set_total(self.model.leaf_count())
+
+    def show_empty(self, reason: str, looked_for: str = "") -> None:
+        """The empty result, explained: what was looked for, why nothing was found, what to try."""
+        import html
+
+        self.empty_label.setText(
+            "<h3>No registries found</h3>"
+            + (f"<p><b>Looked for</b>: {html.escape(looked_for)}</p>" if looked_for else "")
+            + f"<p><b>Why</b>: {html.escape(reason)}</p>"
+            "<p><b>Try</b>:</p><ul>"
+            "<li><b>File ▸ Open target…</b> (Ctrl+O): a module that declares registries (registry_core or "
+            "metaclass-registry), or <code>entry-points:GROUP</code>; <code>entry-points</code> lists every group</li>"
+            "<li><b>File ▸ Open environment…</b> (Ctrl+Shift+O): the virtual environment the plugins are installed "
+            "in</li></ul>"
+        )
+        self.stack.setCurrentWidget(self.empty_label)
+        self.details.show_message("No registries: nothing to show details of. The explanation is on the left.")
+
+    def is_empty(self) -> bool:
+        """Whether the explanation of an empty result stands in the tree's place."""
+        return self.stack.currentWidget() is self.empty_label
 
     def current_item(self) -> dict[str, Any] | None:
         """The current row's document, or None."""
