@@ -9,7 +9,6 @@ autouse fixture and seen by both the inspector and its child) keeps every byte.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
@@ -17,8 +16,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from cli_helpers import ROOT, Cli, check_inventory, check_status, keys
+from cli_helpers import ROOT, check_inventory, check_status, keys
 from real_stack import metaclass_registry_022, real_stack_python
+from source_helpers import isolated, schema_errors
 
 BACKEND_KEYS = [
     "bioformats",
@@ -73,18 +73,6 @@ print(json.dumps(out))
 """
 
 
-@contextlib.contextmanager
-def isolated(folder: Path):
-    """A ``Cli`` whose runs see their own cache/state folders under ``folder`` (for module-scoped fixtures,
-    which run before the autouse per-test isolation)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("REGISTRY_CORE_CACHE_DIR", str(folder / "cache"))
-        mp.setenv("XDG_CACHE_HOME", str(folder / "xdg-cache"))
-        mp.setenv("XDG_STATE_HOME", str(folder / "xdg-state"))
-        mp.setenv("REGISTRY_INSPECTOR_DATA_DIR", str(folder / "data"))
-        yield Cli(folder)
-
-
 def library_truth(python: str, owners: dict[str, str], discover: tuple[str, ...] = (), path: tuple[str, ...] = ()):
     """What the library holds, read by ``python`` itself (its caches written into a throw-away folder)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
@@ -123,7 +111,8 @@ def polystore(stack, tmp_path_factory):
         truth = library_truth(
             stack, {"backend": "polystore.base:BackendBase", **POLYSTORE_PARTIAL}, ("polystore.base:BackendBase",)
         )
-    return check_inventory(result.json()), truth, folder
+    document = result.json()
+    return check_inventory(document), truth, folder, document
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +124,7 @@ def valid_backend_cache(stack, tmp_path_factory):
         status = cli("status", "--python", stack, "--target", "polystore", "--json")
         path = folder / "xdg-cache" / "metaclass-registry" / BACKEND_FILE
         assert path.is_file(), f"rebuild wrote no {path}\n{rebuilt!r}"
-        return rebuilt, check_status(status.json()), path.read_bytes(), path
+        return rebuilt, check_status(status.json()), path.read_bytes(), path, status.json()
 
 
 def plant_cache(data: bytes, edit=None) -> Path:
@@ -155,7 +144,7 @@ def plant_cache(data: bytes, edit=None) -> Path:
 
 
 def test_polystore_backend_registry_is_what_the_library_reports(polystore):
-    registries, truth, _ = polystore
+    registries, truth, _, _ = polystore
     backend = registries["backend"]
     assert keys(backend) == BACKEND_KEYS
     assert sorted(truth["backend"]) == BACKEND_KEYS, "the real library disagrees with the pinned answer"
@@ -169,7 +158,7 @@ def test_polystore_backend_registry_is_what_the_library_reports(polystore):
 
 
 def test_polystore_other_registries_are_listed_partial_with_their_note(polystore):
-    registries, truth, _ = polystore
+    registries, truth, _, _ = polystore
     assert set(registries) == {"backend", *POLYSTORE_PARTIAL}
     for name in POLYSTORE_PARTIAL:
         reg = registries[name]
@@ -181,7 +170,7 @@ def test_polystore_other_registries_are_listed_partial_with_their_note(polystore
 
 
 def test_polystore_skips_say_why(polystore):
-    registries, _, _ = polystore
+    registries, _, _, _ = polystore
     skipped = {s["class"]: s for s in registries["backend"]["skipped"]}
     assert skipped["StreamingBackend"]["status"] == "no_key"
     assert "_backend_type" in skipped["StreamingBackend"]["reason"]
@@ -197,17 +186,26 @@ def test_explain_a_skipped_class_and_create_no_cache(cli, stack):
 
 
 def test_list_creates_no_cache_file(polystore):
-    _, _, folder = polystore
+    _, _, folder, _ = polystore
     user = folder / "xdg-cache" / "metaclass-registry"
     assert not (user / BACKEND_FILE).exists(), "list wrote the user's cache file"
     assert not user.exists(), "list created the user's metaclass-registry folder"
+
+
+def test_list_document_keeps_to_the_published_schema(polystore):
+    """Partial registries (state "partial", a library, a note) are documents the schema must describe."""
+    assert schema_errors("list", polystore[3]) == []
+
+
+def test_status_document_keeps_to_the_published_schema(valid_backend_cache):
+    assert schema_errors("status", valid_backend_cache[4]) == []
 
 
 # -- polystore: its cache ------------------------------------------------------------------------------
 
 
 def test_rebuild_writes_the_library_cache_and_status_says_valid(valid_backend_cache):
-    rebuilt, caches, data, path = valid_backend_cache
+    rebuilt, caches, data, path, _ = valid_backend_cache
     assert "rebuilt backend" in rebuilt.stdout
     backend = caches["backend"]
     assert backend["state"] == "valid", backend
@@ -491,7 +489,9 @@ def test_022_list_leaves_the_user_cache_folder_alone(fixture_022):
 )
 def test_022_explain_gives_each_reason(cli, stack, fixture_022, name, cause, words, code):
     cli.path = list(fixture_022[0])
-    answers = cli("explain", "--python", stack, "--target", "fx22", name, "--json", expect=code).json()["answers"]
+    document = cli("explain", "--python", stack, "--target", "fx22", name, "--json", expect=code).json()
+    answers = document["answers"]
     assert [a["cause"] for a in answers] == [cause], answers
     text = answers[0]["message"] + " ".join(answers[0]["details"]) + json.dumps(answers[0]["outcome"])
     assert words in text, answers[0]
+    assert schema_errors("explain", document) == []
