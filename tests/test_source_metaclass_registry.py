@@ -268,6 +268,7 @@ def test_list_and_explain_leave_a_valid_cache_byte_identical(cli, stack, valid_b
     before = (path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent)))
     registries = check_inventory(cli("list", "--python", stack, "--target", "polystore", "--json").json())
     assert keys(registries["backend"]) == BACKEND_KEYS
+    assert registries["backend"]["cache_at_start"]["state"] == "valid"
     answer = cli("explain", "--python", stack, "--target", "polystore", "disk", "--json").json()["answers"][0]
     assert answer["registered"] is True and answer["outcome"]["module"] == "polystore.disk"
     assert (path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent))) == before
@@ -313,6 +314,7 @@ def test_polystore_without_pandas_lists_what_it_could_and_the_failure(stack, tmp
     assert failure["error"].startswith("ModuleNotFoundError")
     assert failure["traceback"].startswith("Traceback (most recent call last)")
     assert "import pandas" in failure["traceback"]
+    assert failure["file"].endswith(os.path.join("polystore", "omero_local.py"))
     assert "pandas" in backend["note"]
     # the registries with no discovery of their own are still there
     assert set(POLYSTORE_PARTIAL) <= set(registries)

@@ -1,0 +1,142 @@
+"""``--python PATH``: any subcommand run by another environment's interpreter (the real stack's venv).
+
+A virtual environment's folder or its interpreter both work, before or after the
+subcommand; anything else (no such path, a file that is not Python, a Python older
+than the inspector needs) is one line on stderr and exit 2; and the inspected
+environment is left as it was (nothing installed into it).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from real_stack import real_stack_python
+from source_helpers import by_name
+
+ZMQRUNTIME = {"transport declaration", "endpoint audience", "background process platform"}
+
+
+@pytest.fixture(scope="module")
+def stack() -> str:
+    return real_stack_python()
+
+
+def venv_folder(python: str) -> str:
+    return str(Path(python).parent.parent)
+
+
+def one_line_error(result) -> str:
+    """The message of a refused --python: exit 2 and exactly one line on stderr, nothing on stdout."""
+    assert result.returncode == 2, result
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result
+    assert result.stdout == "", result
+    assert lines[0].startswith("registry-inspector: --python "), lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["venv folder", "interpreter after the subcommand", "interpreter before the subcommand", "--python=interpreter"],
+)
+def test_python_runs_the_subcommand_in_that_environment(cli, stack, form):
+    argv = {
+        "venv folder": ["list", "--python", venv_folder(stack)],
+        "interpreter after the subcommand": ["list", "--python", stack],
+        "interpreter before the subcommand": ["--python", stack, "list"],
+        "--python=interpreter": ["list", f"--python={stack}"],
+    }[form]
+    registries = by_name(cli(*argv, "--target", "zmqruntime", "--json").json())
+    assert ZMQRUNTIME <= set(registries), sorted(registries)
+    prefix = venv_folder(stack) + os.sep
+    files = [p["file"] for reg in registries.values() for p in reg["plugins"]]
+    assert files and all(f.startswith(prefix) for f in files), files
+
+
+def test_zmqruntime_is_not_in_the_inspectors_own_environment(cli):
+    """What makes the test above mean something: without --python the target is not found."""
+    result = cli("list", "--target", "zmqruntime", expect=None)
+    assert result.returncode != 0
+    assert "zmqruntime" in result.stderr
+
+
+def test_no_such_path(cli, tmp_path):
+    missing = tmp_path / "nowhere" / "python"
+    line = one_line_error(cli("list", "--python", str(missing), expect=None))
+    assert str(missing) in line
+
+
+def test_a_folder_that_is_no_environment(cli, tmp_path):
+    folder = tmp_path / "not-a-venv"
+    folder.mkdir()
+    line = one_line_error(cli("status", "--python", str(folder), expect=None))
+    assert str(folder) in line and "bin/python" in line
+
+
+def test_a_file_that_is_not_python(cli, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an interpreter\n")
+    line = one_line_error(cli("list", "--python", str(notes), expect=None))
+    assert str(notes) in line
+
+
+def test_an_executable_that_is_not_python(cli, tmp_path):
+    script = tmp_path / "python"
+    script.write_text("#!/bin/sh\necho hello\n")
+    script.chmod(0o755)
+    line = one_line_error(cli("list", "--python", str(script), expect=None))
+    assert str(script) in line and "not a Python interpreter" in line
+
+
+def _old_python() -> str | None:
+    """A real interpreter older than 3.10 on this machine, if there is one."""
+    candidates = sorted(
+        glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3"))
+        + glob.glob("/usr/bin/python3.[0-9]")
+        + glob.glob("/usr/local/bin/python3.[0-9]")
+    )
+    for candidate in candidates:
+        try:
+            out = subprocess.run(
+                [candidate, "-c", "import sys; print('%d %d' % sys.version_info[:2])"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.split()
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if len(out) == 2 and (3, 0) <= (int(out[0]), int(out[1])) < (3, 10):
+            return candidate
+    return None
+
+
+def test_too_old_a_python(cli):
+    old = _old_python()
+    if old is None:
+        pytest.skip("no Python older than 3.10 on this machine")
+    line = one_line_error(cli("list", "--python", old, expect=None))
+    assert old in line and "3.10" in line
+
+
+def _listing(prefix: str) -> list[str]:
+    """Every file and folder of an environment's site-packages and bin/, bytecode caches aside."""
+    found = []
+    roots = glob.glob(os.path.join(prefix, "lib", "python3*", "site-packages")) + [os.path.join(prefix, "bin")]
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            found.extend(os.path.join(folder, name) for name in dirs + files)
+    return sorted(found)
+
+
+def test_nothing_is_installed_into_the_inspected_environment(cli, stack):
+    prefix = venv_folder(stack)
+    before = _listing(prefix)
+    assert any(p.endswith("site-packages" + os.sep + "polystore") for p in before)
+    cli("list", "--python", prefix, "--target", "polystore", "--json")
+    cli("status", "--python", prefix, "--target", "polystore")
+    assert _listing(prefix) == before
