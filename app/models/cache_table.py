@@ -12,7 +12,13 @@ from registry_core.diagnostics import human_age, human_size
 from .. import theme
 from . import DATA_ROLE, SORT_ROLE
 
-COLUMNS = ("Cache", "State", "Reason", "Size", "Age", "Items", "Path")
+COLUMNS = ("Cache", "State", "Reason", "Size", "Age", "Items", "Library", "Path")
+
+
+def _library(row: dict[str, Any]) -> str:
+    """``metaclass_registry 0.4.1``: the library whose cache this is (registry_core for its own and the enums)."""
+    library = row.get("library") or {}
+    return " ".join(str(library[k]) for k in ("name", "version") if library.get(k))
 
 
 def _home_short(path: str) -> str:
@@ -77,6 +83,7 @@ class CacheTableModel(QAbstractTableModel):
                 human_size(row.get("size")),
                 human_age(row.get("age_s")),
                 "" if row.get("items") is None else str(row["items"]),
+                _library(row),
                 _home_short(row.get("path") or ""),
             )[column]
         if role == SORT_ROLE:
@@ -87,6 +94,7 @@ class CacheTableModel(QAbstractTableModel):
                 row.get("size") or 0,
                 row.get("age_s") or 0.0,
                 row.get("items") or 0,
+                _library(row),
                 row.get("path") or "",
             )[column]
         if role == Qt.ItemDataRole.BackgroundRole and column == 1:
@@ -96,7 +104,7 @@ class CacheTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 6:
+            if column == 7:
                 return row.get("path")
             return row.get("reason") or row.get("detail") or row.get("state")
         if role == DATA_ROLE:

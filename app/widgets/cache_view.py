@@ -36,11 +36,11 @@ class CacheView(QTableView):
     def show_document(self, caches: dict[str, Any]) -> None:
         self.cache_model.set_document(caches)
         # Fit every column but the path, which takes what is left (eliding its middle) instead of scrolling.
-        for column in range(6):
+        for column in range(7):
             self.resizeColumnToContents(column)
         self.setColumnWidth(0, min(self.columnWidth(0), 260))
         self.setColumnWidth(2, min(self.columnWidth(2), 360))
-        self.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
 
     def current_item(self) -> dict[str, Any] | None:
         """The current row's document, or None."""

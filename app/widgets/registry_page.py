@@ -21,7 +21,7 @@ class RegistryPage(QWidget):
     #: filter keystroke costs more than the 100 ms a keystroke may take. A filter showing fewer expands all.
     EXPAND_LIMIT = 500
     #: Widest each column may start (Name, Class / reason, Status, Library, Module); the user may widen them.
-    START_WIDTHS = (240, 320, 110, 190, 300)
+    START_WIDTHS = (220, 270, 90, 170, 300)
 
     def __init__(self, explain: Callable[[str, str], str], parent: QWidget | None = None) -> None:
         """``explain(registry, name)`` gives the words on why ``name`` is (not) registered."""
