@@ -150,6 +150,21 @@ def test_unknown_group_says_what_was_looked_for(cli):
     assert not os.path.exists(cli.marker)
 
 
+def test_all_groups_name_the_distribution_of_each_entry_point(cli):
+    """Which distribution advertises an entry point is known without loading it."""
+    reg = run(cli, "entry-points")[GROUP]
+    distributions = {p["key"]: p["distribution"] for p in reg["plugins"]}
+    assert distributions == dict.fromkeys(["good", "slow", "broken"], DISTRIBUTION)
+
+
+def test_explain_the_broken_entry_point(cli):
+    marker = {"EPFIX_MARKER": str(cli.marker)}
+    result = cli("explain", "--target", f"entry-points:{GROUP}", "broken", expect=1, env=marker)
+    assert "epfix.broken" in result.stdout
+    assert "RuntimeError: epfix.broken fails on purpose" in result.stdout
+    assert "broken.py" in result.stdout
+
+
 @pytest.mark.parametrize("target", [f"entry-points:{GROUP}", "entry-points"])
 def test_documents_keep_to_the_published_schema(cli, target):
     assert schema_errors("list", listing(cli, target)) == []

@@ -177,12 +177,16 @@ def test_polystore_skips_say_why(polystore):
     assert skipped["StorageBackend"]["status"] == "abstract"
 
 
-def test_explain_a_skipped_class_and_create_no_cache(cli, stack):
-    result = cli("explain", "--python", stack, "--target", "polystore", "StreamingBackend", expect=1)
+def test_explain_a_skipped_class_and_create_no_cache(cli, stack, tmp_path):
+    scratch = tmp_path / "tmpdir"  # where the private copy of the user's cache folder goes, and must go again
+    scratch.mkdir()
+    argv = ("explain", "--python", stack, "--target", "polystore", "StreamingBackend")
+    result = cli(*argv, expect=1, env={"TMPDIR": str(scratch)})
     assert "StreamingBackend is not registered in the backend registry" in result.stdout
     assert "no key: class attribute _backend_type is not set" in result.stdout
     assert not (user_folder() / BACKEND_FILE).exists(), "explain wrote the user's cache file"
     assert not user_folder().exists(), "explain created the user's metaclass-registry folder"
+    assert list(scratch.iterdir()) == [], "the private cache copy was left behind"
 
 
 def test_list_creates_no_cache_file(polystore):
@@ -216,6 +220,16 @@ def test_rebuild_writes_the_library_cache_and_status_says_valid(valid_backend_ca
     assert document["version"] == "0.6.3"
     assert len(document["item_entries"]) == 9
     assert any(p.endswith(os.path.join("polystore", "disk.py")) for p in document["file_mtimes"])
+
+
+def test_rebuild_of_every_registry_rebuilds_the_one_with_a_cache(cli, stack):
+    """``rebuild`` with no --registry ("default: all"): polystore's registries without a cache of their own must
+    not stop it from rebuilding backend, nor turn the run into a usage error."""
+    result = cli("rebuild", "--python", stack, "--target", "polystore", "--json", expect=None)
+    assert (user_folder() / BACKEND_FILE).is_file()
+    assert result.returncode == 0, result
+    rebuilt = {r["registry"]: r for r in result.json()["rebuilt"]}
+    assert rebuilt["backend"]["state"] == "valid", rebuilt
 
 
 def test_status_reads_the_user_cache_of_this_test(cli, stack, valid_backend_cache):
