@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from .paths import get_cache_dir
 
@@ -86,16 +87,17 @@ def _folder_entries(namespaces: list[str] | None) -> list[tuple[str, str, str]]:
 def _describe(path: str, namespace: str, owned: bool) -> CacheFile:
     import json
 
+    from .safe_files import Refused, read_cache_file
+
     try:
         size = os.path.getsize(path)
-        with open(path, "rb") as handle:
-            doc = json.loads(handle.read().decode("utf-8"))
+        doc = json.loads(read_cache_file(path, check_owner=False).decode("utf-8"))
         identity = doc.get("identity") or {}
         created = doc.get("created") if isinstance(doc.get("created"), (int, float)) else None
         return CacheFile(
             path, namespace, doc.get("kind"), identity.get("name"), identity.get("registry"), size, created, owned, None
         )
-    except (OSError, ValueError, AttributeError, RecursionError) as exc:
+    except (OSError, ValueError, AttributeError, RecursionError, Refused) as exc:
         return CacheFile(
             path, namespace, None, None, None, _size(path), None, owned, f"unreadable: {type(exc).__name__}"
         )
@@ -113,22 +115,32 @@ def clear_cache(registry: Any) -> bool:
     return registry.clear_cache()
 
 
-def clear_all_caches(namespaces: list[str] | None = None) -> list[str]:
+def clear_all_caches(namespaces: list[str] | None = None, left: list[str] | None = None) -> list[str]:
     """Delete every cache file this library wrote in the given namespaces' folders (default: all live ones).
 
-    Removes our ``*.json`` caches (recognised by their format marker), their
-    ``.lock`` files and leftover ``.tmp`` files of interrupted writes; anything
-    else in those folders is left alone.
+    Removes only what is recognisably ours: ``*.json`` caches with our header (or,
+    unreadable, with our file-name pattern), their ``.lock`` files that no process
+    holds, and leftover ``.tmp`` files of interrupted writes. Anything else (an
+    application's own settings, another tool's files, a symlink) stays; its path is
+    appended to ``left`` when given.
     """
     removed = []
     for _namespace, name, path in _folder_entries(namespaces):
-        if name.endswith(".json"):
-            doomed = _is_ours(path)
+        if os.path.islink(path):
+            doomed = False
+        elif name.endswith(".json"):
+            doomed = _is_ours(path, name)
         elif name.endswith(".json.lock"):
-            doomed = True
+            if _remove_unheld_lock(path):
+                removed.append(path)
+            elif left is not None:
+                left.append(path)
+            continue
         else:
             doomed = name.endswith(".tmp") and ".json." in name and not _write_in_progress(path, name)
         if not doomed:
+            if left is not None:
+                left.append(path)
             continue
         try:
             os.unlink(path)
@@ -136,6 +148,34 @@ def clear_all_caches(namespaces: list[str] | None = None) -> list[str]:
             continue
         removed.append(path)
     return removed
+
+
+def _remove_unheld_lock(path: str) -> bool:
+    """Unlink a lock file nobody holds (taking it proves it; it is unlinked while held); True if removed.
+
+    A held one is never unlinked, or two processes starting cold would each get a
+    lock of their own and rebuild twice."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): a lock file is left alone
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    # Unlinked while we hold it (closing below releases it): a process that opens the path now makes a new file.
+    try:
+        os.unlink(path)
+    except OSError:
+        os.close(fd)
+        return False
+    os.close(fd)
+    return True
 
 
 def _write_in_progress(path: str, name: str) -> bool:
@@ -162,14 +202,29 @@ def _write_in_progress(path: str, name: str) -> bool:
     return True
 
 
-def _is_ours(path: str) -> bool:
-    """Our files start with the format marker; an unreadable or non-JSON one is a broken cache of ours."""
+#: Names registry_core gives its cache files (an unreadable file with such a name is a broken cache of ours).
+_OUR_NAMES = re.compile(
+    r"^(?:registry_[a-z0-9_]*-[0-9a-f]{16}|colormap_enum|component_enums[\w-]*|functions[\w-]*)\.json$"
+)
+#: The kinds of document this library writes.
+_OUR_KINDS = ("registry", "enum", "functions")
+
+
+def _is_ours(path: str, name: str) -> bool:
+    """A cache of ours: our header (``format`` and a known ``kind``), or our file-name pattern if unreadable."""
+    import json
+
+    from .safe_files import Refused, read_cache_file
+
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(64)
-    except OSError:
+        doc = json.loads(read_cache_file(path, check_owner=False).decode("utf-8"))
+    except (OSError, Refused):
         return False
-    return head.startswith(b'{"format":') or not head.lstrip().startswith(b"{")
+    except (ValueError, RecursionError):
+        return bool(_OUR_NAMES.match(name))
+    if isinstance(doc, dict) and isinstance(doc.get("format"), int) and doc.get("kind") in _OUR_KINDS:
+        return True
+    return False
 
 
 def rebuild_cache(registry: Any) -> Any:

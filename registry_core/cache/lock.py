@@ -45,9 +45,16 @@ class CacheLock:
 
     def _acquire_flock(self, fcntl: Any) -> None:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            # Never through a symlink: a dangling one planted by someone else would make us create their file.
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError as exc:
             self.error = f"cannot create the cache lock {self.path}: {exc.strerror or exc}"
+            return
+        import stat
+
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            self.error = f"the cache lock {self.path} is not a regular file"
             return
         deadline = time.monotonic() + self.timeout
         delay = 0.005

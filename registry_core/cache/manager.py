@@ -113,9 +113,12 @@ class RegistryCacheManager:
         disabled = cache_disabled_reason(self.namespace, self.enabled)
         if disabled:
             return None, self._status(DISABLED, disabled, path)
+        from .safe_files import Refused, read_cache_file
+
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
+            raw = read_cache_file(path)
+        except Refused as exc:
+            return None, self._status(CORRUPT, Reason(f"refused: {exc}", ReasonKind.TAMPERED), path)
         except FileNotFoundError:
             return None, self._status(MISSING, "no cache file yet", path)
         except IsADirectoryError:

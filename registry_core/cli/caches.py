@@ -19,13 +19,15 @@ def run_clear(args: Any) -> int:
         return fail("clear-cache needs --registry NAME or --all")
     if args.all:
         namespaces = sorted({r.config.cache_namespace for r in args.registries if r.config.cache_namespace})
-        removed = clear_all_caches(namespaces) if namespaces else []
+        left: list[str] = []
+        removed = clear_all_caches(namespaces, left) if namespaces else []
         # Caches other libraries keep (metaclass-registry's files): exactly each registry's own file.
         for registry in args.registries:
             if not registry.config.cache_namespace and registry.cache_path and registry.clear_cache():
                 removed.append(registry.cache_path)
         caches = [p for p in removed if p.endswith(".json")]
-        result = {"schema": 1, "removed": removed, "caches_removed": len(caches)}
+        # What was not ours (an application's settings, another tool's files) stayed, and is said.
+        result = {"schema": 1, "removed": removed, "caches_removed": len(caches), "left": left}
     else:
         registry = select(args)[0]
         path = registry.cache_path

@@ -18,6 +18,9 @@ def render_cleared(result: dict[str, Any], out: TextIO) -> None:
             f"note: that file was shared with {', '.join(result['shared_with'])} (the library names its cache "
             "files after the registry name), whose cache is gone too\n"
         )
+    if result.get("left"):
+        shown = ", ".join(result["left"][:5]) + (" ..." if len(result["left"]) > 5 else "")
+        out.write(f"left {len(result['left'])} file(s) that are not caches of this library: {shown}\n")
     others = len(result["removed"]) - result["caches_removed"]
     out.write(
         f"{result['caches_removed']} cache file(s) removed"
