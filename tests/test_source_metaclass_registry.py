@@ -288,6 +288,21 @@ def test_list_and_explain_leave_a_valid_cache_byte_identical(cli, stack, valid_b
     assert (path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent))) == before
 
 
+def test_a_corrupt_user_cache_survives_list_and_status_says_corrupt(cli, stack):
+    """The library deletes a cache file it cannot parse: only ever its private copy, never the user's."""
+    folder = user_folder()
+    folder.mkdir(parents=True)
+    path = folder / BACKEND_FILE
+    path.write_bytes(b'{"cache_version": "1.0", "item_entries": [')
+    registries = check_inventory(cli("list", "--python", stack, "--target", "polystore", "--json").json())
+    assert keys(registries["backend"]) == BACKEND_KEYS
+    assert path.read_bytes() == b'{"cache_version": "1.0", "item_entries": ['
+    backend = check_status(cli("status", "--python", stack, "--target", "polystore", "--json").json())["backend"]
+    assert backend["state"] == "corrupt", backend
+    assert backend["reason_kind"] == "wrong_shape", backend
+    assert path.is_file()
+
+
 # -- polystore without pandas --------------------------------------------------------------------------
 
 BLOCKED = textwrap.dedent(
