@@ -22,7 +22,10 @@ APP_TITLE = "Registry Inspector"
 
 
 def _targets_text(session: Any) -> str:
-    return ", ".join(session.targets) if session.targets else "the embedded demo"
+    if session.targets:
+        return ", ".join(session.targets)
+    # Another environment has no embedded demo: only what its applications advertise.
+    return "advertised targets" if session.python else "the embedded demo"
 
 
 def _environment_text(session: Any) -> str:
