@@ -211,7 +211,7 @@ def test_library_api_sections_and_member_names(tmp_path, monkeypatch):
         environ={"API_KEY": "abcdef123", "SHORT_TOKEN": "x1"}, homes=["/home/zed"], users=["zed"]
     )
     text = redactor.text("zed at /home/zed/x and /home/zedd; key abcdef123; ftp://u:p@h/x?a=1&token=zz9")
-    assert text == ("<user> at ~/x and /home/zedd; key <redacted:API_KEY>; ftp://<redacted>@h/x?a=1&token=<redacted>")
+    assert text == ("zed at ~/x and /home/zedd; key <redacted:API_KEY>; ftp://<redacted>@h/x?a=1&token=<redacted>")
     assert redactor.env_value("SHORT_TOKEN", "x1") == "<redacted:SHORT_TOKEN>"
     with pytest.raises(ValueError):
         bundle.build_bundle(str(tmp_path / "x.zip"), [], sections=["nope"])
