@@ -9,22 +9,27 @@ Members (each section can be left out; ``manifest.json`` and ``redactions.txt`` 
   distribution versions (read from dist-info: nothing is imported), the paths
   used, the environment variables that change behaviour;
 - ``registries.json`` / ``status.json``: exactly ``list --json`` / ``status --json`` (``diagnostics.documents``);
-- ``caches/<namespace>/<file>``: the cache files themselves;
+- ``caches/<namespace>/<file>``: the cache files themselves, only those recognised as registry_core's or
+  metaclass-registry's (name and header); never through a symlink, only regular files, cut at a size cap;
+  ``caches/not-included.txt`` names what else was in the folders and why it was left out;
 - ``profile.json``: the latest recorded profile; ``log.txt``: the recent log.
 
 Redaction is on by default and applies to the text of every member: the home
-directory becomes ``~``, the user name ``<user>``, values of environment
-variables with secret-looking names ``<redacted:NAME>``, credentials in URLs
+directory becomes ``~``, the user name ``<user>`` (only where it is one: home paths,
+``~name``, ``user=name``, words of environment values), values of environment
+variables with secret-looking names ``<redacted:NAME>`` (plain, JSON-escaped or as
+``repr``), known credential shapes (AWS keys, JWTs, GitHub tokens, private keys, ...)
+and values assigned to secret-looking names ``<redacted:KIND>``, credentials in URLs
 ``<redacted>``. ``redactions.txt`` says which kinds were replaced, never the values.
 
 The zip is written to a temporary file beside the target and moved into place;
-an existing file is replaced only with ``force``.
+an existing regular file is replaced only with ``force``; a symlink, FIFO or device there is refused.
 """
 
 from .environment import dist_version, environment_document, plugin_distributions, relevant_env
 from .redaction import Redactor, secret_name
 from .sections import FORMAT, SCHEMA, SECTIONS, bundle_sections
-from .writer import BundleExistsError, BundleResult, build_bundle, safe_member_name
+from .writer import BundleExistsError, BundleResult, BundleTargetError, build_bundle, safe_member_name
 
 __all__ = [
     "FORMAT",
@@ -32,6 +37,7 @@ __all__ = [
     "SECTIONS",
     "BundleExistsError",
     "BundleResult",
+    "BundleTargetError",
     "Redactor",
     "build_bundle",
     "bundle_sections",

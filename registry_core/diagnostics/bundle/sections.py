@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,12 +19,33 @@ SCHEMA = 1
 FORMAT = "registry-inspector-bundle"
 #: Cache files larger than this are cut (with a note) in the bundle.
 MAX_CACHE_FILE_BYTES = 8 * 1024 * 1024
+#: The member that names the files of the cache folders left out of ``caches/``, and why.
+NOT_INCLUDED_MEMBER = "caches/not-included.txt"
+#: registry_core's cache file names, each with the ``kind`` its header must carry (``cache/manager.py``
+#: writes ``{"format": <int>, "kind": <str>, ...}``; ``registry_cache``, ``enums`` and ``functions`` name them).
+_OUR_CACHE_NAMES = (
+    (r"registry_[a-z0-9_]+-[0-9a-f]{16}\.json", "registry"),
+    (r"(?:colormap_enum|component_enums)\.json", "enum"),
+    (r"[A-Za-z0-9_.\-]+_function_metadata\.json", "functions"),
+)
+_OUR_HEADER = r'\A\s*\{\s*"format"\s*:\s*(\d+)\s*,\s*"kind"\s*:\s*"([A-Za-z0-9_\-]+)"'
 
 
 class Gathered:
     """The documents a bundle is made of, each built once (None when no chosen section needs it)."""
 
-    __slots__ = ("inventory", "status", "environment", "profile", "verified", "redactor", "chosen", "redact")
+    __slots__ = (
+        "inventory",
+        "status",
+        "environment",
+        "profile",
+        "verified",
+        "redactor",
+        "chosen",
+        "redact",
+        "included",
+        "left_out",
+    )
 
     def __init__(self, redactor: Any, chosen: list[str], redact: bool) -> None:
         self.inventory: dict | None = None
@@ -34,12 +56,19 @@ class Gathered:
         self.redactor = redactor
         self.chosen = chosen
         self.redact = redact
+        #: Set before a ``summary`` section is produced: the sections that produced members, and why the
+        #: others did not (``{id: note}``), as the manifest will say.
+        self.included: list[str] = []
+        self.left_out: dict[str, str] = {}
 
 
 class Section:
-    """One row of the table. ``produce(gathered)`` returns ``(members, note)``: a note says why it is empty."""
+    """One row of the table. ``produce(gathered)`` returns ``(members, note)``: a note says why it is empty.
 
-    __slots__ = ("id", "title", "member", "needs", "produce")
+    A ``summary`` section (report.md) is produced after all the others, so that it can say which were included.
+    """
+
+    __slots__ = ("id", "title", "member", "needs", "produce", "summary")
 
     def __init__(
         self,
@@ -48,12 +77,14 @@ class Section:
         member: str,
         needs: tuple[str, ...],
         produce: Callable[[Gathered], tuple[list[tuple[str, str]], str | None]],
+        summary: bool = False,
     ) -> None:
         self.id = id
         self.title = title
         self.member = member
         self.needs = needs
         self.produce = produce
+        self.summary = summary
 
     def owns(self, member_name: str) -> bool:
         return member_name == self.member or (self.member.endswith("/") and member_name.startswith(self.member))
@@ -82,9 +113,10 @@ def _report(gathered: Gathered) -> tuple[list[tuple[str, str]], str | None]:
                 gathered.inventory,
                 gathered.status,
                 gathered.profile,
-                gathered.chosen,
+                gathered.included,
                 gathered.redact,
                 gathered.verified,
+                gathered.left_out,
             ),
         )
     ], None
@@ -117,6 +149,7 @@ SECTIONS: tuple[Section, ...] = (
         "report.md",
         ("environment", "inventory", "status", "profile"),
         _report,
+        summary=True,
     ),
     Section(
         "environment",
@@ -158,24 +191,149 @@ def bundle_sections() -> list[tuple[str, str]]:
 
 
 def cache_members(status: dict[str, Any], redactor: Any) -> list[tuple[str, str]]:
-    """The cache files the status document names (and orphans), each as a member under ``caches/<namespace>/``."""
-    paths = [c["path"] for c in status["caches"] if c.get("path")]
-    paths += [o["path"] for o in status.get("orphans", []) if o.get("path")]
+    """The cache files the status document names (and orphans), each as a member under ``caches/<namespace>/``.
+
+    Only files recognisable as caches are read (:func:`read_cache_file`): registry_core's (name pattern and a
+    ``format``/``kind`` header that agree) and metaclass-registry's (``<name>_registry.json`` with its
+    ``cache_version``). Anything else in those folders (an application's ``oauth_tokens.json``, a symlink, a
+    FIFO) is not read into the bundle; ``caches/not-included.txt`` names it and says why.
+    """
+    entries = [(c["path"], c.get("kind")) for c in status["caches"] if c.get("path")]
+    entries += [(o["path"], None) for o in status.get("orphans", []) if o.get("path")]
     members = []
+    left: list[str] = []
     seen: set[str] = set()
-    for path in paths:
-        if path in seen or not os.path.isfile(path):
+    for path, kind in entries:
+        if path in seen:
             continue
         seen.add(path)
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_CACHE_FILE_BYTES + 1)
-        except OSError as exc:
-            members.append((f"caches/{os.path.basename(path)}.unreadable.txt", f"cannot read {path}: {exc}\n"))
+        text, why = read_cache_file(path, kind)
+        if why is not None:
+            left.append(f"- {path}: {why}")
+        if text is None:
             continue
-        text = raw[:MAX_CACHE_FILE_BYTES].decode("utf-8", "replace")
-        if len(raw) > MAX_CACHE_FILE_BYTES:
-            text += f"\n[cut at {MAX_CACHE_FILE_BYTES} bytes]\n"
         namespace = os.path.basename(os.path.dirname(path))
         members.append((f"caches/{redactor.text(namespace)}/{redactor.text(os.path.basename(path))}", text))
+    if left:
+        members.append(
+            (
+                NOT_INCLUDED_MEMBER,
+                "Files in the cache folders that this bundle did not read (only recognised cache files are\n"
+                "included; symbolic links are never followed, only regular files are read):\n\n"
+                + "\n".join(left)
+                + "\n",
+            )
+        )
     return members
+
+
+def read_cache_file(path: str, kind: str | None = None) -> tuple[str | None, str | None]:
+    """``(text, None)`` for a recognised cache file (cut at :data:`MAX_CACHE_FILE_BYTES`), else
+    ``(None, why it was left out)``; ``(None, None)`` when there is no file.
+
+    Never follows a symlink and reads only regular files: ``lstat`` first, then ``open`` with ``O_NOFOLLOW``
+    and ``O_NONBLOCK`` (a FIFO swapped in meanwhile cannot block the bundle), and the open file must be the
+    one ``lstat`` saw. ``kind``: the status document's kind for this path, if it named one.
+    """
+    try:
+        seen = os.lstat(path)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"cannot be examined ({exc.strerror or exc})"
+    if stat.S_ISLNK(seen.st_mode):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return None, f"a symbolic link (to {target}): not followed"
+    if not stat.S_ISREG(seen.st_mode):
+        return None, f"{file_kind(seen.st_mode)}: only regular files are read"
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc})"
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (seen.st_dev, seen.st_ino):
+            return None, "replaced while the bundle was being made: not read"
+        chunks = []
+        left = MAX_CACHE_FILE_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc})"
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    cut = len(raw) > MAX_CACHE_FILE_BYTES
+    raw = raw[:MAX_CACHE_FILE_BYTES]
+    why = _unrecognised(path, raw, cut, kind)
+    if why is not None:
+        return None, f"not recognised as a cache file ({why}): not read"
+    text = raw.decode("utf-8", "replace")
+    if cut:
+        text += f"\n[cut at {MAX_CACHE_FILE_BYTES} bytes]\n"
+    return text, None
+
+
+def _unrecognised(path: str, raw: bytes, cut: bool, kind: str | None) -> str | None:
+    """Why ``raw`` is not a cache file registry_core or metaclass-registry wrote, or None if it is one."""
+    import re
+
+    from ...sources.metaclass_registry import CACHE_FOLDER, CACHE_VERSION
+
+    name = os.path.basename(path)
+    expected = next((k for pattern, k in _OUR_CACHE_NAMES if re.fullmatch(pattern, name)), None)
+    metaclass = name.endswith("_registry.json") and (
+        kind == "metaclass-registry" or os.path.basename(os.path.dirname(path)) == CACHE_FOLDER
+    )
+    if expected is None and not metaclass:
+        return "its name is not one a cache is given"
+    doc: Any = None
+    if not cut:
+        try:
+            doc = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):
+            return "not JSON"
+        if not isinstance(doc, dict):
+            return "not a JSON object"
+    if expected is not None:
+        if doc is not None:
+            found_format, found_kind = doc.get("format"), doc.get("kind")
+        else:  # too big to parse whole: the header our writer puts first
+            head = re.match(_OUR_HEADER, raw[:256].decode("utf-8", "replace"))
+            found_format, found_kind = (int(head.group(1)), head.group(2)) if head else (None, None)
+        if not isinstance(found_format, int) or isinstance(found_format, bool):
+            return "no integer 'format' in its header"
+        if found_kind != expected:
+            return f"its 'kind' is {found_kind!r}, a {expected!r} cache has this name"
+        return None
+    if doc is not None:
+        version = doc.get("cache_version")
+    else:
+        head = re.search(r'"cache_version"\s*:\s*"([^"]{1,32})"', raw[:4096].decode("utf-8", "replace"))
+        version = head.group(1) if head else None
+    if not isinstance(version, str):
+        return f"no 'cache_version' (metaclass-registry writes {CACHE_VERSION!r})"
+    return None
+
+
+def file_kind(mode: int) -> str:
+    for test, words in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
+        if test(mode):
+            return words
+    return "not a regular file"

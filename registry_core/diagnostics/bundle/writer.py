@@ -20,6 +20,10 @@ class BundleExistsError(FileExistsError):
     """The output file exists and ``force`` was not given."""
 
 
+class BundleTargetError(OSError):
+    """The output path is a symlink, a FIFO, a device or a socket: never written through or replaced."""
+
+
 class BundleResult:
     """What ``build_bundle`` wrote."""
 
@@ -87,7 +91,8 @@ def build_bundle(
     ``sections``: ids from :func:`bundle_sections` (None: all); ``targets``: the modules the registries came
     from (None: the default targets), for the fresh discovery of the verify section. Raises
     :class:`BundleExistsError` when ``path`` exists and ``force`` is false,
-    ``ValueError`` for an unknown section, ``OSError`` when the folder is not writable.
+    :class:`BundleTargetError` when ``path`` is not a regular file (a symlink, a FIFO, a device: even
+    with ``force``), ``ValueError`` for an unknown section, ``OSError`` when the folder is not writable.
     """
     import time
 
@@ -102,24 +107,28 @@ def build_bundle(
     chosen = [s for s in known if s in chosen]
     path = os.path.abspath(os.path.expanduser(path))
     folder = os.path.dirname(path)
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"{path} is a folder; name the .zip file to write")
+    exists = check_target(path)
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"folder {folder} does not exist")
-    if os.path.exists(path) and not force:
+    if exists and not force:
         raise BundleExistsError(f"{path} exists; pass --force to replace it")
 
     redactor = Redactor(enabled=redact)
     created = time.time()
     gathered = _gather(registries, [s for s in SECTIONS if s.id in chosen], redactor, chosen, redact, targets)
-    members: list[tuple[str, str]] = []
+    produced: dict[str, list[tuple[str, str]]] = {}
     skipped: dict[str, str] = {}
-    for section in SECTIONS:
-        if section.id in chosen:
-            produced, note = section.produce(gathered)
-            members.extend(produced)
-            if note:
-                skipped[section.id] = note
+    # Summary sections (report.md) last: they say which of the others were included, as the manifest does.
+    for section in sorted((s for s in SECTIONS if s.id in chosen), key=lambda s: s.summary):
+        if section.summary:
+            gathered.included = [sid for sid in chosen if produced.get(sid) or sid == section.id]
+            gathered.left_out = {
+                s.id: skipped.get(s.id, "not selected") for s in SECTIONS if s.id not in gathered.included
+            }
+        produced[section.id], note = section.produce(gathered)
+        if note:
+            skipped[section.id] = note
+    members = [member for section in SECTIONS for member in produced.get(section.id, [])]
     redacted_members = []
     used: set[str] = set()
     for name, text in members:
@@ -210,6 +219,39 @@ def _core_version() -> str:
     return __version__
 
 
+def check_target(path: str) -> bool:
+    """Whether ``path`` exists as a regular file (one ``--force`` may replace); raises for anything else.
+
+    ``lstat``, never ``stat``: a symlink is refused whatever it points to (even nothing), so the bundle
+    never writes through one, nor replaces a device, a FIFO or a socket with a regular file.
+    """
+    import stat
+
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISREG(found.st_mode):
+        return True
+    if stat.S_ISDIR(found.st_mode):
+        raise IsADirectoryError(f"{path} is a folder; name the .zip file to write")
+    if stat.S_ISLNK(found.st_mode):
+        try:
+            what = f"a symbolic link (to {os.readlink(path)})"
+        except OSError:
+            what = "a symbolic link"
+        raise BundleTargetError(
+            f"{path} is {what}; the bundle never writes through or over a link: choose another file name, "
+            "or remove the link first if you mean to replace it"
+        )
+    from .sections import file_kind
+
+    raise BundleTargetError(
+        f"{path} is {file_kind(found.st_mode)}, not a regular file; the bundle replaces only regular files: "
+        "choose another file name"
+    )
+
+
 def _write_zip_atomically(path: str, members: list[tuple[str, str]], force: bool) -> int:
     """Temp file in the same folder, fsync, then into place (never over an existing file unless ``force``)."""
     import tempfile
@@ -231,6 +273,7 @@ def _write_zip_atomically(path: str, members: list[tuple[str, str]], force: bool
             os.fsync(handle.fileno())
         size = os.path.getsize(tmp)
         if force:
+            check_target(path)  # again: something may have appeared there while the bundle was made
             os.replace(tmp, path)
         else:
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .text import milliseconds
+from .text import human_size, milliseconds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,8 +39,13 @@ def report_markdown(
     sections: list[str],
     redacted: bool,
     verified: dict[str, Any] | None = None,
+    left_out: dict[str, str] | None = None,
 ) -> str:
-    """The summary a maintainer reads first."""
+    """The summary a maintainer reads first.
+
+    ``sections``: the ids of the sections the bundle includes (as its manifest says); ``left_out``: the
+    others, each with why (``{id: note}``).
+    """
     import time
 
     out: list[str] = []
@@ -50,7 +55,9 @@ def report_markdown(
     out.append(
         f"Created {created} by registry-inspector {versions.get('registry-inspector') or '?'} "
         f"(registry_core {versions.get('registry_core')}); redaction {'ON' if redacted else 'OFF'}. "
-        f"Sections: {', '.join(sections)}.\n"
+        f"Sections: {', '.join(sections)}."
+        + (f" Left out: {'; '.join(f'{sid} ({why})' for sid, why in left_out.items())}." if left_out else "")
+        + "\n"
     )
     regs = inventory["registries"]
     n_fail = sum(len(r["failures"]) for r in regs)
@@ -145,7 +152,14 @@ def report_markdown(
         _md_table(
             ["cache", "state", "reason", "items", "size", "path"],
             [
-                [c["registry"], c["state"], c["reason"] or "", c["items"], c["size"], c["path"]]
+                [
+                    c["registry"],
+                    c["state"],
+                    "; ".join(part for part in (c.get("reason"), c.get("detail")) if part),
+                    "-" if c.get("items") is None else c["items"],
+                    human_size(c.get("size")),
+                    c["path"],
+                ]
                 for c in status["caches"]
             ],
         )
@@ -153,7 +167,8 @@ def report_markdown(
     for orphan in status.get("orphans", []):
         out.append(
             f"- orphan cache file `{orphan['path']}` "
-            f"(written by {orphan.get('registry') or orphan.get('owner') or 'unknown'})"
+            f"(written by {orphan.get('registry') or orphan.get('owner') or 'unknown'}, "
+            f"{human_size(orphan.get('size'))})"
         )
     out.append("")
 
