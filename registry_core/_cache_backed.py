@@ -7,6 +7,7 @@ A mixin of ``LazyDiscoveryDict``: the registry's own methods, kept apart from it
 from __future__ import annotations
 
 import _thread
+import sys
 
 from ._lazy_reads import _LazyReads
 from ._placeholder import Unloaded, identity_of
@@ -188,27 +189,30 @@ class _CacheBacked(_LazyReads):
             previous = self._discovering_thread
             self._discovering_thread = me
             try:
-                dropped = set()
-                for target in (self, *self._secondary_dicts):
-                    for key, value in list(dict.items(target)):
-                        if type(value) is Unloaded:
-                            dict.__delitem__(target, key)
-                            dropped.add("{}.{}".format(*identity_of(value)))
+                # Readers never see a plugin vanish: the placeholders stay while discovery runs, and each is
+                # replaced in place when its class registers again; only the ones left over (their class is
+                # gone) are removed at the end.
                 old = self._report
                 self._report = DiscoveryReport(old.registry_name, old.package)
                 self._report.entry_point_group = old.entry_point_group
-                retry = []
                 for outcome in old.classes:
                     if outcome.live:
                         self._report.add_class(outcome)
-                        if outcome.status == "duplicate" and outcome.holder in dropped:
-                            retry.append(outcome)
-                for outcome in retry:
-                    # It lost its key to a cache entry that turned out to be false. (Through the metaclass
-                    # that registered it: the registry does not import the metaclass module.)
-                    metaclass: Any = type(self._base_class)
-                    metaclass._register_again(self, outcome)
                 result = self._discover_now()
+                false = {
+                    "{}.{}".format(*identity_of(value))
+                    for target in (self, *self._secondary_dicts)
+                    for value in list(dict.values(target))
+                    if type(value) is Unloaded
+                }
+                # Classes that lost their key to one of those (before, or in this very discovery) take it.
+                for outcome in list(self._report.classes):
+                    if outcome.status == "duplicate" and outcome.holder in false:
+                        self._take_back(outcome)
+                for target in (self, *self._secondary_dicts):
+                    for key, value in list(dict.items(target)):
+                        if type(value) is Unloaded:
+                            dict.pop(target, key, None)
                 self._report.healed = reason
                 cache = self.cache
                 if cache is not None and reason == "rebuild requested":
@@ -222,3 +226,15 @@ class _CacheBacked(_LazyReads):
                 self._discovering_thread = previous
         if reason != "rebuild requested":
             get_logger("cache").warning("%s registry re-discovered: %s", self.name, reason)
+
+    def _take_back(self, outcome: Any) -> None:
+        """A live class lost its key to a cache entry that turned out false: it takes the key, in place."""
+        obj: Any = sys.modules.get(outcome.module)
+        for part in outcome.qualname.split("."):
+            obj = getattr(obj, part, None)
+        if not isinstance(obj, type):
+            return
+        dict.__setitem__(self, outcome.key, obj)  # (replacing the false placeholder: the key never goes missing)
+        # Through the metaclass that registered it: the registry does not import the metaclass module.
+        metaclass: Any = type(self._base_class)
+        metaclass._register_again(self, outcome)

@@ -282,8 +282,6 @@ def _load_entry_point(registry: Any, result: DiscoveryResult, ep: Any) -> None:
     started = time.perf_counter()
     report = result.report
     result.loading_entry_point = ep.value
-    classes_before = len(report.classes)
-    modules_before = set(sys.modules)
     try:
         loaded = ep.load()
     except KeyboardInterrupt:
@@ -313,15 +311,13 @@ def _load_entry_point(registry: Any, result: DiscoveryResult, ep: Any) -> None:
     # Its sources are not under the scanned package: fingerprint them too, or an edit of a plugin installed
     # from a checkout (pip install -e) would leave the cache valid and the registry stale.
     files = [outcome.file or _source_file(module_name)]
-    files += [c.file for c in report.classes[classes_before:]]
-    # And the modules of its own package it imported on the way (helpers that decide what registers);
-    # not its dependencies: their upgrades change the distribution digest.
+    # And every module of its own package that is loaded (helpers that decide what registers, the classes'
+    # modules): not only those this load imported, which a rebuild in the same process (everything already
+    # imported), or a second registry loading the same helper, would not see. Not its dependencies: their
+    # upgrades change the distribution digest.
     top = module_name.partition(".")[0]
-    files += [
-        _module_file(name)
-        for name in sorted(set(sys.modules) - modules_before)
-        if name == top or name.startswith(top + ".")
-    ]
+    files += [c.file for c in report.classes if c.module == top or c.module.startswith(top + ".")]
+    files += [_module_file(name) for name in sorted(sys.modules) if name == top or name.startswith(top + ".")]
     _fingerprint_files(result, files)
 
 

@@ -36,6 +36,29 @@ class ScannedModule:
         self.is_package = is_package
 
 
+def module_stem(name: str) -> str | None:
+    """The module a file in a plugin folder would be imported as, or None: Python sources, sourceless
+    ``.pyc`` files beside them, and extension modules (``.so``/``.pyd`` with their ABI tags)."""
+    if name.endswith(".py"):
+        return name[:-3]
+    if name.endswith(".pyc"):
+        return name[:-4]
+    global _EXTENSION_SUFFIXES
+    if _EXTENSION_SUFFIXES is None:
+        from importlib.machinery import EXTENSION_SUFFIXES
+
+        _EXTENSION_SUFFIXES = tuple(sorted(EXTENSION_SUFFIXES, key=len, reverse=True))
+    for suffix in _EXTENSION_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return None
+
+
+_EXTENSION_SUFFIXES: tuple[str, ...] | None = None
+#: Modules never imported by discovery: ``__main__`` runs a package's command line with the host's argv.
+_NEVER = ("__init__", "__main__")
+
+
 def scan_package(
     paths: Iterable[str], prefix: str, recursive: bool = True, stats: list[FileStat] | None = None
 ) -> list[ScannedModule]:
@@ -43,16 +66,32 @@ def scan_package(
 
     pkgutil skips folders without ``__init__.py``; we list folders ourselves,
     which also hands the cache the size and mtime of every file and folder read.
+    A folder reached twice (a symlink loop, or a link to a folder already scanned)
+    is scanned once, by its real path.
     """
     found: list[ScannedModule] = []
+    seen: set[str] = set()
     for path in paths:
-        _scan_dir(path, prefix, recursive, found, stats)
+        _scan_dir(path, prefix, recursive, found, stats, seen)
     return found
 
 
 def _scan_dir(
-    path: str, prefix: str, recursive: bool, found: list[ScannedModule], stats: list[FileStat] | None
+    path: str,
+    prefix: str,
+    recursive: bool,
+    found: list[ScannedModule],
+    stats: list[FileStat] | None,
+    seen: set[str] | None = None,
 ) -> None:
+    if seen is not None:
+        real = os.path.realpath(path)
+        if real in seen:
+            get_logger("discovery").warning(
+                "not scanning %s again: it is %s, already scanned (a symlink loop?)", path, real
+            )
+            return
+        seen.add(real)
     try:
         with os.scandir(path) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -64,7 +103,14 @@ def _scan_dir(
             return
         get_logger("discovery").warning("cannot list plugin folder %s: %s", path, exc)
         return
+    # The file imported for each module name: a source beside its .pyc (or an extension) is the one shown.
+    chosen: dict[str, str] = {}
     for entry in entries:
+        stem = module_stem(entry.name)
+        if stem is not None and stem not in _NEVER and stem.isidentifier():
+            if stem not in chosen or entry.name.endswith(".py"):
+                chosen[stem] = entry.path
+    for entry in entries:  # in name order, folders and files interleaved, as imports always ran
         name = entry.name
         try:
             is_dir = entry.is_dir()
@@ -77,17 +123,19 @@ def _scan_dir(
                 continue
             init = os.path.join(entry.path, "__init__.py")
             found.append(ScannedModule(prefix + name, init if os.path.exists(init) else None, True))
-            _scan_dir(entry.path, f"{prefix}{name}.", recursive, found, stats)
-        elif name.endswith(".py"):
-            stem = name[:-3]
-            if stats is not None:
-                try:
-                    st = entry.stat()
-                except OSError:
-                    continue
-                stats.append(FileStat(entry.path, False, st.st_size, st.st_mtime_ns))
-            if stem != "__init__" and stem.isidentifier():
-                found.append(ScannedModule(prefix + stem, entry.path, False))
+            _scan_dir(entry.path, f"{prefix}{name}.", recursive, found, stats, seen)
+            continue
+        stem = module_stem(name)
+        if stem is None:
+            continue
+        if stats is not None:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            stats.append(FileStat(entry.path, False, st.st_size, st.st_mtime_ns))
+        if chosen.get(stem) == entry.path:
+            found.append(ScannedModule(prefix + stem, entry.path, False))
 
 
 def _scan_archive(
@@ -120,3 +168,28 @@ def _scan_archive(
         if info.ispkg:
             _scan_dir(inner, f"{prefix}{info.name}.", recursive, found, stats)
     return True
+
+
+def locate(target: str) -> tuple[list[str], bool] | None:
+    """(source paths, is a package) for a dotted module name, found as the import system would, without importing
+    anything (``importlib.util.find_spec`` would run the parent packages); None when it is not on ``sys.path``."""
+    from importlib.machinery import PathFinder
+
+    parts = target.split(".")
+    search: list[str] | None = None
+    spec = None
+    for depth, part in enumerate(parts):
+        spec = PathFinder.find_spec(part if depth == 0 else ".".join(parts[: depth + 1]), search)
+        if spec is None:
+            return None
+        locations = spec.submodule_search_locations
+        if depth < len(parts) - 1:
+            if not locations:
+                return None
+            search = list(locations)
+    assert spec is not None
+    if spec.submodule_search_locations:
+        return list(spec.submodule_search_locations), True
+    if spec.origin and os.path.isfile(spec.origin):
+        return [spec.origin], False
+    return None

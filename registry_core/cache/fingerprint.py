@@ -23,10 +23,14 @@ def files_fingerprint(file_stats: Iterable[Any], recursive: bool = True, content
     Folders end with "/" and are stat-ed now.
 
     Folders are stat-ed at save time, after discovery's imports, so the
-    ``__pycache__`` those imports created does not make the next start stale.
+    ``__pycache__`` those imports created does not make the next start stale;
+    but when a module file appeared (or went) in a folder while discovery ran,
+    the folder keeps the mtime discovery saw, so the next start lists it and
+    finds the file discovery never imported.
     """
     by_root: dict[str, list] = {}
     roots: list[str] = []
+    moved: list[tuple[str, list, int]] = []  # folders whose mtime moved since discovery listed them
     stats = list(file_stats)
     for st in stats:
         if st.is_dir and not any(st.path.startswith(r + os.sep) for r in roots):
@@ -43,11 +47,16 @@ def files_fingerprint(file_stats: Iterable[Any], recursive: bool = True, content
             except OSError:
                 continue
             entry: list = [rel + "/" if rel else "/", 0, mtime]
+            if mtime != st.mtime_ns:
+                moved.append((root, entry, st.mtime_ns))
         else:
             entry = [rel, st.size, st.mtime_ns]
             if content_hash:
                 entry.append(_sha256(st.path))
         by_root.setdefault(root, []).append(entry)
+    for root, entry, seen_mtime in moved:
+        if _folder_change(root, entry[0], by_root[root], recursive):
+            entry[2] = seen_mtime
     return {"recursive": recursive, "roots": by_root}
 
 
@@ -102,6 +111,8 @@ def _show(root: str, rel: str) -> str:
 
 
 def _folder_change(root: str, rel: str, entries: list, recursive: bool) -> str | None:
+    from .._scan import module_stem
+
     folder = root if rel == "/" else os.path.join(root, rel[:-1])
     base = "" if rel == "/" else rel
     recorded = set()
@@ -120,7 +131,7 @@ def _folder_change(root: str, rel: str, entries: list, recursive: bool) -> str |
                 if item.is_dir():
                     if recursive and item.name.isidentifier() and item.name != "__pycache__":
                         current.add(item.name + "/")
-                elif item.name.endswith(".py"):
+                elif module_stem(item.name) is not None:
                     current.add(item.name)
     except OSError as exc:
         return f"folder unreadable: {folder} ({exc.strerror})"

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 #: Version of the file layout below; a file with another version is stale.
 FORMAT_VERSION = 1
+#: How far in the future a cache's ``created`` may be (clock adjustments between processes) before it is stale.
+_FUTURE_TOLERANCE_DAYS = 60 / 86400
 
 _REQUIRED: dict[str, Any] = {
     "format": int,
@@ -141,6 +143,12 @@ class RegistryCacheManager:
         if reason is not None:
             state = CORRUPT if reason.kind is ReasonKind.WRONG_SHAPE else STALE
             return None, self._status(state, reason, path, size=len(raw), created=created, items=items)
+        if self.config.content_hash and doc.get("files") and not _has_content_hashes(doc["files"]):
+            reason = Reason(
+                "written without content hashes; REGISTRY_CORE_CACHE_CONTENT_HASH=1 asks for them",
+                ReasonKind.ENVIRONMENT,
+            )
+            return None, self._status(STALE, reason, path, size=len(raw), created=created, items=items)
         status = self._status(VALID, "", path, size=len(raw), created=created, items=items)
         if self.config.check_mtimes and doc.get("files"):
             try:
@@ -185,6 +193,9 @@ class RegistryCacheManager:
         if doc["version"] != version:
             return Reason(f"package version changed: {doc['version']} -> {version}", ReasonKind.VERSION)
         age_days = (time.time() - doc["created"]) / 86400.0
+        if age_days < -_FUTURE_TOLERANCE_DAYS:
+            # A clock set back (or a tampered stamp) would otherwise keep it "0 s old" for ever.
+            return Reason(f"written {-age_days * 86400:.0f} s in the future (clock changed?)", ReasonKind.AGE)
         if self.config.max_age_days is not None and age_days > self.config.max_age_days:
             return Reason(
                 f"older than {self.config.max_age_days:g} days (written {age_days:.1f} days ago)", ReasonKind.AGE
@@ -302,6 +313,16 @@ class RegistryCacheManager:
         return True
 
     clear = clear_cache
+
+
+def _has_content_hashes(files: Any) -> bool:
+    """Whether every file of a fingerprint carries its sha256 (folders never do)."""
+    try:
+        return all(
+            len(entry) > 3 for entries in files["roots"].values() for entry in entries if not entry[0].endswith("/")
+        )
+    except (KeyError, TypeError, AttributeError):
+        return False  # (a malformed fingerprint is reported as such by the file check)
 
 
 def _parse(raw: bytes) -> tuple[dict | None, str]:

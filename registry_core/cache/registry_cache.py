@@ -18,7 +18,7 @@ from .cached_report import JSON_KEY_TYPES, from_entry_point, report_to_cache
 from .fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
 from .manager import RegistryCacheManager, stable_hash
 from .paths import cache_disabled_reason, env_flag, no_gpu_var
-from .status import CORRUPT, CacheConfig, CacheStatus, Reason, ReasonKind
+from .status import CORRUPT, STALE, CacheConfig, CacheStatus, Reason, ReasonKind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,18 +83,12 @@ class RegistryCache:
         if doc is None:
             return None
         entries, problem = self.validate_items(doc)
+        state = CORRUPT if problem else STALE
+        problem = problem or failures_changed(doc)
         if problem:
-            self.startup_status = CacheStatus(
-                CORRUPT,
-                problem,
-                status.path,
-                size=status.size,
-                created=status.created,
-                items=status.items,
-                name=status.name,
-                kind=status.kind,
-            )
-            get_logger("cache").warning("%s cache rejected: %s", self.registry.name, problem)
+            self.startup_status = _restated(status, state, problem)
+            if state == CORRUPT:
+                get_logger("cache").warning("%s cache rejected: %s", self.registry.name, problem)
             return None
         return doc, entries
 
@@ -109,6 +103,7 @@ class RegistryCache:
         allowed = report.get("entry_point_modules") or []
         if not isinstance(allowed, list):
             return [], Reason("wrong shape: report.entry_point_modules is not a list", ReasonKind.WRONG_SHAPE)
+        excludes = self.registry.config.exclude_patterns
         entries = []
         for name, item in doc["items"].items():
             if type(item) is not list or len(item) < 2:
@@ -120,7 +115,13 @@ class RegistryCache:
                 return [], Reason(f"wrong shape: item {name!r} lacks module/qualname", ReasonKind.WRONG_SHAPE)
             if module[0] == ".":
                 module = package if module == "." else package + module
-            elif module.partition(".")[0] not in allowed:
+                if excludes and _excluded(module, excludes):
+                    return [], Reason(
+                        f"tampered: plugin {name!r} points at module {module!r}, which the registry's "
+                        "exclude_patterns exclude; it was not imported",
+                        ReasonKind.TAMPERED,
+                    )
+            elif module.partition(".")[0] not in allowed or _excluded(module, excludes):
                 return [], Reason(
                     f"tampered: plugin {name!r} points at module {module!r}, outside package "
                     f"{package} and its entry points; it was not imported",
@@ -155,16 +156,10 @@ class RegistryCache:
             if doc is not None:
                 _, problem = self.validate_items(doc)
                 if problem:
-                    status = CacheStatus(
-                        CORRUPT,
-                        problem,
-                        status.path,
-                        size=status.size,
-                        created=status.created,
-                        items=status.items,
-                        name=status.name,
-                        kind=status.kind,
-                    )
+                    return _restated(status, CORRUPT, problem)
+                problem = failures_changed(doc)
+                if problem:
+                    return _restated(status, STALE, problem)
         return status
 
     def refresh_stamps(self, doc: dict) -> None:
@@ -201,6 +196,15 @@ class RegistryCache:
             if not isinstance(key, JSON_KEY_TYPES):
                 self.manager._fail(f"key {key!r} of {outcome.qualname} is not a JSON value; keys must be str/int")
                 return False
+            if type(key) not in JSON_KEY_TYPES:
+                # A StrEnum/IntEnum member is a str/int, but a warm start would hand back the plain value
+                # (key.name would raise): the same key objects or no cache.
+                plain = next(kind.__name__ for kind in (bool, int, float, str) if isinstance(key, kind))
+                self.manager._fail(
+                    f"not cached: key {key!r} of {outcome.qualname} is a {type(key).__name__}, which a warm "
+                    f"start would return as a plain {plain}"
+                )
+                return False
             name = key if isinstance(key, str) else f"{type(key).__name__}:{key!r}"
             item: list = [
                 _relative(outcome.module, package),
@@ -218,6 +222,7 @@ class RegistryCache:
             ),
             "import_paths": import_paths_fingerprint(package),
             "report": report_to_cache(report, set(items)),
+            "failures": failure_watch(report),
         }
         doc = self.manager.build_document({}, files=files, extra=extra)
         doc["identity"]["key_attribute"] = registry.config.key_attribute
@@ -276,8 +281,128 @@ def import_placeholder(registry: Any, placeholder: Unloaded) -> str | None:
 
 
 def _advertised_module(registry: Any, module: str) -> bool:
-    """Check, at import time, that an installed distribution advertises ``module``'s top-level package."""
+    """Check, at import time, that an installed distribution advertising in the group provides ``module``:
+    the entry point's module or one inside it, or a module the distribution itself installed. A shared
+    top-level name is not enough (a namespace package's other portions belong to other distributions)."""
     from .._entry_points import entry_points
 
     top = module.partition(".")[0]
-    return any(ep.module.partition(".")[0] == top for ep in entry_points(registry.entry_point_group))
+    for ep in entry_points(registry.entry_point_group):
+        if module == ep.module or module.startswith(ep.module + "."):
+            return True
+        if ep.module.partition(".")[0] == top and _distribution_provides(ep, module):
+            return True
+    return False
+
+
+def _distribution_provides(ep: Any, module: str) -> bool:
+    """Whether the entry point's distribution installed ``module``: listed in its RECORD, or (an editable
+    install has no RECORD of its sources) found beside the entry point's own module, in the same folder."""
+    from .._scan import locate
+
+    found = locate(module)
+    if found is None:
+        return False
+    paths, is_package = found
+    file = os.path.join(paths[0], "__init__.py") if is_package else paths[0]
+    record = os.path.join(os.path.dirname(ep.path), "RECORD")
+    try:
+        with open(record, encoding="utf-8", errors="replace") as handle:
+            listed = [line.split(",", 1)[0] for line in handle if line.strip()]
+    except OSError:
+        listed = []
+    relative = module.replace(".", "/")
+    python_files = [name for name in listed if name.endswith(".py")]
+    if python_files:
+        return any(name in (relative + ".py", relative + "/__init__.py") for name in python_files)
+    own = locate(ep.module)
+    if own is None:
+        return False
+    own_file = os.path.join(own[0][0], "__init__.py") if own[1] else own[0][0]
+    depth = ep.module.count(".") + 1
+    root = own_file
+    for _ in range(depth if not own[1] else depth + 1):
+        root = os.path.dirname(root)
+    return os.path.abspath(file).startswith(os.path.abspath(root) + os.sep) and not _is_namespace_portion(module)
+
+
+def _is_namespace_portion(module: str) -> bool:
+    """Whether ``module``'s top-level package is a namespace package (split over several folders)."""
+    from .._scan import locate
+
+    found = locate(module.partition(".")[0])
+    return found is not None and found[1] and not os.path.isfile(os.path.join(found[0][0], "__init__.py"))
+
+
+def _restated(status: CacheStatus, state: str, reason: Any) -> CacheStatus:
+    return CacheStatus(
+        state,
+        reason,
+        status.path,
+        size=status.size,
+        created=status.created,
+        items=status.items,
+        name=status.name,
+        kind=status.kind,
+    )
+
+
+#: Failures worth trying again at the next start: the world outside the plugin (a share not mounted, a
+#: network timeout) may have changed; a bug in the plugin will not have.
+_TRANSIENT = frozenset(
+    {
+        "OSError",
+        "IOError",
+        "EnvironmentError",
+        "TimeoutError",
+        "ConnectionError",
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "ConnectionAbortedError",
+        "BrokenPipeError",
+        "BlockingIOError",
+        "InterruptedError",
+        "FileNotFoundError",
+        "PermissionError",
+    }
+)
+
+
+def failure_watch(report: Any) -> dict[str, list]:
+    """What each recorded failure depended on: the missing module it named, or a transient error to retry."""
+    import re
+
+    missing: list[str] = []
+    transient: list[str] = []
+    for failure in report.failures:
+        if failure.error_type in ("ModuleNotFoundError", "ImportError"):
+            found = re.search(r"No module named '([^']+)'", failure.error_message or "")
+            if found and found.group(1) not in missing:
+                missing.append(found.group(1))
+        elif failure.error_type in _TRANSIENT:
+            transient.append(f"{failure.name}: {failure.error_type}: {failure.error_message}")
+    return {"missing": missing, "transient": transient}
+
+
+def failures_changed(doc: dict) -> Any:
+    """Why the failures a cache froze may be gone now (a missing module appeared, a transient error), or None."""
+    watch = doc.get("failures")
+    if not isinstance(watch, dict):
+        return None
+    transient = watch.get("transient") or []
+    if isinstance(transient, list) and transient:
+        return Reason(f"a plugin failed with what may pass now ({transient[0]}): trying again", ReasonKind.ENVIRONMENT)
+    from .._scan import locate
+
+    for name in watch.get("missing") or []:
+        if isinstance(name, str) and name and locate(name) is not None:
+            return Reason(f"{name} is importable now (a plugin failed for want of it)", ReasonKind.IMPORT_PATH)
+    return None
+
+
+def _excluded(module: str, patterns: Any) -> bool:
+    if not patterns:
+        return False
+    from fnmatch import fnmatchcase
+
+    return any(fnmatchcase(module, pattern) for pattern in patterns)

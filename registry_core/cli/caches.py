@@ -50,7 +50,11 @@ def run_rebuild(args: Any) -> int:
     from ..diagnostics.render.actions import render_rebuilt
 
     rebuilt = []
-    for registry in select(args):
+    chosen = select(args)
+    if not getattr(args, "registry", None):
+        # "All": those that keep a cache of their own (another library's implicit registries keep none).
+        chosen = [r for r in chosen if getattr(r, "rebuilder", True) is not None or r.cache_path]
+    for registry in chosen:
         started = time.perf_counter()
         if registry.is_discovered:
             try:

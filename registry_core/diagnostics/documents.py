@@ -26,10 +26,11 @@ def registry_document(registry: Any) -> dict[str, Any]:
     report = registry.report
     plugins = []
     distributions = {m.name: m.distribution for m in report.modules if m.distribution}
+    by_key = getattr(registry, "distributions", None) or {}
     for outcome in report.registered:
         plugins.append(
             {
-                "distribution": distributions.get(outcome.module),
+                "distribution": distributions.get(outcome.module) or by_key.get(outcome.key),
                 "key": _key(outcome.key),
                 "class": outcome.qualname,
                 "module": outcome.module,

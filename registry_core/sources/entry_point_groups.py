@@ -99,6 +99,8 @@ def _group(group: str, entry_points: list[Any], load_them: bool) -> ObservedRegi
         }
         if not load_them:
             dict.__setitem__(registry, ep.name, ep)
+            if source["distribution"]:
+                registry.distributions[ep.name] = source["distribution"]
             report.add_class(
                 ClassOutcome(module, attr.strip() or module, REGISTERED, f"advertised under {ep.name!r}", key=ep.name)
             )

@@ -39,9 +39,13 @@ def interpreter(path: str) -> str:
         raise PythonEnvironmentError(
             f"--python {path}: a folder without bin/python; give a virtual environment's folder or its interpreter"
         )
-    if not os.path.isfile(path) or not os.access(path, os.X_OK):
+    if not os.path.isfile(path):
         raise PythonEnvironmentError(
             f"--python {path}: no such interpreter; give a virtual environment's folder or the path of its python"
+        )
+    if not os.access(path, os.X_OK):
+        raise PythonEnvironmentError(
+            f"--python {path}: not executable; give a virtual environment's folder or its python"
         )
     return path
 

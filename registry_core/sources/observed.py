@@ -87,6 +87,8 @@ class ObservedRegistry(dict):
         self.partial = partial
         self.note = note
         self.loaded: set[Any] = set()
+        #: key -> "distribution version", for plugins the source knows the distribution of without loading them.
+        self.distributions: dict[Any, str] = {}
         #: ``rebuilder(registry)`` -> None, or why it failed (a source that keeps a cache sets it).
         self.rebuilder: Any = None
         _catalog.add(self)
@@ -124,7 +126,7 @@ class ObservedRegistry(dict):
 
     @property
     def state(self) -> str:
-        return "partial" if self.partial else "discovered"
+        return "discovered"  # (what it holds is all it will hold here; ``partial`` says how it got there)
 
     @property
     def is_discovered(self) -> bool:

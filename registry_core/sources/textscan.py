@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 
+from .._scan import locate
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,31 +51,6 @@ class ScanResult:
 
     def libraries(self) -> list[str]:
         return sorted(self.modules)
-
-
-def locate(target: str) -> tuple[list[str], bool] | None:
-    """(source paths, is a package) for a dotted module name, found as the import system would, without importing
-    anything (``importlib.util.find_spec`` would run the parent packages); None when it is not on ``sys.path``."""
-    from importlib.machinery import PathFinder
-
-    parts = target.split(".")
-    search: list[str] | None = None
-    spec = None
-    for depth, part in enumerate(parts):
-        spec = PathFinder.find_spec(part if depth == 0 else ".".join(parts[: depth + 1]), search)
-        if spec is None:
-            return None
-        locations = spec.submodule_search_locations
-        if depth < len(parts) - 1:
-            if not locations:
-                return None
-            search = list(locations)
-    assert spec is not None
-    if spec.submodule_search_locations:
-        return list(spec.submodule_search_locations), True
-    if spec.origin and os.path.isfile(spec.origin):
-        return [spec.origin], False
-    return None
 
 
 def _python_files(root: str) -> Iterator[tuple[str, list[str]]]:
