@@ -405,3 +405,44 @@ def test_two_processes_touching_two_cross_reading_registries_in_opposite_orders(
     )
     assert [st[0] for st in after["states"]] == ["valid", "valid"]
     assert after["keys"] == [a_keys, b_keys] and after["sources"] == ["cache", "cache"]
+
+
+REBUILD_WHILE_READING = """
+import threading, time
+from {pkg}.base import REGISTRY as R
+sorted(R)
+assert R.cache.startup_status.state == "valid"  # served from the cache: placeholders, then a rebuild
+misses, errors, reads = [0], [], [0]
+stop = threading.Event()
+def reader():
+    while not stop.is_set():
+        try:
+            if "alpha" not in R:
+                misses[0] += 1
+            R["beta"]
+            reads[0] += 1
+            time.sleep(0)  # (let the rebuilding thread run: it is the one under test)
+        except Exception as exc:
+            errors.append(repr(exc))
+            return
+threads = [threading.Thread(target=reader) for _ in range(3)]
+for t in threads:
+    t.start()
+for _ in range(6):
+    R.rebuild()
+stop.set()
+for t in threads:
+    t.join(60)
+print(json.dumps({{"misses": misses[0], "errors": errors[:3], "reads": reads[0], "keys": sorted(R)}}))
+"""
+
+
+def test_readers_never_see_a_plugin_vanish_during_a_rebuild(make_package, tmp_path):
+    from cache_helpers import cache_env, child, plugin_files, start
+
+    root = make_package(plugin_files("rld_rebuild"))
+    cache_dir = tmp_path / "cache"
+    start(root, "rld_rebuild", cache_dir)
+    data = child(root, REBUILD_WHILE_READING.format(pkg="rld_rebuild"), env=cache_env(cache_dir))
+    assert data["errors"] == [] and data["misses"] == 0, data
+    assert data["reads"] > 0 and data["keys"] == ["alpha", "beta", "gamma"]

@@ -134,3 +134,81 @@ def test_tampered_cache_is_never_obeyed_and_heals(make_package, tmp_path, kind):
     assert again["startup"][0] == "valid" and again["healed"] is None
     assert again["values"] == expected and again["foreign"] == []
     assert not marker.exists()
+
+
+# -- issue 13, items 15 and 16: a namespace sibling, an excluded module -------------------------------
+
+
+NS_CHECK = """
+import os
+from {pkg}.base import REGISTRY as R
+keys = sorted(R)
+values = {{}}
+for key in keys:
+    try:
+        values[key] = R[key].__module__
+    except KeyError as exc:
+        values[key] = "KeyError"
+print(json.dumps({{"keys": keys, "values": values, "startup": _st(R.cache.startup_status),
+                  "marker": os.path.exists(os.environ["TAMPER_MARKER"]),
+                  "loaded": sorted(m for m in sys.modules if m.startswith("{ns}."))}}))
+"""
+
+
+def test_a_planted_entry_in_another_portion_of_a_namespace_package_is_never_imported(make_package, tmp_path):
+    pkg, ns = "rtm_ns_host", "rtm_acme"
+    root = make_package(
+        {
+            f"{pkg}/__init__.py": "",
+            f"{pkg}/base.py": BASE,
+            f"{pkg}/p_k00.py": f"from {pkg}.base import Plugin\nclass Plugin_k00(Plugin):\n    plugin_key = 'k00'\n",
+            # A namespace package (no __init__): plugin_a is advertised; other_dist is somebody else's.
+            f"{ns}/plugin_a.py": f"from {pkg}.base import Plugin\nclass A(Plugin):\n    plugin_key = 'a'\n",
+            f"{ns}/other_dist/__init__.py": MARKING,
+            f"{ns}/other_dist/payload.py": MARKING + "class Evil:\n    plugin_key = 'evil'\n",
+        }
+    )
+    make_package.dist_info("rtm-acme-a", "1.0", {f"{pkg}.plugin": {"a": f"{ns}.plugin_a:A"}})
+    marker = tmp_path / "marker"
+    env = cache_env(tmp_path / "cache", TAMPER_MARKER=str(marker))
+    cold = start(root, pkg, tmp_path / "cache", TAMPER_MARKER=str(marker))
+    assert cold["keys"] == ["a", "k00"]
+    doc = read_cache(cold["path"])
+    doc["items"]["evil"] = [f"{ns}.other_dist.payload", "Evil", ""]  # the same top-level name as plugin_a
+    write_cache(cold["path"], doc)
+    data = child(root, NS_CHECK.format(pkg=pkg, ns=ns), env=env)
+    assert not data["marker"], "the planted module ran"
+    assert f"{ns}.other_dist.payload" not in data["loaded"] and f"{ns}.other_dist" not in data["loaded"]
+    assert "evil" not in data["values"] or data["values"]["evil"] == "KeyError"
+    assert data["keys"] in (["a", "evil", "k00"], ["a", "k00"])  # listed from the cache at most, never served
+
+
+def test_a_planted_entry_matching_the_exclude_patterns_is_refused(make_package, tmp_path):
+    pkg = "rtm_excl"
+    base = (
+        "from registry_core import AutoRegisterMeta, LazyDiscoveryDict, RegistryConfig\n"
+        "REGISTRY = LazyDiscoveryDict()\n"
+        "class Plugin(metaclass=AutoRegisterMeta):\n"
+        "    __registry_config__ = RegistryConfig(registry_dict=REGISTRY, key_attribute='plugin_key',\n"
+        "                                         exclude_patterns=('*.tests*',))\n"
+        "    plugin_key = None\n"
+    )
+    marker = tmp_path / "marker"
+    root = make_package(
+        {
+            f"{pkg}/__init__.py": "",
+            f"{pkg}/base.py": base,
+            f"{pkg}/p_k00.py": f"from {pkg}.base import Plugin\nclass Plugin_k00(Plugin):\n    plugin_key = 'k00'\n",
+            f"{pkg}/tests/__init__.py": "",
+            f"{pkg}/tests/wipe_db.py": MARKING + f"from {pkg}.base import Plugin\nclass Wipe(Plugin):\n"
+            "    plugin_key = 'wipe'\n",
+        }
+    )
+    cold = start(root, pkg, tmp_path / "cache", TAMPER_MARKER=str(marker))
+    assert cold["keys"] == ["k00"] and not marker.exists()
+    doc = read_cache(cold["path"])
+    doc["items"]["wipe"] = [".tests.wipe_db", "Wipe", ""]
+    write_cache(cold["path"], doc)
+    warm = start(root, pkg, tmp_path / "cache", TAMPER_MARKER=str(marker))
+    assert warm["startup"][0] == "corrupt" and "exclude_patterns" in warm["startup"][1]
+    assert warm["keys"] == ["k00"] and not marker.exists()
