@@ -172,24 +172,51 @@ def _scan_archive(
 
 def locate(target: str) -> tuple[list[str], bool] | None:
     """(source paths, is a package) for a dotted module name, found as the import system would, without importing
-    anything (``importlib.util.find_spec`` would run the parent packages); None when it is not on ``sys.path``."""
+    anything (``importlib.util.find_spec`` would run the parent packages); None when it is not on ``sys.path``.
+
+    The top-level name goes through ``PathFinder`` (zip archives, eggs, .pth folders); below it, folders are
+    looked at directly, because ``PathFinder`` wants a namespace package's parent imported first.
+    """
     from importlib.machinery import PathFinder
 
     parts = target.split(".")
-    search: list[str] | None = None
-    spec = None
-    for depth, part in enumerate(parts):
-        spec = PathFinder.find_spec(part if depth == 0 else ".".join(parts[: depth + 1]), search)
-        if spec is None:
+    spec = PathFinder.find_spec(parts[0])
+    if spec is None:
+        return None
+    if len(parts) == 1:
+        if spec.submodule_search_locations:
+            return list(spec.submodule_search_locations), True
+        return ([spec.origin], False) if spec.origin and os.path.isfile(spec.origin) else None
+    search = list(spec.submodule_search_locations or [])
+    for depth, part in enumerate(parts[1:], start=1):
+        last = depth == len(parts) - 1
+        packages: list[str] = []
+        portions: list[str] = []
+        module_file = None
+        for folder in search:
+            candidate = os.path.join(folder, part)
+            if os.path.isfile(os.path.join(candidate, "__init__.py")):
+                packages.append(candidate)
+                break
+            if os.path.isdir(candidate) and part.isidentifier():
+                portions.append(candidate)
+                continue
+            if last and module_file is None and os.path.isdir(folder):
+                try:
+                    names = os.listdir(folder)
+                except OSError:
+                    continue
+                for name in sorted(names):
+                    if module_stem(name) == part and os.path.isfile(os.path.join(folder, name)):
+                        module_file = os.path.join(folder, name)
+                        if name.endswith(".py"):
+                            break
+        if packages:
+            search = packages
+        elif module_file is not None and last:
+            return [module_file], False
+        elif portions:
+            search = portions  # a namespace package: every portion along the path
+        else:
             return None
-        locations = spec.submodule_search_locations
-        if depth < len(parts) - 1:
-            if not locations:
-                return None
-            search = list(locations)
-    assert spec is not None
-    if spec.submodule_search_locations:
-        return list(spec.submodule_search_locations), True
-    if spec.origin and os.path.isfile(spec.origin):
-        return [spec.origin], False
-    return None
+    return search, True

@@ -212,16 +212,42 @@ def load(target: str) -> list[ObservedRegistry]:
             except BaseException as exc:  # a module of the target may raise anything: record it, go on
                 target_failures.append(_failure(module, exc))
         del watch
-    top = target.partition(".")[0]
+    # The registries declared in the target (a module or a package), or, if it declares none itself (it
+    # imports them), every registry of its top-level package.
+    owners = _owners(metaclass_registry, target) or _owners(metaclass_registry, target.partition(".")[0])
     registries = []
-    for owner, registry in _owners(metaclass_registry, top):
-        registries.append(_observe(owner, registry, version, target_failures))
+    near = _nearest_owners([owner for owner, _registry in owners], target_failures)
+    for owner, registry in owners:
+        registries.append(_observe(owner, registry, version, near.get(id(owner), [])))
     _mark_shared_cache_files(registries)
     return registries
 
 
+def _nearest_owners(owners: list[type], failures: list[ModuleOutcome]) -> dict[int, list[ModuleOutcome]]:
+    """Each module that failed while the target loaded goes to the registries declared nearest to it (the
+    longest common package): one failure listed once or a few times, not under every registry of a big
+    package (openhcs declares over two hundred)."""
+
+    def shared(a: str, b: str) -> int:
+        count = 0
+        for x, y in zip(a.split("."), b.split(".")):
+            if x != y:
+                break
+            count += 1
+        return count
+
+    near: dict[int, list[ModuleOutcome]] = {}
+    for failure in failures:
+        scores = [shared(owner.__module__, failure.name) for owner in owners]
+        best = max(scores, default=0)
+        for owner, score in zip(owners, scores):
+            if score == best:
+                near.setdefault(id(owner), []).append(failure)
+    return near
+
+
 def _owners(library: Any, top: str) -> list[tuple[type, dict]]:
-    """(root class, its registry dict) for every registry whose root class lives in package ``top``."""
+    """(root class, its registry dict) for every registry whose root class lives in ``top`` or below it."""
     import gc
 
     meta = library.AutoRegisterMeta
