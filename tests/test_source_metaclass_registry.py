@@ -61,7 +61,12 @@ def owner(path):
     return getattr(importlib.import_module(module), name)
 
 def json_key(key):
-    return key if key is None or isinstance(key, (str, int, float, bool)) else repr(key)
+    import enum
+    if key is None or isinstance(key, (str, int, float, bool)):
+        return key
+    if isinstance(key, enum.Enum):  # as the inspector's documents write an enum key: Type.NAME
+        return f"{type(key).__name__}.{key.name}"
+    return repr(key)
 
 for path in spec["discover"]:
     list(owner(path).__registry__.keys())

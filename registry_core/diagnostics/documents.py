@@ -17,7 +17,13 @@ SCHEMA = 1
 
 
 def _key(value: Any) -> Any:
-    return value if value is None or isinstance(value, (str, int, float, bool)) else repr(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    from enum import Enum
+
+    if isinstance(value, Enum):  # ShapeType.POLYGON, as people write it (repr adds the value: noise)
+        return f"{type(value).__name__}.{value.name}"
+    return repr(value)
 
 
 def registry_document(registry: Any) -> dict[str, Any]:
