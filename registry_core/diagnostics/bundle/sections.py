@@ -287,7 +287,7 @@ def _unrecognised(path: str, raw: bytes, cut: bool, kind: str | None) -> str | N
     """Why ``raw`` is not a cache file registry_core or metaclass-registry wrote, or None if it is one."""
     import re
 
-    from ...sources.metaclass_registry import CACHE_FOLDER, CACHE_VERSION
+    from ...sources.metaclass_registry_cache import CACHE_FOLDER, CACHE_VERSION
 
     name = os.path.basename(path)
     expected = next((k for pattern, k in _OUR_CACHE_NAMES if re.fullmatch(pattern, name)), None)
