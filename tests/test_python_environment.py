@@ -114,10 +114,15 @@ def _old_python() -> str | None:
     return None
 
 
-def test_too_old_a_python(cli):
+def test_too_old_a_python(cli, tmp_path):
+    # A real old interpreter where this machine has one (pyenv's 3.6-3.9 here); elsewhere a stand-in that
+    # answers the version question as Python 3.9 would, which is all the check asks.
     old = _old_python()
     if old is None:
-        pytest.skip("no Python older than 3.10 on this machine")
+        stand_in = tmp_path / "python3.9"
+        stand_in.write_text("#!/bin/sh\necho 3 9\n")
+        stand_in.chmod(0o755)
+        old = str(stand_in)
     line = one_line_error(cli("list", "--python", old, expect=None))
     assert old in line and "3.10" in line
 
