@@ -55,8 +55,9 @@ class _CacheBacked(_LazyReads):
         if self._serve_from_cache(cache):
             return
         from .cache.manager import DISABLED
+        from .cache.paths import read_only
 
-        if cache.startup_status is not None and cache.startup_status.state == DISABLED:
+        if read_only() or (cache.startup_status is not None and cache.startup_status.state == DISABLED):
             self._discover_now()
             return
         me = _thread.get_ident()
@@ -217,7 +218,9 @@ class _CacheBacked(_LazyReads):
                 cache = self.cache
                 if cache is not None and reason == "rebuild requested":
                     cache.manager._write_failure = None  # an explicit rebuild tries to write again
-                if cache is not None and not cache.disabled_reason():
+                from .cache.paths import read_only
+
+                if cache is not None and not cache.disabled_reason() and not read_only():
                     with cache.manager.lock() as lock:
                         if lock.acquired:
                             cache.save(result)

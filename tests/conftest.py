@@ -88,3 +88,5 @@ def _isolated_cache(tmp_path, monkeypatch):
     # Logs and profile history too: no test writes into the real home.
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("REGISTRY_INSPECTOR_DATA_DIR", str(tmp_path / "data"))
+    # ``status``/``explain``/``--no-write`` run in-process switch writing off through this variable: undone after.
+    monkeypatch.setenv("REGISTRY_CORE_NO_WRITE", "")

@@ -124,6 +124,10 @@ def clear_all_caches(namespaces: list[str] | None = None, left: list[str] | None
     application's own settings, another tool's files, a symlink) stays; its path is
     appended to ``left`` when given.
     """
+    from .paths import read_only
+
+    if read_only():
+        raise PermissionError("not deleting caches: this process writes nothing (--no-write)")
     removed = []
     for _namespace, name, path in _folder_entries(namespaces):
         if os.path.islink(path):

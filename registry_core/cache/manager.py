@@ -277,6 +277,10 @@ class RegistryCacheManager:
     def write_document(self, doc: dict) -> bool:
         import json
 
+        from .paths import read_only
+
+        if read_only():
+            return False  # looking only: the cache stays as it was (a state, not a failure worth a warning)
         path = self.cache_path
         try:
             text = json.dumps(doc, separators=(",", ":"), allow_nan=False, default=repr)
@@ -304,6 +308,10 @@ class RegistryCacheManager:
 
     def clear_cache(self) -> bool:
         """Delete this cache file; True if there was one."""
+        from .paths import read_only
+
+        if read_only():
+            raise PermissionError(f"not deleting {self.cache_path}: this process writes nothing (--no-write)")
         try:
             os.unlink(self.cache_path)
         except (FileNotFoundError, NotADirectoryError):  # no file; or the cache folder is not a folder

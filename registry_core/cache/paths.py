@@ -17,6 +17,23 @@ def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in _TRUE
 
 
+#: ``=1``: nothing is written anywhere (caches, their stamps, the profile history, the log): looking only.
+NO_WRITE_VAR = "REGISTRY_CORE_NO_WRITE"
+
+
+def read_only() -> bool:
+    """Whether this process must write nothing (``--no-write``, and ``status``/``explain`` always)."""
+    return env_flag(NO_WRITE_VAR)
+
+
+def set_read_only(on: bool = True) -> None:
+    """Write nothing from now on, in this process and the children it starts (the variable is inherited)."""
+    if on:
+        os.environ[NO_WRITE_VAR] = "1"
+    else:
+        os.environ.pop(NO_WRITE_VAR, None)
+
+
 def namespace_var(namespace: str, suffix: str) -> str:
     """``openhcs`` + ``DISABLE_REGISTRY_CACHE`` -> ``OPENHCS_DISABLE_REGISTRY_CACHE``."""
     prefix = "".join(ch if ch.isalnum() else "_" for ch in namespace).upper()

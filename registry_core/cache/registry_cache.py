@@ -164,6 +164,10 @@ class RegistryCache:
 
     def refresh_stamps(self, doc: dict) -> None:
         """Folder stamps moved without any source change: store the new ones (best effort)."""
+        from .paths import read_only
+
+        if read_only():
+            return
         for root, entries in doc["files"]["roots"].items():
             for entry in entries:
                 if entry[0].endswith("/"):

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "build_parser", "command_names", "main"]
 
 
+#: Commands that only look: they never write, whatever the inspected program would do when loaded.
+_LOOKING = ("status", "explain")
+#: Commands whose point is to write.
+_WRITING = ("clear-cache", "rebuild", "bundle")
+
+
 def build_parser() -> Any:
     import argparse
 
@@ -37,6 +43,12 @@ def build_parser() -> Any:
     )
     common.add_argument("-v", "--verbose", action="store_true", help="tracebacks and more detail")
     common.add_argument("--json", action="store_true", help="print a stable, versioned JSON document")
+    common.add_argument(
+        "--no-write",
+        action="store_true",
+        help="write nothing anywhere: no cache, stamp, history or log (status and explain "
+        "never write; list and verify write only what the inspected program would)",
+    )
     common.add_argument(
         "--python",
         metavar="PATH",
@@ -62,6 +74,14 @@ def main(argv: list[str] | None = None, default_targets: Callable[[], Any] | Non
         return EXIT_USAGE
     args.target = (args.global_targets or []) + (args.target or []) or None
     args.verbose = args.verbose or args.global_verbose
+    if args.no_write and args.command in _WRITING:
+        from ._common import fail
+
+        return fail(f"{args.command} writes by definition; --no-write forbids it")
+    if args.no_write or args.command in _LOOKING:
+        from ..cache.paths import set_read_only
+
+        set_read_only()  # (inherited by every child it starts, --python's included)
     python = args.python or args.global_python
     if python:
         from ..sources.environment import PythonEnvironmentError, run_cli, strip_python

@@ -38,6 +38,10 @@ def configure_cli_logging(verbose: bool = False) -> str | None:
     root.addHandler(console)
     root.propagate = False
     path = None
+    from ..cache.paths import read_only
+
+    if read_only():
+        return None  # looking only: not even the log file
     try:
         os.makedirs(log_dir(), exist_ok=True)
         path = log_path()

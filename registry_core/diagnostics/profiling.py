@@ -225,7 +225,11 @@ def profile_registries(
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress(total, total, "cancelled" if document["cancelled"] else "done")
-    if record and not document["cancelled"]:
+    from ..cache.paths import read_only
+
+    if record and not document["cancelled"] and read_only():
+        document["history_error"] = "not recorded: this process writes nothing (--no-write)"
+    elif record and not document["cancelled"]:
         try:
             document["history_path"] = append_history(document)
         except OSError as exc:

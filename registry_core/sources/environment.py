@@ -64,9 +64,16 @@ def bridge_folder() -> str:
         "platformdirs": os.path.dirname(os.path.abspath(platformdirs.__file__)),
     }
     digest = hashlib.sha256("|".join([__version__, *sources.values()]).encode()).hexdigest()[:16]
-    from ..cache.paths import user_cache_dir
+    from ..cache.paths import read_only, user_cache_dir
 
-    folder = os.path.join(user_cache_dir("registry-inspector"), "python-bridge", digest)
+    if read_only():  # nothing in the user's folders: a temporary bridge, gone at exit
+        import atexit
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="registry-inspector-bridge-")
+        atexit.register(shutil.rmtree, folder, True)
+    else:
+        folder = os.path.join(user_cache_dir("registry-inspector"), "python-bridge", digest)
     for name, source in sources.items():
         link = os.path.join(folder, name)
         if os.path.lexists(link):

@@ -183,7 +183,11 @@ class MetaclassRegistryCache:
 
     def clear(self) -> bool:
         """Delete exactly this registry's file (never the folder, never another file); True if it existed."""
+        from ..cache.paths import read_only
+
         path = self.path
+        if read_only():
+            raise PermissionError(f"not deleting {path}: this process writes nothing (--no-write)")
         if os.path.islink(path) or not os.path.isfile(path):
             return False
         os.unlink(path)
