@@ -48,6 +48,10 @@ def main(argv: list[str]) -> int:
         except PythonEnvironmentError as exc:
             print(f"registry-inspector: {exc}", file=sys.stderr)
             return 2
+    from .qt_check import exit_if_qt_cannot_start
+
+    if (missing_libraries := exit_if_qt_cannot_start()) is not None:  # before Qt can abort on them
+        return missing_libraries
     from PyQt6.QtCore import QCoreApplication, QTimer
     from PyQt6.QtGui import QGuiApplication, QIcon
     from PyQt6.QtWidgets import QApplication
