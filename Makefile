@@ -8,11 +8,20 @@ STAMP := $(VENV)/.installed
 
 venv: $(STAMP)
 
+# pip's download bars on a terminal; under CI one line per package, no bars.
+PIP_PROGRESS := $(if $(CI),--progress-bar off,)
+
+# First use takes a minute or two (PyQt6, numpy...): each step says what it does and pip shows its progress.
+# Later runs skip this (the stamp is newer than pyproject.toml), so `make test`'s log stays the checks' own.
 $(STAMP): pyproject.toml
+	@echo "==> Creating the virtual environment $(VENV) (first use only)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> Upgrading pip in $(VENV)"
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@echo "==> Installing registry-inspector and its test tools into $(VENV) (PyQt6, pyqtgraph, numpy...: ~100 MB)"
+	$(PY) -m pip install $(PIP_PROGRESS) -e '.[test]'
 	touch $(STAMP)
+	@echo "==> $(VENV) is ready"
 
 run: $(STAMP)
 	$(VENV)/bin/registry-inspector
