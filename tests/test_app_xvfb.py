@@ -2,8 +2,8 @@
 
 The pytest process stays offscreen; a fresh interpreter runs ``xvfb_driver.py`` against an Xvfb this
 module starts (``-displayfd``: the server picks a free display itself and tells us which, so parallel
-runs and a developer's own X server are never disturbed). Xvfb is required: CI installs it
-(``apt-get install xvfb``); when it is missing these tests fail, they do not skip.
+runs and a developer's own X server are never disturbed). Without Xvfb these tests skip with a loud reason on a
+developer's machine and fail under ``CI=true`` (``.ci/run`` installs it): ``xvfb_rule.py``.
 """
 
 from __future__ import annotations
@@ -20,20 +20,14 @@ from pathlib import Path
 import pytest
 from helpers import DEMO_REGISTRIES, ROOT
 from PyQt6.QtGui import QImage
+from xvfb_rule import require_xvfb
 
 DRIVER = Path(__file__).resolve().parent / "xvfb_driver.py"
 SCREEN = (1280, 800)
 
 
 def _xvfb_executable() -> str:
-    exe = shutil.which("Xvfb") or ("/usr/bin/Xvfb" if os.access("/usr/bin/Xvfb", os.X_OK) else None)
-    if exe is None:
-        pytest.fail(
-            "Xvfb is not installed, so the real-X-server GUI test cannot run. Install it "
-            "(Debian/Ubuntu: sudo apt-get install xvfb); CI installs it.",
-            pytrace=False,
-        )
-    return exe
+    return require_xvfb()
 
 
 @pytest.fixture
