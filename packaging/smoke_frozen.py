@@ -164,6 +164,14 @@ def smoke(folder: Path, runs: int, xvfb: bool = False) -> dict:
         verified = last_json(stdout, "verify --json")
         check(verified.get("agree") is True, f"verify: {verified.get('error') or verified.get('registries')}")
 
+        # --python from the frozen app: another interpreter runs the same subcommand with the bundle's sources.
+        stdout, _ = run(cli, ["list", "--json", "--python", sys.executable, "--target", "entry-points"], env, cwd)
+        groups = last_json(stdout, "list --python --json")["registries"]
+        check(
+            bool(groups) and all(g["library"]["name"] == "entry_points" for g in groups),
+            f"list --python from the frozen app: {groups[:2]}",
+        )
+
         stdout, _ = run(cli, [], env, cwd)
         check("usage:" in stdout, "registry-inspector-cli without arguments printed no help")
 

@@ -54,15 +54,21 @@ def bridge_folder() -> str:
     """A folder holding only registry_core and platformdirs (links, or copies where links cannot be made)."""
     import hashlib
     import shutil
+    import sys
 
     import platformdirs
 
     from .._version import __version__
 
-    sources = {
-        "registry_core": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-        "platformdirs": os.path.dirname(os.path.abspath(platformdirs.__file__)),
-    }
+    frozen_sources = os.path.join(getattr(sys, "_MEIPASS", ""), "registry_core_src")
+    if getattr(sys, "frozen", False) and os.path.isdir(frozen_sources):
+        # The frozen app's modules live in its archive; the bundle ships their sources for this (the spec).
+        sources = {name: os.path.join(frozen_sources, name) for name in ("registry_core", "platformdirs")}
+    else:
+        sources = {
+            "registry_core": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+            "platformdirs": os.path.dirname(os.path.abspath(platformdirs.__file__)),
+        }
     digest = hashlib.sha256("|".join([__version__, *sources.values()]).encode()).hexdigest()[:16]
     from ..cache.paths import read_only, user_cache_dir
 
