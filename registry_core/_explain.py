@@ -102,7 +102,7 @@ def explain(registry: Any, name: Any) -> Explanation:
     if isinstance(name, type):
         name = f"{name.__module__}:{name.__qualname__}"
 
-    if _hashable(name) and dict.__contains__(registry, name):
+    if hashable(name) and dict.__contains__(registry, name):
         holder = dict.__getitem__(registry, name)
         holder_outcome = _class_outcome_for(report, holder)
         if holder_outcome is not None and holder_outcome.outside_package:
@@ -155,7 +155,7 @@ def explain(registry: Any, name: Any) -> Explanation:
     return _not_found(registry, name)
 
 
-def _hashable(value: Any) -> bool:
+def hashable(value: Any) -> bool:
     try:
         hash(value)
     except TypeError:

@@ -25,6 +25,7 @@ import os
 import sys
 import time
 
+from .._explain import hashable
 from .._report import (
     ABSTRACT,
     DUPLICATE,
@@ -385,7 +386,7 @@ def _unregistered(
                 file=file,
                 key_attribute=key_attribute,
             )
-        elif _hashable(key) and dict.__contains__(registry, key):
+        elif hashable(key) and dict.__contains__(registry, key):
             holder = dict.__getitem__(registry, key)
             holder_name = f"{holder.__module__}.{holder.__qualname__}"
             outcome = ClassOutcome(
@@ -411,11 +412,3 @@ def _unregistered(
                 key_attribute=key_attribute,
             )
         report.add_class(outcome)
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
