@@ -24,7 +24,7 @@ SECRETS = {
     "DB_PASSWORD": "hunter2hunter2",
     "REGISTRY_CORE_AUTH_TOKEN": "tok-abc123456",
 }  # the last is also a listed (REGISTRY_CORE_*) variable
-SECTIONS = ["report", "environment", "registries", "status", "verify", "caches", "profile", "log"]
+SECTIONS = ["report", "environment", "distributions", "registries", "status", "verify", "caches", "profile", "log"]
 
 BROKEN = """
 import os
@@ -116,6 +116,13 @@ def test_bundle_is_redacted_everywhere_and_complete(cli):
     assert env["env"]["REGISTRY_CORE_CACHE_DIR"] == "~/.cache/rc"
     assert env["versions"]["registry-inspector"] and "PyQt6" in env["versions"] and "pyqtgraph" in env["versions"]
     assert "<redacted>@example.org" in members["log.txt"]
+    assert env["platform"]["os_release"] is None or env["platform"]["os_release"]["NAME"]
+    # distributions.json: pip inspect's list (this project is installed editable) and pip check's verdict.
+    dists = json.loads(members["distributions.json"])
+    ours = [d for d in dists["distributions"] if d["name"] == "registry-inspector"]
+    assert any(d["editable"] for d in ours) and all(d["version"] and d["location"] for d in ours)
+    assert [d.get("shadowed", False) for d in ours] == [False] + [True] * (len(ours) - 1)  # the checkout's egg-info
+    assert dists["count"] == len(dists["distributions"]) and isinstance(dists["conflicts"], list)
 
     redactions = members["redactions.txt"]
     for kind in ("home directory", "environment variables", "credentials in URLs"):
@@ -153,6 +160,7 @@ def test_bundle_is_redacted_everywhere_and_complete(cli):
         "| plugin |",
         "cold median",
         "valid",
+        "- Installed distributions: ",
     ):
         assert needle in report, needle
 

@@ -9,7 +9,7 @@ from .sections import SCHEMA
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import Any
 
 _RELEVANT_ENV_EXACT = ("QT_QPA_PLATFORM", "PYTHONPATH")
@@ -102,8 +102,29 @@ def relevant_env(environ: dict[str, str] | None = None) -> dict[str, str]:
     return dict(sorted(chosen.items()))
 
 
-def environment_document(registries: list[Any]) -> dict[str, Any]:
-    """Python, platform, interpreter paths, versions, paths used and the relevant environment (unredacted)."""
+def os_release(read: Callable[[], dict[str, str]] | None = None) -> dict[str, str] | None:
+    """The OS distribution from os-release (``NAME``, ``VERSION_ID``, ``ID``, ``PRETTY_NAME``...), None elsewhere.
+
+    ``platform.freedesktop_os_release()`` (Python 3.10+) reads ``/etc/os-release``, else ``/usr/lib/os-release``.
+    """
+    import platform
+
+    if read is None and sys.platform != "linux":
+        return None
+    try:
+        found = (read or platform.freedesktop_os_release)()
+    except OSError:
+        return None
+    keys = ("NAME", "VERSION_ID", "VERSION", "ID", "ID_LIKE", "PRETTY_NAME", "VERSION_CODENAME")
+    return {key: found[key] for key in keys if found.get(key)}
+
+
+def environment_document(registries: list[Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Python, platform, interpreter paths, versions, paths used and the relevant environment (unredacted).
+
+    ``extra``: what only the caller knows, kept under ``"runtime"`` (the window passes Qt's runtime version
+    and platform plugin: the core never imports Qt).
+    """
     import platform
     import time
 
@@ -146,7 +167,9 @@ def environment_document(registries: list[Any]) -> dict[str, Any]:
             "byteorder": sys.byteorder,
             "filesystem_encoding": sys.getfilesystemencoding(),
             "cpu_count": os.cpu_count(),
+            "os_release": os_release(),
         },
+        "runtime": dict(extra or {}),
         "interpreter": {
             "executable": sys.executable,
             "prefix": sys.prefix,

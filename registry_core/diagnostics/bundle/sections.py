@@ -32,7 +32,12 @@ _OUR_HEADER = r'\A\s*\{\s*"format"\s*:\s*(\d+)\s*,\s*"kind"\s*:\s*"([A-Za-z0-9_\
 
 
 class Gathered:
-    """The documents a bundle is made of, each built once (None when no chosen section needs it)."""
+    """The documents a bundle is made of, each built once (None when no chosen section needs it).
+
+    ``build_bundle(..., dry_run=True)`` returns it (``BundleResult.documents``) so that a preview, then the
+    export, can reuse what was built (a fresh discovery takes seconds); ``built`` names what is there.
+    The documents are unredacted: redaction happens when members are made.
+    """
 
     __slots__ = (
         "inventory",
@@ -40,26 +45,47 @@ class Gathered:
         "environment",
         "profile",
         "verified",
+        "distributions",
+        "built",
         "redactor",
         "chosen",
         "redact",
+        "report",
         "included",
         "left_out",
     )
 
-    def __init__(self, redactor: Any, chosen: list[str], redact: bool) -> None:
+    def __init__(self, redactor: Any = None, chosen: list[str] | None = None, redact: bool = True) -> None:
         self.inventory: dict | None = None
         self.status: dict | None = None
         self.environment: dict | None = None
         self.profile: dict | None = None
         self.verified: dict | None = None
+        self.distributions: dict | None = None
+        self.built: set[str] = set()
         self.redactor = redactor
-        self.chosen = chosen
+        self.chosen = chosen or []
         self.redact = redact
+        #: What the reporter wrote (``title``, ``what_happened``, ``steps``): the top of report.md.
+        self.report: dict[str, str] = {}
         #: Set before a ``summary`` section is produced: the sections that produced members, and why the
         #: others did not (``{id: note}``), as the manifest will say.
         self.included: list[str] = []
         self.left_out: dict[str, str] = {}
+
+    def for_members(self, redactor: Any, chosen: list[str], redact: bool, report: dict[str, str] | None) -> Gathered:
+        """A copy sharing the documents, set up for one set of members (the environment's values redacted)."""
+        copy = Gathered(redactor, chosen, redact)
+        for name in ("inventory", "status", "profile", "verified", "distributions"):
+            setattr(copy, name, getattr(self, name))
+        copy.built = set(self.built)
+        if self.environment is not None:
+            env = dict(self.environment)
+            # Listed variables with secret-looking names are hidden whatever their length.
+            env["env"] = {k: redactor.env_value(k, v) for k, v in env["env"].items()}
+            copy.environment = env
+        copy.report = {k: str(v) for k, v in (report or {}).items() if v and str(v).strip()}
+        return copy
 
 
 class Section:
@@ -117,6 +143,8 @@ def _report(gathered: Gathered) -> tuple[list[tuple[str, str]], str | None]:
                 gathered.redact,
                 gathered.verified,
                 gathered.left_out,
+                distributions=gathered.distributions,
+                details=gathered.report,
             ),
         )
     ], None
@@ -147,7 +175,7 @@ SECTIONS: tuple[Section, ...] = (
         "report",
         "Summary for the maintainer (report.md)",
         "report.md",
-        ("environment", "inventory", "status", "profile"),
+        ("environment", "inventory", "status", "profile", "distributions"),
         _report,
         summary=True,
     ),
@@ -157,6 +185,13 @@ SECTIONS: tuple[Section, ...] = (
         "environment.json",
         ("environment",),
         _json_member("environment.json", "environment"),
+    ),
+    Section(
+        "distributions",
+        "Every installed distribution (name, version, location, editable) and their conflicts (like pip check)",
+        "distributions.json",
+        ("distributions",),
+        _json_member("distributions.json", "distributions"),
     ),
     Section(
         "registries",

@@ -25,9 +25,20 @@ class BundleTargetError(OSError):
 
 
 class BundleResult:
-    """What ``build_bundle`` wrote."""
+    """What ``build_bundle`` wrote (or, with ``dry_run``, would write: ``contents`` holds every member's text)."""
 
-    __slots__ = ("path", "members", "sections", "skipped", "redacted", "redaction_kinds", "size")
+    __slots__ = (
+        "path",
+        "members",
+        "sections",
+        "skipped",
+        "redacted",
+        "redaction_kinds",
+        "size",
+        "contents",
+        "documents",
+        "dry_run",
+    )
 
     def __init__(
         self,
@@ -38,6 +49,9 @@ class BundleResult:
         redacted: bool,
         redaction_kinds: list[str],
         size: int,
+        contents: list[tuple[str, str]] | None = None,
+        documents: Gathered | None = None,
+        dry_run: bool = False,
     ) -> None:
         self.path = path
         self.members = members
@@ -46,6 +60,11 @@ class BundleResult:
         self.redacted = redacted
         self.redaction_kinds = redaction_kinds
         self.size = size
+        #: ``[(member name, redacted text)]`` in zip order, manifest.json and redactions.txt first.
+        self.contents = contents or []
+        #: The documents gathered (unredacted): pass them back as ``build_bundle(documents=...)`` to reuse them.
+        self.documents = documents
+        self.dry_run = dry_run
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +76,7 @@ class BundleResult:
             "redacted": self.redacted,
             "redaction_kinds": self.redaction_kinds,
             "size": self.size,
+            **({"dry_run": True} if self.dry_run else {}),
         }
 
     def __repr__(self) -> str:
@@ -85,37 +105,63 @@ def build_bundle(
     sections: Iterable[str] | None = None,
     force: bool = False,
     targets: list[str] | None = None,
+    report: dict[str, str] | None = None,
+    extra_environment: dict[str, Any] | None = None,
+    dry_run: bool = False,
+    documents: Gathered | None = None,
 ) -> BundleResult:
     """Write the bug-report bundle to ``path`` (a zip); return what was written.
 
     ``sections``: ids from :func:`bundle_sections` (None: all); ``targets``: the modules the registries came
-    from (None: the default targets), for the fresh discovery of the verify section. Raises
-    :class:`BundleExistsError` when ``path`` exists and ``force`` is false,
+    from (None: the default targets), for the fresh discovery of the verify section. ``report``: what the
+    reporter wrote (``title``, ``what_happened``, ``steps``), at the top of report.md (redacted like the rest).
+    ``extra_environment``: what only the caller knows (the window: Qt's version and platform plugin), under
+    ``"runtime"`` in environment.json and in report.md. ``dry_run``: write nothing (``path`` is not checked);
+    the result's ``contents`` hold every member exactly as the zip would. ``documents``: a previous result's
+    ``documents``, reused instead of gathering them again (only the missing ones are built).
+
+    Raises :class:`BundleExistsError` when ``path`` exists and ``force`` is false,
     :class:`BundleTargetError` when ``path`` is not a regular file (a symlink, a FIFO, a device: even
     with ``force``), ``ValueError`` for an unknown section, ``OSError`` when the folder is not writable.
     """
-    import time
-
-    from .environment import dist_version
-    from .redaction import Redactor
-
     known = [section.id for section in SECTIONS]
     chosen = known if sections is None else list(dict.fromkeys(sections))
     unknown = [s for s in chosen if s not in known]
     if unknown:
         raise ValueError(f"unknown bundle section(s): {', '.join(unknown)}; known: {', '.join(known)}")
     chosen = [s for s in known if s in chosen]
-    path = os.path.abspath(os.path.expanduser(path))
-    folder = os.path.dirname(path)
-    exists = check_target(path)
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"folder {folder} does not exist")
-    if exists and not force:
-        raise BundleExistsError(f"{path} exists; pass --force to replace it")
+    if not dry_run:
+        path = os.path.abspath(os.path.expanduser(path))
+        folder = os.path.dirname(path)
+        exists = check_target(path)
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"folder {folder} does not exist")
+        if exists and not force:
+            raise BundleExistsError(f"{path} exists; pass --force to replace it")
+
+    gathered = gather_documents(
+        registries, [s for s in SECTIONS if s.id in chosen], targets, extra_environment, documents
+    )
+    final, included, skipped, kinds = _members(gathered, chosen, redact, report)
+    if dry_run:
+        size = sum(len(text.encode("utf-8")) for _name, text in final)
+    else:
+        size = _write_zip_atomically(path, final, force)
+    return BundleResult(path, [n for n, _t in final], included, skipped, redact, kinds, size, final, gathered, dry_run)
+
+
+def _members(
+    documents: Gathered, chosen: list[str], redact: bool, report: dict[str, str] | None
+) -> tuple[list[tuple[str, str]], list[str], dict[str, str], list[str]]:
+    """Every member, redacted, in zip order: ``(members, sections included, {section: why empty}, kinds)``."""
+    import time
+
+    from .environment import dist_version
+    from .redaction import Redactor
 
     redactor = Redactor(enabled=redact)
     created = time.time()
-    gathered = _gather(registries, [s for s in SECTIONS if s.id in chosen], redactor, chosen, redact, targets)
+    gathered = documents.for_members(redactor, chosen, redact, report)
     produced: dict[str, list[tuple[str, str]]] = {}
     skipped: dict[str, str] = {}
     # Summary sections (report.md) last: they say which of the others were included, as the manifest does.
@@ -173,18 +219,24 @@ def build_bundle(
     summary = redactor.summary()  # after every text pass: its counts are final
     manifest["redaction_kinds"] = redactor.kinds()
     final = [("manifest.json", redactor.text(dump(manifest))), ("redactions.txt", summary), *redacted_members]
-    size = _write_zip_atomically(path, final, force)
-    return BundleResult(
-        path, [n for n, _t in final], [s for s in chosen if by_section.get(s)], skipped, redact, redactor.kinds(), size
-    )
+    return final, [s for s in chosen if by_section.get(s)], skipped, redactor.kinds()
 
 
-def _gather(
-    registries: list[Any], sections: list, redactor: Any, chosen: list[str], redact: bool, targets: list[str] | None
+def gather_documents(
+    registries: list[Any],
+    sections: list,
+    targets: list[str] | None,
+    extra_environment: dict[str, Any] | None = None,
+    have: Gathered | None = None,
 ) -> Gathered:
-    """Build each document the chosen sections need, once."""
+    """Build each document the chosen sections need, once; those already in ``have`` are reused."""
     need = {name for section in sections for name in section.needs}
-    gathered = Gathered(redactor, chosen, redact)
+    gathered = Gathered()
+    if have is not None:
+        for name in have.built:
+            setattr(gathered, name, getattr(have, name))
+        gathered.built = set(have.built)
+    need -= gathered.built
     if "inventory" in need:
         from ..documents import inventory
         from ..enum_reports import enum_documents
@@ -198,10 +250,7 @@ def _gather(
     if "environment" in need:
         from .environment import environment_document
 
-        env = dict(environment_document(registries))
-        # Listed variables with secret-looking names are hidden whatever their length.
-        env["env"] = {k: redactor.env_value(k, v) for k, v in env["env"].items()}
-        gathered.environment = env
+        gathered.environment = environment_document(registries, extra_environment)
     if "profile" in need:
         from ..history import latest_profile
 
@@ -210,6 +259,11 @@ def _gather(
         from ..verify import verify_registries
 
         gathered.verified = verify_registries(registries, targets, timeout=VERIFY_TIMEOUT_S)
+    if "distributions" in need:
+        from .distributions import distributions_document
+
+        gathered.distributions = distributions_document()
+    gathered.built |= need
     return gathered
 
 

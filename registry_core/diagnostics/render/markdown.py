@@ -31,6 +31,18 @@ def _verify_summary(verified: dict[str, Any]) -> str:
     return "**DISAGREES** " + "; ".join(f"{e['name']}: {describe(e)}" for e in wrong)
 
 
+def distributions_line(document: dict[str, Any]) -> str:
+    """How many distributions, how many editable, and the conflicts (or none): distributions.json in one line."""
+    found = document.get("conflicts") or []
+    line = (
+        f"{document.get('count', 0)} ({document.get('editable', 0)} editable; see distributions.json); "
+        f"conflicts, checked with {document.get('checker')}: "
+    )
+    if not found:
+        return line + "none"
+    return line + f"**{len(found)}**: " + "; ".join(c["message"] for c in found)
+
+
 def report_markdown(
     env: dict[str, Any],
     inventory: dict[str, Any],
@@ -40,18 +52,24 @@ def report_markdown(
     redacted: bool,
     verified: dict[str, Any] | None = None,
     left_out: dict[str, str] | None = None,
+    *,
+    distributions: dict[str, Any] | None = None,
+    details: dict[str, str] | None = None,
 ) -> str:
     """The summary a maintainer reads first.
 
     ``sections``: the ids of the sections the bundle includes (as its manifest says); ``left_out``: the
-    others, each with why (``{id: note}``).
+    others, each with why (``{id: note}``). ``distributions``: the distributions.json document (a summary
+    line); ``details``: what the reporter wrote (``title``, ``what_happened``, ``steps``), shown first.
     """
     import time
 
     out: list[str] = []
     created = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(env["created"]))
     versions = env["versions"]
-    out.append("# Registry Inspector bug report\n")
+    details = details or {}
+    title = " ".join(details.get("title", "").split())
+    out.append(f"# Registry Inspector bug report{': ' + title if title else ''}\n")
     out.append(
         f"Created {created} by registry-inspector {versions.get('registry-inspector') or '?'} "
         f"(registry_core {versions.get('registry_core')}); redaction {'ON' if redacted else 'OFF'}. "
@@ -59,6 +77,10 @@ def report_markdown(
         + (f" Left out: {'; '.join(f'{sid} ({why})' for sid, why in left_out.items())}." if left_out else "")
         + "\n"
     )
+    for key, heading in (("what_happened", "What happened"), ("steps", "Steps to reproduce")):
+        if details.get(key, "").strip():
+            out.append(f"## {heading}\n")
+            out.append(details[key].strip() + "\n")
     regs = inventory["registries"]
     n_fail = sum(len(r["failures"]) for r in regs)
     n_skip = sum(len(r["skipped"]) for r in regs)
@@ -81,12 +103,23 @@ def report_markdown(
         f"- Interpreter: `{interp['executable']}`"
         f"{' (virtual environment)' if interp['virtualenv'] else ''}{' (frozen app)' if interp['frozen'] else ''}"
     )
+    release = plat.get("os_release")
+    if release:
+        out.append(
+            f"- OS: {release.get('PRETTY_NAME') or release.get('NAME', '?')}"
+            f" (NAME {release.get('NAME', '?')}, VERSION_ID {release.get('VERSION_ID', '?')})"
+        )
+    runtime = env.get("runtime") or {}
+    if runtime:
+        out.append("- Runtime: " + ", ".join(f"{k} {v}" for k, v in runtime.items()))
     out.append("- Versions: " + ", ".join(f"{k} {v or 'not installed'}" for k, v in versions.items()))
     dists = env["plugin_distributions"]
     out.append(
         "- Plugin distributions: "
         + (", ".join(f"{d['name']} {d['version'] or '?'} ({', '.join(d['registries'])})" for d in dists) or "none")
     )
+    if distributions is not None:
+        out.append(f"- Installed distributions: {distributions_line(distributions)}")
     out.append("- Cache folders: " + ", ".join(f"{ns}: `{p}`" for ns, p in env["paths"]["cache_dirs"].items()))
     out.append(f"- Log file: `{env['paths']['log_file']}`")
     out.append("- Environment variables: " + (", ".join(f"`{k}={v}`" for k, v in env["env"].items()) or "none set"))
