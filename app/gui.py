@@ -15,8 +15,46 @@ DESKTOP_FILE = "io.github.registry_inspector"
 TAB_NAMES = ("registries", "caches", "timing", "enums")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="registry-inspector gui", description="Open the inspector window.")
+#: The image formats ``--screenshot`` writes, by file suffix (each one Qt writes without plugins).
+SCREENSHOT_FORMATS = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error in one line on stderr (``registry-inspector gui: --size: ...``), exit 2; no usage dump."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``--size``: ``WIDTHxHEIGHT`` in pixels, each at least 100 (argparse says what is wrong)."""
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.strip().isdigit() and height.strip().isdigit()):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels such as 1280x800, not {text!r}")
+    size = int(width), int(height)
+    if min(size) < 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is too small: at least 100x100")
+    return size
+
+
+def screenshot_problem(path: str) -> str | None:
+    """Why ``--screenshot PATH`` cannot be written (checked before the window opens), or None."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if not path.lower().endswith(SCREENSHOT_FORMATS):
+        return f"--screenshot {path}: the file name must end with {', '.join(SCREENSHOT_FORMATS)}"
+    if not os.path.isdir(folder):
+        return f"--screenshot {path}: the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"--screenshot {path}: the folder {folder} is not writable"
+    if os.path.isdir(path):
+        return f"--screenshot {path}: that is a folder"
+    return None
+
+
+def build_parser(version: str | None = None) -> argparse.ArgumentParser:
+    parser = _Parser(prog="registry-inspector gui", description="Open the inspector window.")
     parser.add_argument(
         "--target", action="append", metavar="MODULE", help="module that declares registries, or entry-points:GROUP"
     )
@@ -30,16 +68,33 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build the window, run discovery, print a JSON summary and exit (1 when no registry was found)",
     )
-    parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window once loaded, then exit")
+    parser.add_argument(
+        "--screenshot", metavar="PATH", help="save an image (.png, .jpg, .bmp) of the window once loaded, then exit"
+    )
     parser.add_argument("--tab", choices=TAB_NAMES, default="registries", help="tab to show (for --screenshot)")
-    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
-    parser.add_argument("--size", default="1280x800", help="window size WxH (for --screenshot)")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system", help="colours")
+    parser.add_argument(
+        "--size", type=window_size, default=(1280, 800), metavar="WxH", help="window size (for --screenshot), 1280x800"
+    )
+    if version:
+        parser.add_argument("--version", action="version", version=version, help="print the versions and exit")
     return parser
 
 
-def main(argv: list[str]) -> int:
+def parse_args(argv: list[str], version: str | None = None) -> argparse.Namespace:
+    """The window's options; exits 2 with one line on stderr when they are wrong (``--screenshot`` to a folder
+    that does not exist included: said before any window opens)."""
+    parser = build_parser(version)
+    args = parser.parse_args([a for a in argv if a != "gui"])
+    problem = screenshot_problem(args.screenshot) if args.screenshot else None
+    if problem:
+        parser.error(problem)
+    return args
+
+
+def main(argv: list[str], version: str | None = None) -> int:
     started = time.perf_counter()
-    args = build_parser().parse_args([a for a in argv if a != "gui"])
+    args = parse_args(argv, version)
     if args.python:
         from registry_core.sources import PythonEnvironmentError, interpreter
 
@@ -89,9 +144,8 @@ def main(argv: list[str]) -> int:
 
             hints.colorSchemeChanged.connect(follow)
     _install_excepthook(window, show_error)
-    width, _, height = args.size.partition("x")
     if args.screenshot or args.smoke_test:
-        window.resize(int(width), int(height))
+        window.resize(*args.size)
     exit_code = {"value": 0}
 
     def on_error(name: str, ok: bool) -> None:
@@ -116,8 +170,8 @@ def main(argv: list[str]) -> int:
     window.loaded.connect(on_loaded)
     window.show()
     QTimer.singleShot(0, window.start_loading)
-    app.exec()
-    return exit_code["value"]
+    returned = app.exec()  # (1: the screenshot could not be written)
+    return exit_code["value"] or returned
 
 
 def _save_when_drawn(window: Any, path: str, app: Any) -> None:
@@ -126,13 +180,19 @@ def _save_when_drawn(window: Any, path: str, app: Any) -> None:
     if window.charts is not None and window.charts.is_drawing():
         QTimer.singleShot(50, lambda: _save_when_drawn(window, path, app))
         return
-    _save(window, path)
+    if not _save(window, path):
+        app.exit(1)
+        return
     app.quit()
 
 
-def _save(window: Any, path: str) -> None:
-    window.grab().save(path)
+def _save(window: Any, path: str) -> bool:
+    """Write the window's image to ``path`` and print the path; False (said on stderr) when Qt could not."""
+    if not window.grab().save(path):
+        print(f"registry-inspector: could not write the screenshot {path}", file=sys.stderr)
+        return False
     print(path)
+    return True
 
 
 def smoke_summary(window: Any, seconds: float) -> dict[str, Any]:

@@ -18,6 +18,9 @@ from jsonschema import Draft202012Validator
 from registry_core.cli import command_names
 from registry_core.diagnostics.json_schemas import BUNDLE_MANIFEST, load_schema, schema_names, schema_path
 
+#: The document any subcommand prints with --json when it cannot run (tests/test_cli_errors.py validates it).
+ERROR = "error"
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: Bundle members that are exactly another command's document.
 BUNDLE_MEMBERS = {
@@ -99,7 +102,7 @@ LABELS = [
 
 
 def test_every_subcommand_and_the_bundle_manifest_has_a_schema():
-    assert set(schema_names()) == {*command_names(), BUNDLE_MANIFEST}, (
+    assert set(schema_names()) == {*command_names(), BUNDLE_MANIFEST, ERROR}, (
         "a subcommand with --json needs registry_core/diagnostics/schemas/<name>.schema.json"
     )
     for name in schema_names():

@@ -7,6 +7,7 @@ text or as ``--json``. Nothing here imports Qt. Exit codes: 0 ok, 1 findings,
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
@@ -17,7 +18,16 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-__all__ = ["COMMANDS", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "build_parser", "command_names", "main"]
+__all__ = [
+    "COMMANDS",
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_parser",
+    "command_names",
+    "default_version",
+    "main",
+]
 
 
 #: Commands that only look: they never write, whatever the inspected program would do when loaded.
@@ -26,14 +36,18 @@ _LOOKING = ("status", "explain")
 _WRITING = ("clear-cache", "rebuild", "bundle")
 
 
-def build_parser() -> Any:
-    import argparse
-
-    parser = argparse.ArgumentParser(
+def build_parser(epilog: str | None = None, version: str | Callable[[], str] | None = None) -> Any:
+    """The parser of every subcommand; ``epilog``: more help after the commands' (an application's own
+    entry points, such as a window); ``version``: what ``--version`` prints (a callable is asked only then)."""
+    parser = _Parser(
         prog="registry-inspector",
         description="Inspect plugin registries: what they discovered, what their caches hold and why.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    common = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--version", action=_Version, help="print the versions and exit")
+    parser.version_text = version or default_version
+    common = _Parser(add_help=False)
     common.add_argument(
         "--target",
         action="append",
@@ -42,7 +56,7 @@ def build_parser() -> Any:
         "modules advertised in the registry_core.targets entry-point group",
     )
     common.add_argument("-v", "--verbose", action="store_true", help="tracebacks and more detail")
-    common.add_argument("--json", action="store_true", help="print a stable, versioned JSON document")
+    common.add_argument("--json", action="store_true", help="print a stable, versioned JSON document (errors too)")
     common.add_argument(
         "--no-write",
         action="store_true",
@@ -59,16 +73,73 @@ def build_parser() -> Any:
     parser.add_argument("--target", action="append", metavar="MODULE", dest="global_targets", help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", dest="global_verbose", help=argparse.SUPPRESS)
     parser.add_argument("--python", metavar="PATH", dest="global_python", help=argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
         command.arguments(sub.add_parser(command.name, parents=[common], help=command.help))
     return parser
 
 
-def main(argv: list[str] | None = None, default_targets: Callable[[], Any] | None = None) -> int:
-    """Run one subcommand; ``default_targets`` loads the registries used when no ``--target`` is given."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def default_version() -> str:
+    """``registry_core 0.1.0 (Python 3.12.3)``: what ``--version`` prints without an application's own."""
+    import platform
+
+    from .._version import __version__
+
+    return f"registry_core {__version__} (Python {platform.python_version()})"
+
+
+class _Version(argparse.Action):
+    """``--version``: prints the version text (asked of a callable only now) and exits 0."""
+
+    def __init__(self, option_strings: Any, dest: str = "version", **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        version = parser.version_text
+        text = version() if callable(version) else version
+        print(text)
+        parser.exit()
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser; when ``json_errors`` (``--json`` is on the command line), a usage error is also a
+    JSON document on stdout."""
+
+    json_errors = False
+    version_text: str | Callable[[], str] = ""
+
+    def error(self, message: str) -> Any:
+        if self.json_errors:
+            from ._common import fail
+
+            fail(f"{self.prog}: {message}", as_json=True, kind="usage")
+            self.exit(EXIT_USAGE)
+        super().error(message)
+
+
+def _json_errors(parser: Any) -> None:
+    """Usage errors of ``parser`` and of its subcommands' parsers as JSON documents."""
+    parser.json_errors = True
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                child.json_errors = True
+
+
+def main(
+    argv: list[str] | None = None,
+    default_targets: Callable[[], Any] | None = None,
+    *,
+    epilog: str | None = None,
+    version: str | Callable[[], str] | None = None,
+) -> int:
+    """Run one subcommand; ``default_targets`` loads the registries used when no ``--target`` is given;
+    ``epilog`` and ``version``: see :func:`build_parser`."""
+    parser = build_parser(epilog, version)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if "--json" in arguments:
+        _json_errors(parser)
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
@@ -77,7 +148,7 @@ def main(argv: list[str] | None = None, default_targets: Callable[[], Any] | Non
     if args.no_write and args.command in _WRITING:
         from ._common import fail
 
-        return fail(f"{args.command} writes by definition; --no-write forbids it")
+        return fail(f"{args.command} writes by definition; --no-write forbids it", as_json=args.json)
     if args.no_write or args.command in _LOOKING:
         from ..cache.paths import set_read_only
 
@@ -87,11 +158,11 @@ def main(argv: list[str] | None = None, default_targets: Callable[[], Any] | Non
         from ..sources.environment import PythonEnvironmentError, run_cli, strip_python
 
         try:
-            return run_cli(python, strip_python(list(sys.argv[1:] if argv is None else argv))[1])
+            return run_cli(python, strip_python(arguments)[1])
         except PythonEnvironmentError as exc:
             from ._common import fail
 
-            return fail(str(exc))
+            return fail(str(exc), as_json=args.json, kind="environment")
     from ..diagnostics.logs import configure_cli_logging
 
     configure_cli_logging(args.verbose)
@@ -101,14 +172,14 @@ def main(argv: list[str] | None = None, default_targets: Callable[[], Any] | Non
     try:
         registries = load_targets(args.target, default_targets)
     except TargetError as exc:
-        fail(str(exc))
+        fail(str(exc), as_json=args.json, kind="target", details=exc.details)
         if args.verbose:
             print(exc.details, file=sys.stderr)
         return EXIT_USAGE
     if not registries:
         from ..sources.targets import nothing_declared
 
-        return fail(nothing_declared(args.target))
+        return fail(nothing_declared(args.target), as_json=args.json, kind="target")
     args.registries = registries
     from .commands import find_command
 
@@ -121,4 +192,4 @@ def main(argv: list[str] | None = None, default_targets: Callable[[], Any] | Non
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except LookupError as exc:
-        return fail(str(exc.args[0] if exc.args else exc))
+        return fail(str(exc.args[0] if exc.args else exc), as_json=args.json, kind="registry")

@@ -19,10 +19,30 @@ def emit_json(document: Any) -> None:
     sys.stdout.write("\n")
 
 
-def fail(message: str) -> int:
-    """A usage or target error, said once on stderr; the exit code to return."""
+#: What went wrong, for the ``kind`` of a ``--json`` error document (``schemas/error.schema.json``).
+ERROR_KINDS = ("usage", "target", "registry", "environment", "bundle", "rebuild")
+
+
+def fail(
+    message: str, *, as_json: bool = False, kind: str = "usage", details: str | None = None, code: int = EXIT_USAGE
+) -> int:
+    """A usage or target error, said once on stderr; the exit code to return.
+
+    With ``as_json`` (the command's ``--json``) it is also a document on stdout,
+    ``{"schema": 1, "error": {"message", "kind", "details"}}``, so a script reading stdout gets JSON either way.
+    """
     print(f"registry-inspector: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    if as_json:
+        emit_json(error_document(message, kind, details))
+    return code
+
+
+def error_document(message: str, kind: str = "usage", details: str | None = None) -> dict[str, Any]:
+    return {"schema": 1, "error": {"message": message, "kind": kind, "details": details or None}}
+
+
+def wants_json(args: Any) -> bool:
+    return bool(getattr(args, "json", False))
 
 
 def select(args: Any) -> list[Any]:

@@ -20,9 +20,9 @@ def run_bundle(args: Any) -> int:
             args.output, args.registries, redact=not args.no_redact, force=args.force, targets=args.target
         )
     except BundleExistsError as exc:
-        return fail(str(exc))
+        return fail(str(exc), as_json=args.json, kind="bundle")
     except (OSError, ValueError) as exc:
-        return fail(f"cannot write the bundle: {exc}")
+        return fail(f"cannot write the bundle: {exc}", as_json=args.json, kind="bundle")
     if args.json:
         emit_json(result.to_dict())
     else:

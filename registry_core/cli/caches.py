@@ -16,7 +16,7 @@ def run_clear(args: Any) -> int:
     from ..diagnostics.render.actions import render_cleared
 
     if not args.registry and not args.all:
-        return fail("clear-cache needs --registry NAME or --all")
+        return fail("clear-cache needs --registry NAME or --all", as_json=args.json)
     if args.all:
         namespaces = sorted({r.config.cache_namespace for r in args.registries if r.config.cache_namespace})
         left: list[str] = []
@@ -60,7 +60,7 @@ def run_rebuild(args: Any) -> int:
             try:
                 registry.rebuild()
             except RuntimeError as exc:
-                return fail(str(exc))
+                return fail(str(exc), as_json=args.json, kind="rebuild")
         else:
             registry.clear_cache()
             registry.discover()

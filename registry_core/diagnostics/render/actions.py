@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .text import human_size
+from .text import count, human_size
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,11 +20,13 @@ def render_cleared(result: dict[str, Any], out: TextIO) -> None:
         )
     if result.get("left"):
         shown = ", ".join(result["left"][:5]) + (" ..." if len(result["left"]) > 5 else "")
-        out.write(f"left {len(result['left'])} file(s) that are not caches of this library: {shown}\n")
+        kept = count(len(result["left"]), "file")
+        what = "is not a cache" if len(result["left"]) == 1 else "are not caches"
+        out.write(f"left {kept} that {what} of this library: {shown}\n")
     others = len(result["removed"]) - result["caches_removed"]
     out.write(
-        f"{result['caches_removed']} cache file(s) removed"
-        + (f" (and {others} lock/temp files)" if others else "")
+        f"{count(result['caches_removed'], 'cache file')} removed"
+        + (f" (and {count(others, 'lock/temp file')})" if others else "")
         + "\n"
     )
 
@@ -32,15 +34,16 @@ def render_cleared(result: dict[str, Any], out: TextIO) -> None:
 def render_rebuilt(document: dict[str, Any], out: TextIO) -> None:
     for item in document["rebuilt"]:
         out.write(
-            f"rebuilt {item['registry']}: {item['plugins']} plugins, {item['failures']} failed modules, "
-            f"{item['skipped']} skipped classes in {item['seconds'] * 1000:.0f} ms -> {item['state']} "
+            f"rebuilt {item['registry']}: {count(item['plugins'], 'plugin')}, "
+            f"{count(item['failures'], 'failed module')}, {count(item['skipped'], 'skipped class', 'skipped classes')} "
+            f"in {item['seconds'] * 1000:.0f} ms -> {item['state']} "
             f"({item['path']})\n"
         )
 
 
 def render_bundle_result(result: Any, out: TextIO, verbose: bool = False) -> None:
     kinds = ", ".join(result.redaction_kinds) or "nothing needed replacing"
-    out.write(f"wrote {result.path} ({len(result.members)} members, {human_size(result.size)})\n")
+    out.write(f"wrote {result.path} ({count(len(result.members), 'member')}, {human_size(result.size)})\n")
     out.write(f"redaction: {kinds}\n" if result.redacted else "redaction: OFF (--no-redact)\n")
     for section, reason in result.skipped.items():
         out.write(f"left out {section}: {reason}\n")

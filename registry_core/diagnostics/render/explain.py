@@ -15,7 +15,9 @@ _MACHINERY = ("<frozen importlib.", f"{os.sep}importlib{os.sep}", f"{os.sep}regi
 
 def render_explanations(answers: Iterable[Any], out: TextIO, verbose: bool = False) -> None:
     for answer in answers:
-        out.write(f"[{answer.registry}] {answer.message}\n")
+        # "*": the one answer for a name no registry knows (``cli.inventory.not_found_anywhere``).
+        label = "every registry" if answer.registry == "*" else answer.registry
+        out.write(f"[{label}] {answer.message}\n")
         for line in answer.details if verbose else brief(answer.details):
             out.write(f"    {line}\n")
 

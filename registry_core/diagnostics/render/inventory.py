@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from .text import human_age, human_size, table
+from .text import Fit, count, human_age, human_size, table
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, TextIO
 
 
-def render_inventory(document: dict[str, Any], out: TextIO, verbose: bool = False) -> None:
+#: ``list``: the file elides first (its name kept), then the distribution; the class wraps only when the key
+#: and class do not fit otherwise; on a narrow terminal the file goes under its row.
+_PLUGIN_FIT = {1: Fit("wrap", 24, level=1), 3: Fit("end", 12), 4: Fit("path", 24)}
+#: The narrowest an elided path gets: its file name and a little of its folder.
+_NAME_ROOM = 12
+#: ``status``: the reason wraps and the path elides (its file name kept), then the registry wraps; on a narrow
+#: terminal the path goes under its row.
+_STATUS_FIT = {0: Fit("wrap", 18, level=1), 2: Fit("wrap", 28)}
+
+
+def render_inventory(document: dict[str, Any], out: TextIO, verbose: bool = False, width: int | None = None) -> None:
+    """``width``: the terminal's, to fit the tables into (``None``: full width, for a pipe or a file)."""
     for reg in document["registries"]:
         source = {"cache": "served from cache", "discovery": "discovered now"}.get(reg["source"], reg["source"])
         library = reg.get("library") or {}
@@ -18,7 +29,7 @@ def render_inventory(document: dict[str, Any], out: TextIO, verbose: bool = Fals
             where, source = "no discovery of its own", "partial"
         base = f"  [{reg['base']}]" if reg["base"] else ""
         built = f"{library.get('name')} {library.get('version')}, " if library.get("name") != "registry_core" else ""
-        out.write(f"{reg['name']}{base}  {built}{where}, {_count(len(reg['plugins']), 'plugin')}, {source}\n")
+        out.write(f"{reg['name']}{base}  {built}{where}, {count(len(reg['plugins']), 'plugin')}, {source}\n")
         if reg.get("note"):
             out.write(f"  note: {reg['note']}\n")
         with_distribution = any(p.get("distribution") for p in reg["plugins"])
@@ -35,6 +46,13 @@ def render_inventory(document: dict[str, Any], out: TextIO, verbose: bool = Fals
                     ]
                     for p in reg["plugins"]
                 ],
+                width=width,
+                fit=_path_fit(
+                    _PLUGIN_FIT if with_distribution else {1: _PLUGIN_FIT[1]},
+                    4 if with_distribution else 3,
+                    [p["file"] for p in reg["plugins"]],
+                ),
+                below=4 if with_distribution else 3,
             )
         )
         for sec in reg["secondary"]:
@@ -60,7 +78,8 @@ def render_inventory(document: dict[str, Any], out: TextIO, verbose: bool = Fals
         out.write(f"enum {enum['name']} ({len(members)} members; cache {state}): {shown}\n")
 
 
-def render_status(document: dict[str, Any], out: TextIO) -> None:
+def render_status(document: dict[str, Any], out: TextIO, width: int | None = None) -> None:
+    """``width``: the terminal's, to fit the table into (``None``: full width, for a pipe or a file)."""
     rows = [
         [
             c["registry"],
@@ -73,11 +92,17 @@ def render_status(document: dict[str, Any], out: TextIO) -> None:
         ]
         for c in document["caches"]
     ]
-    out.write(table(["registry", "state", "reason", "size", "age", "items", "path"], rows, indent=""))
+    headers = ["registry", "state", "reason", "size", "age", "items", "path"]
+    fit = _path_fit(_STATUS_FIT, 6, [c["path"] for c in document["caches"]])
+    out.write(table(headers, rows, indent="", width=width, fit=fit, below=6))
     for orphan in document.get("orphans", []):
         owner = orphan.get("registry") or orphan.get("owner") or "unknown owner"
         out.write(f"orphan: {orphan['path']} (written by {owner}; no registry loaded here claims it)\n")
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def _path_fit(fit: dict[int, Fit], column: int, paths: list[str | None]) -> dict[int, Fit]:
+    """``fit`` and column ``column`` eliding its paths no narrower than their longest file name allows."""
+    import os
+
+    longest = max([len(os.path.basename(p)) for p in paths if p] + [0])
+    return {**fit, column: Fit("path", longest + _NAME_ROOM)}

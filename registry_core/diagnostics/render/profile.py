@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .text import milliseconds, table
+from .text import count, milliseconds, table
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,7 +20,8 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
     regs = document["registries"]
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(document["created"]))
     out.write(
-        f"Discovery profile, {when}: {len(regs)} registries, {document['runs']} fresh-process run(s) each, "
+        f"Discovery profile, {when}: {count(len(regs), 'registry', 'registries')}, "
+        f"{count(document['runs'], 'fresh-process run')} each, "
         f"Python {document['python']}\n"
     )
     out.write(
@@ -88,8 +89,8 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
     elif document.get("history_path"):
         from ..history import load_history
 
-        count = len(load_history())
-        out.write(f"\nRecorded in {document['history_path']} ({count} profile{'' if count == 1 else 's'} so far)\n")
+        recorded = count(len(load_history()), "profile")
+        out.write(f"\nRecorded in {document['history_path']} ({recorded} so far)\n")
     elif document.get("history_error"):
         out.write(f"\nNot recorded: {document['history_error']}\n")
 

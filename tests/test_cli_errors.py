@@ -1,0 +1,49 @@
+"""With ``--json``, a command that cannot run prints an error document on stdout (``error.schema.json``) with
+the exit code it has without ``--json``; without ``--json`` the error stays one line on stderr."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from registry_core.diagnostics.json_schemas import load_schema
+
+CASES = [
+    # (argv, kind, words in the message)
+    (("list", "--target", "no.such.module"), "target", "no.such.module"),
+    (("explain", "disk", "--registry", "nope"), "registry", "no registry named 'nope'"),
+    (("rebuild", "--registry", "nope"), "registry", "no registry named 'nope'"),
+    (("clear-cache",), "usage", "clear-cache needs --registry NAME or --all"),
+    (("list", "--no-such-flag"), "usage", "unrecognized arguments: --no-such-flag"),
+    (("status", "--python", "/no/such/python"), "environment", "/no/such/python"),
+    (("bundle", "-o", "/nonexistent/folder/bug.zip"), "bundle", "cannot write the bundle"),
+]
+
+
+@pytest.mark.parametrize("argv, kind, words", CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_json_error_document_with_the_same_exit_code(cli, argv, kind, words):
+    human = cli(*argv, expect=2)
+    assert human.stdout == ""
+    assert words in human.stderr
+    result = cli(*argv, "--json", expect=2)
+    document = result.json()
+    errors = [e.message for e in Draft202012Validator(load_schema("error")).iter_errors(document)]
+    assert errors == []
+    assert document["schema"] == 1 and set(document) == {"schema", "error"}
+    assert document["error"]["kind"] == kind
+    assert words in document["error"]["message"]
+    assert words in result.stderr  # still said to the person at the terminal
+
+
+def test_a_target_error_carries_its_traceback_in_details(cli, make_package):
+    cli.path.append(str(make_package({"broken_target.py": "raise RuntimeError('boom at import')\n"})))
+    document = cli("list", "--target", "broken_target", "--json", expect=2).json()
+    assert document["error"]["kind"] == "target"
+    assert "RuntimeError: boom at import" in document["error"]["details"]
+
+
+def test_the_error_schema_rejects_a_document_without_a_message():
+    validator = Draft202012Validator(load_schema("error"))
+    assert not validator.is_valid({"schema": 1, "error": {"kind": "usage", "details": None}})
+    assert not validator.is_valid({"schema": 1, "error": {"message": "x", "kind": "other", "details": None}})
+    assert validator.is_valid({"schema": 1, "error": {"message": "x", "kind": "usage", "details": None}, "new": 1})
