@@ -109,3 +109,147 @@ def test_no_sections_at_all(qtbot):
     qtbot.addWidget(dialog)
     assert dialog.values() == ("", True, [])
     assert not dialog.ok_button.isEnabled()
+
+
+# -- what the reporter says, the preview, and after the export ------------------------------------------------------
+def test_report_fields_and_bundle_options(dialog, qtbot):
+    assert dialog.details() == {"title": "", "what_happened": "", "steps": ""}
+    qtbot.keyClicks(dialog.title_edit, "  Stale cache  ")
+    dialog.happened_edit.setPlainText("It said valid\nbut was stale")
+    dialog.steps_edit.setPlainText("1. edit a plugin\n2. restart")
+    assert dialog.details() == {
+        "title": "Stale cache",
+        "what_happened": "It said valid\nbut was stale",
+        "steps": "1. edit a plugin\n2. restart",
+    }
+    options = dialog.bundle_options()
+    assert options["report"] == dialog.details() and options["redact"] is True
+    assert options["sections"] == ["environment", "registries", "caches", "logs"]
+    runtime = options["extra_environment"]
+    assert runtime["qt_platform"] == "offscreen" and runtime["qt_version"].startswith("6.")
+    assert dialog.values()[1:] == (True, ["environment", "registries", "caches", "logs"])  # unchanged
+
+
+class FakePreview:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, redact, sections, report):
+        self.calls.append((redact, sections, report))
+        note = "(redacted)" if redact else "(raw)"
+        return [
+            ("manifest.json", '{"schema": 1}\n'),
+            ("report.md", f"# Registry Inspector bug report: {report['title']} {note}\n"),
+            *((f"{sid}.json", f"{sid} {note}\n") for sid in sections),
+        ]
+
+
+@pytest.fixture
+def previewed(qtbot, tmp_path):
+    fake = FakePreview()
+    widget = BundleDialog(SECTIONS, str(tmp_path / "bundle.zip"), preview=fake)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget, fake
+
+
+def _members(dialog):
+    return [dialog.preview_members.item(i).text() for i in range(dialog.preview_members.count())]
+
+
+def test_preview_lists_members_and_shows_each_text(previewed, qtbot):
+    dialog, fake = previewed
+    assert dialog.preview_panel.isHidden() and fake.calls == []  # built only when asked for
+    dialog.title_edit.setText("Boom")
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: _members(dialog) == ["manifest.json", "report.md", *(f"{s}.json" for s, _t in SECTIONS)])
+    assert not dialog.preview_panel.isHidden()
+    assert dialog.preview_text.toPlainText() == "# Registry Inspector bug report: Boom (redacted)\n"  # report.md first
+    assert "exactly as shown" in dialog.preview_status.text()
+    dialog.preview_members.setCurrentRow(0)
+    assert dialog.preview_text.toPlainText() == '{"schema": 1}\n'
+    assert fake.calls[0][0] is True and fake.calls[0][2]["title"] == "Boom"
+
+
+def test_preview_follows_the_options(previewed, qtbot):
+    dialog, fake = previewed
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: "report.md" in _members(dialog))
+    dialog.set_section("caches", False)
+    dialog.redact.click()
+    dialog.title_edit.setText("Later")
+    qtbot.waitUntil(lambda: dialog.preview_text_of("report.md") == "# Registry Inspector bug report: Later (raw)\n")
+    assert "caches.json" not in _members(dialog)
+    assert "redaction is OFF" in dialog.preview_status.text()
+    calls = len(fake.calls)
+    dialog.none_button.click()
+    qtbot.waitUntil(lambda: _members(dialog) == [])
+    assert "at least one section" in dialog.preview_status.text() and len(fake.calls) == calls
+    dialog.preview_button.click()  # hidden again
+    assert dialog.preview_panel.isHidden()
+
+
+def test_a_failing_preview_says_why(qtbot, tmp_path):
+    def broken(redact, sections, report):
+        raise OSError("disk on fire")
+
+    dialog = BundleDialog(SECTIONS, str(tmp_path / "b.zip"), preview=broken)
+    qtbot.addWidget(dialog)
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: "disk on fire" in dialog.preview_status.text())
+    assert _members(dialog) == []
+
+
+def test_no_preview_without_a_provider(dialog):
+    assert not dialog.preview_button.isEnabled() and "another environment" in dialog.preview_button.toolTip()
+
+
+def test_session_preview_is_a_dry_run_of_the_real_bundle(qtbot, tmp_path):
+    """The window's preview: build_bundle(dry_run=True) over the session, Qt's runtime included, nothing written."""
+    from types import SimpleNamespace
+
+    from app.widgets.bundle_dialog import session_preview
+
+    assert session_preview(object()) is None  # no registries here (another environment)
+    preview = session_preview(SimpleNamespace(registries=[], targets=[]))
+    sections = [("report", "Summary"), ("environment", "Environment"), ("distributions", "Distributions")]
+    dialog = BundleDialog(sections, str(tmp_path / "b.zip"), preview=preview)
+    qtbot.addWidget(dialog)
+    dialog.title_edit.setText(f"Broken in {os.path.expanduser('~')}/work")
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: "distributions.json" in _members(dialog), timeout=20000)
+    assert _members(dialog)[:2] == ["manifest.json", "redactions.txt"]
+    report = dialog.preview_text_of("report.md")
+    assert report.startswith("# Registry Inspector bug report: Broken in ~/work\n")  # redacted, as in the zip
+    assert "qt_platform offscreen" in report
+    assert '"registry-inspector"' in dialog.preview_text_of("distributions.json")
+    assert os.listdir(tmp_path) == []
+
+
+def test_after_export_show_in_folder_and_copy_path(qtbot, monkeypatch, tmp_path):
+    from PyQt6.QtGui import QDesktopServices, QGuiApplication
+    from PyQt6.QtWidgets import QMessageBox, QPushButton
+
+    from app.widgets import bundle_dialog
+
+    path = str(tmp_path / "bug.zip")
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    box = bundle_dialog.show_exported(None, path)
+    qtbot.addWidget(box)
+    qtbot.waitExposed(box)
+    assert path in box.text() and box.windowTitle() == "Diagnostics bundle written"
+    box.findChild(QPushButton, "bundleShowInFolder").click()
+    assert opened == [str(tmp_path)]
+
+    box = bundle_dialog.exported_message(None, path)
+    qtbot.addWidget(box)
+    QGuiApplication.clipboard().setText("")
+    box.findChild(QPushButton, "bundleCopyPath").click()
+    assert QGuiApplication.clipboard().text() == path
+    assert box.button(QMessageBox.StandardButton.Close) is not None
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))  # no file manager here
+    QGuiApplication.clipboard().setText("")
+    assert bundle_dialog.show_in_folder(path) is False and QGuiApplication.clipboard().text() == path
