@@ -253,3 +253,25 @@ def test_after_export_show_in_folder_and_copy_path(qtbot, monkeypatch, tmp_path)
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))  # no file manager here
     QGuiApplication.clipboard().setText("")
     assert bundle_dialog.show_in_folder(path) is False and QGuiApplication.clipboard().text() == path
+
+
+def test_a_path_that_cannot_be_written_is_refused_inline_and_the_dialog_keeps_its_choices(dialog, qtbot, tmp_path):
+    dialog.set_section("logs", False)
+    for path, words in (
+        ("/nonexistent/folder/bug.zip", "/nonexistent/folder does not exist"),
+        (str(tmp_path), "is a folder"),
+    ):
+        dialog.path_edit.setText(path)
+        assert not dialog.ok_button.isEnabled()
+        assert not dialog.hint.isHidden() and words in dialog.hint.text()
+        # Enter (or a stray accept) does not close it: the section choices stay for a corrected path.
+        qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
+        assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+        assert dialog.checked_sections() == ["environment", "registries", "caches"]
+    if os.geteuid() != 0:  # (root writes anywhere)
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        dialog.path_edit.setText(str(locked / "bug.zip"))
+        assert not dialog.ok_button.isEnabled() and "not writable" in dialog.hint.text()
+    dialog.path_edit.setText(str(tmp_path / "bug.zip"))
+    assert dialog.ok_button.isEnabled() and dialog.hint.isHidden()

@@ -383,7 +383,8 @@ class BundleDialog(QDialog):
         if not self.path_edit.text().strip():
             problems.append("choose where to save the zip")
         else:
-            problems += path_problems(self.path())
+            typed = os.path.expanduser(self.path_edit.text().strip())
+            problems += path_problems(typed if os.path.isdir(typed) else self.path())
         self.ok_button.setEnabled(not problems)
         self.hint.setText(("To export: " + " and ".join(problems) + ".") if problems else "")
         self.hint.setVisible(bool(problems))
