@@ -65,7 +65,9 @@ ACTIONS: tuple[ActionRow, ...] = (
         "Ctrl+I", _SP.SP_TrashIcon, toolbar=True, menu="&Cache", task=True,
     ),
     ActionRow(
-        "invalidate_all", "Invalidate &all", "invalidate", "Delete every cache file",
+        "invalidate_all", "Invalidate &all", "invalidate",
+        "Delete every cache file this library wrote for the inspected targets: each registry's and the enum caches "
+        "(colormaps, components); the same as clear-cache --all",
         "Ctrl+Shift+I", _SP.SP_DialogDiscardButton, args=(None,), toolbar=True, menu="&Cache", task=True,
     ),
     ActionRow(
@@ -79,7 +81,8 @@ ACTIONS: tuple[ActionRow, ...] = (
     ),
     ActionRow(
         "export", "&Export diagnostics…", "export_bundle", "Write a bug-report bundle (zip)",
-        "Ctrl+E", _SP.SP_DialogSaveButton, toolbar=True, menu="&File", task=True, separator_before=True,
+        # Not Ctrl+E: text fields take it (end of line) on Linux desktops, so it did nothing from the filter box.
+        "Ctrl+Shift+E", _SP.SP_DialogSaveButton, toolbar=True, menu="&File", task=True, separator_before=True,
     ),
     ActionRow(
         "export_chart", "Export &charts…", "export_charts", "Save the timing charts as PNG or SVG", menu="&File",
@@ -145,6 +148,8 @@ def _make_action(window: QMainWindow, row: ActionRow, dark: bool) -> QAction:
     action = QAction(row.text, window)
     if row.shortcut is not None:
         action.setShortcut(QKeySequence(row.shortcut))
+        # From any widget of the window (the filter box, a table), not only the one that has focus.
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     if isinstance(row.icon, QStyle.StandardPixmap):
         action.setIcon(window.style().standardIcon(row.icon))
     elif row.icon is not None:

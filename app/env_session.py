@@ -95,6 +95,8 @@ class EnvironmentSession(Session):
         code, document, stderr = self._run(argv)
         if document is None:
             raise ChildCommandError(_said(stderr) or f"{self.command_line(*argv)} exited {code} without a document")
+        if isinstance(document, dict) and set(document) <= {"schema", "error"} and document.get("error"):
+            raise ChildCommandError(_error_text(document))  # an error document: the command did not run
         return document
 
     # -- worker functions: (state, ...) -> result ---------------------------------------------------------------
@@ -108,13 +110,14 @@ class EnvironmentSession(Session):
         code, document, stderr = self._run(["list"])
         self.discovery_s = time.perf_counter() - started
         self.discovered_at = time.time()
-        if document is None:
-            # The child exits 2 without a document when the targets declare nothing or cannot be imported:
-            # either way an empty result, explained in the child's own words (it knows its environment).
+        if document is None or "registries" not in document:
+            # The child exits 2 without a list when the targets declare nothing or cannot be imported (no
+            # document, or an error document): either way an empty result, explained in the child's own words.
             self.registries, self.enums = [], []
             self.inventory = {"schema": 1, "registries": [], "enums": []}
             self.caches = {"schema": 1, "caches": [], "orphans": []}
-            self.empty_reason = _said(stderr) or f"{self.command_line('list')} exited {code} without a document"
+            fallback = f"{self.command_line('list')} exited {code} without a document"
+            self.empty_reason = _error_text(document) or _said(stderr) or fallback
             return {"inventory": self.inventory, "caches": self.caches}
         self.empty_reason = None
         self.inventory = document
@@ -134,25 +137,34 @@ class EnvironmentSession(Session):
         """``clear-cache --all``, or ``clear-cache --registry NAME`` per name."""
         commands = [["clear-cache", "--all"]] if not names else [["clear-cache", "--registry", n] for n in names]
         removed = 0
+        cleared = []
         for argv in commands:
-            removed += int(self._document(argv).get("caches_removed") or 0)
+            count = int(self._document(argv).get("caches_removed") or 0)
+            removed += count
+            if names and count:
+                cleared.append(argv[-1])
         result = self.cache_status(state)
-        result["removed"] = removed
+        result.update(removed=removed, asked=names, cleared=cleared)
         return result
 
     def rebuild(self, state: Any, names: list[str] | None) -> dict[str, Any]:
         """``rebuild`` (every registry), or ``rebuild --registry NAME`` per name; then the documents again."""
         commands = [["rebuild"]] if not names else [["rebuild", "--registry", n] for n in names]
+        started = time.perf_counter()
+        rebuilt: list[str] = []
         for index, argv in enumerate(commands):
             if state.cancelled():
                 break
             state.progress(index, len(commands), f"rebuilding {argv[-1] if names else 'every registry'}")
-            self._document(argv)
-        return self.describe(state)
+            document = self._document(argv)
+            rebuilt += [str(entry.get("registry")) for entry in document.get("rebuilt") or []]
+        seconds = time.perf_counter() - started
+        return {**self.describe(state), "rebuilt": rebuilt, "seconds": seconds, "cancelled": state.cancelled()}
 
     def profile(self, state: Any, runs: int) -> dict[str, Any]:
         state.progress(0, 0, f"profiling in {self.interpreter_label}: {runs} fresh-process run(s) per measurement…")
-        return self._document(["profile", "--runs", str(runs)])
+        document = self._document(["profile", "--runs", str(runs)])
+        return {"cancelled": True} if state.cancelled() else document
 
     def verify(self, state: Any) -> dict[str, Any]:
         state.progress(0, 0, "verifying: discovering every registry afresh in a new process…")
@@ -188,6 +200,14 @@ def _said(stderr: str) -> str:
     said = [line for line in lines if line.startswith("registry-inspector:")]
     line = (said or lines or [""])[-1]
     return line.removeprefix("registry-inspector:").strip()
+
+
+def _error_text(document: Any) -> str:
+    """The words of an error document (``{"schema": 1, "error": {"message": ...}}``), or ""."""
+    error = document.get("error") if isinstance(document, dict) else None
+    if isinstance(error, dict):
+        return str(error.get("message") or error.get("detail") or "")
+    return str(error or "")
 
 
 def short_path(path: str) -> str:

@@ -132,7 +132,10 @@ def main(argv: list[str], version: str | None = None) -> int:
     dark = None if args.theme == "system" else args.theme == "dark"
     effective_dark = theme.system_is_dark() if dark is None else dark
     theme.apply_palette(app, effective_dark)
-    window = MainWindow(session_for(args.target, args.python), dark=effective_dark)
+    # Headless runs (a screenshot at some size, a smoke test) never write the user's window settings.
+    headless = bool(args.screenshot or args.smoke_test)
+    settings = throwaway_settings() if headless else None
+    window = MainWindow(session_for(args.target, args.python), dark=effective_dark, settings=settings)
     if dark is None:
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -172,6 +175,19 @@ def main(argv: list[str], version: str | None = None) -> int:
     QTimer.singleShot(0, window.start_loading)
     returned = app.exec()  # (1: the screenshot could not be written)
     return exit_code["value"] or returned
+
+
+def throwaway_settings() -> Any:
+    """Window settings in a temporary file deleted at exit: what a headless run saves goes nowhere."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from PyQt6.QtCore import QSettings
+
+    folder = tempfile.mkdtemp(prefix="registry-inspector-settings-")
+    atexit.register(shutil.rmtree, folder, True)
+    return QSettings(f"{folder}/settings.ini", QSettings.Format.IniFormat)
 
 
 def _save_when_drawn(window: Any, path: str, app: Any) -> None:

@@ -24,7 +24,7 @@ from .models import DATA_ROLE
 from .plugin_watcher import PluginWatcher
 from .session import Session
 from .side_tabs import SideTabs
-from .widgets.cache_view import CacheView, cache_summary
+from .widgets.cache_view import CachePage, cache_summary
 from .widgets.dialogs import show_error
 from .widgets.registry_page import RegistryPage
 from .widgets.task_status import TaskStatus
@@ -71,6 +71,8 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cache_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
+        # After TaskStatus (it enables every task button once a task ends): what cannot work goes grey again.
+        self.tasks.busy_changed.connect(lambda _worker: self._update_availability())
         self._watcher = PluginWatcher(self)
         self._watcher.settled.connect(self.refresh_cache_status)
         self._restore_state()
@@ -85,10 +87,12 @@ class MainWindow(QMainWindow):
         self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.details.message.connect(self._say)
         self.tabs.addTab(page, "Registries")
-        self.cache_view = CacheView(self)
+        self.cache_page = CachePage(self)
+        self.cache_view, self.cache_details = self.cache_page.table, self.cache_page.details
         self.cache_model, self.cache_proxy = self.cache_view.cache_model, self.cache_view.proxy
         self.cache_view.customContextMenuRequested.connect(self._cache_menu)
-        self.tabs.addTab(self.cache_view, "Caches")
+        self.cache_details.anchorClicked.connect(lambda url: open_path(url.toLocalFile(), self._say))
+        self.tabs.addTab(self.cache_page, "Caches")
         # Timing and enums: their widgets import pyqtgraph, so they are built after the first paint.
         self.side_tabs = SideTabs(self, dark=self.dark, profiles=self._saved_profiles, enums=lambda: self.session.enums)
         self.side_tabs.built.connect(self._maybe_announce_loaded)
@@ -131,6 +135,14 @@ class MainWindow(QMainWindow):
         self.task_status.cancel()
 
     def _task_finished(self, worker: Worker, ok: bool) -> None:
+        if worker.name == "Discovery" and not ok:
+            # Never "Discovering…" over an empty tree: the failure, explained, in the tree's place.
+            self.session.inventory = self.session.inventory or {"schema": 1, "registries": [], "enums": []}
+            self.session.empty_reason = self.last_error or "discovery failed"
+            self.registry_page.show_registries([], self.session.empty_reason, task_results.looked_for(self.session))
+            self.counts_label.setText(f"Discovery failed: {self.last_error or 'see the Registries tab'}")
+            self._update_availability()
+            self.side_tabs.build_soon()
         # After the buttons are back (busy_changed came first): a slot on task_done (or loaded) may start
         # the next task straight away.
         self.task_done.emit(worker.name, ok)
@@ -155,6 +167,7 @@ class MainWindow(QMainWindow):
         )
         self._show_caches(result)
         self._update_counts()
+        self._update_availability()
         self._watcher.watch(inventory)
         self.side_tabs.build_soon()
         if first:
@@ -215,7 +228,11 @@ class MainWindow(QMainWindow):
         task_results.after_invalidate(self, result)
 
     def rebuild(self, names: list[str] | None) -> None:
-        self.run_task("Rebuild", self.session.rebuild, names, on_result=self._show_documents)
+        self.run_task("Rebuild", self.session.rebuild, names, on_result=self._after_rebuild)
+
+    def _after_rebuild(self, result: dict[str, Any]) -> None:
+        self._show_documents(result)
+        task_results.after_rebuild(self, result)
 
     def profile(self, runs: int | None = None) -> None:
         if runs is None:
@@ -230,6 +247,10 @@ class MainWindow(QMainWindow):
         self.run_task("Verify", self.session.verify, on_result=partial(task_results.after_verify, self))
 
     def _show_profile(self, profile: dict[str, Any]) -> None:
+        if profile.get("cancelled"):
+            # The core records no cancelled profile: the charts and the history stay as they were.
+            self._say("Profile cancelled")
+            return
         self._profile = profile
         if self.charts is None:  # (not every time: that also rebuilds the enums tab, ~40 ms)
             self.side_tabs.build_now()
@@ -352,6 +373,35 @@ class MainWindow(QMainWindow):
 
     def _say(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
+
+    #: The buttons that need at least one loaded registry, and why they are grey without one.
+    NEEDS_REGISTRIES = {
+        "rebuild": "Nothing to rebuild",
+        "invalidate": "No cache to invalidate",
+        "invalidate_all": "No cache to invalidate",
+        "verify": "Nothing to verify",
+        "profile": "Nothing to profile",
+        "export": "Nothing to export",
+        "open_cache": "No cache folder",
+    }
+
+    def _update_availability(self) -> None:
+        """Grey out what cannot work without a registry (with the reason as its tooltip); restore it after."""
+        inventory = self.session.inventory
+        empty = inventory is not None and not inventory.get("registries")
+        for action_id, what in self.NEEDS_REGISTRIES.items():
+            action = self.action_by_id[action_id]
+            tip = action.property("normalTip")
+            if tip is None:
+                tip = action.toolTip()
+                action.setProperty("normalTip", tip)
+            if empty:
+                action.setEnabled(False)
+                action.setToolTip(f"{what}: no registry is loaded (the Registries tab says why); File ▸ Open target…")
+            else:
+                action.setToolTip(tip)
+                if not self.busy:
+                    action.setEnabled(True)
 
     def focus_filter(self) -> None:
         self.tabs.setCurrentIndex(TAB_REGISTRIES)

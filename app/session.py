@@ -70,26 +70,35 @@ class Session:
         return {"caches": self.caches}
 
     def invalidate(self, state: Any, names: list[str] | None) -> dict[str, Any]:
-        """Delete the cache files of the named registries (all when None)."""
-        removed = 0
-        for registry in self._named(names):
-            removed += bool(registry.clear_cache())
+        """Delete the cache files of the named registries; None: ``invalidate_all``.
+
+        The result adds ``removed`` (how many cache files went), ``asked`` (the names, None for all) and
+        ``cleared`` (the named registries that had a file to remove).
+        """
+        if not names:
+            removed = len(invalidate_all(self.registries))
+            cleared: list[str] = []
+        else:
+            cleared = [r.name for r in self._named(names) if r.clear_cache()]
+            removed = len(cleared)
         result = self.cache_status(state)
-        result["removed"] = removed
+        result.update(removed=removed, asked=names, cleared=cleared)
         return result
 
     def rebuild(self, state: Any, names: list[str] | None) -> dict[str, Any]:
         """Discover the named registries again (all when None) and rewrite their caches."""
         chosen = self._named(names)
         started = time.perf_counter()
+        rebuilt = []
         for index, registry in enumerate(chosen):
             if state.cancelled():
                 break
             state.progress(index, len(chosen), f"rebuilding {registry.name}")
             registry.rebuild()
+            rebuilt.append(registry.name)
         self.discovery_s = time.perf_counter() - started
         self.discovered_at = time.time()
-        return self.describe(state)
+        return {**self.describe(state), "rebuilt": rebuilt, "seconds": self.discovery_s, "cancelled": state.cancelled()}
 
     def profile(self, state: Any, runs: int) -> dict[str, Any]:
         from registry_core.diagnostics import profile_registries
@@ -135,3 +144,22 @@ class Session:
         """The cache file of the registry ``name`` (None: the first registry's), or None without one."""
         registry = self.registry(name) if name else (self.registries[0] if self.registries else None)
         return getattr(registry, "cache_path", None) if registry is not None else None
+
+
+def invalidate_all(registries: list[Any]) -> list[str]:
+    """Invalidate all: what ``registry-inspector clear-cache --all`` removes (``registry_core/cli/caches.py``).
+
+    Every cache file this library wrote in the inspected registries' namespace folders (our header or file-name
+    pattern only; what another tool keeps there stays), each registry's own file where another library keeps
+    it, and every enum cache (colormaps, components) this process uses. Returns the removed paths.
+    """
+    from registry_core import clear_all_caches
+    from registry_core.enums import enum_cache_managers
+
+    namespaces = sorted({r.config.cache_namespace for r in registries if r.config.cache_namespace})
+    removed = clear_all_caches(namespaces) if namespaces else []
+    for registry in registries:
+        if not registry.config.cache_namespace and registry.cache_path and registry.clear_cache():
+            removed.append(registry.cache_path)
+    removed += [m.cache_path for m in enum_cache_managers() if m.cache_path not in removed and m.clear_cache()]
+    return [path for path in removed if path.endswith(".json")]

@@ -16,7 +16,17 @@ from .widgets.dialogs import show_error, show_verify_disagreement
 if TYPE_CHECKING:  # (the window imports this module)
     from .main_window import MainWindow
 
-__all__ = ["after_export", "after_invalidate", "after_verify", "inventory_summary", "looked_for", "window_title"]
+__all__ = [
+    "after_export",
+    "after_invalidate",
+    "after_rebuild",
+    "after_verify",
+    "invalidate_summary",
+    "rebuild_summary",
+    "inventory_summary",
+    "looked_for",
+    "window_title",
+]
 
 APP_TITLE = "Registry Inspector"
 
@@ -51,8 +61,48 @@ def looked_for(session: Any) -> str:
 
 
 def after_invalidate(window: MainWindow, result: dict[str, Any]) -> None:
-    """How many cache files Invalidate removed (the cache view is redrawn by the window)."""
-    window.statusBar().showMessage(f"Removed {result.get('removed', 0)} cache file(s)", 5000)
+    """What Invalidate removed, naming the registries (the cache view is redrawn by the window)."""
+    _say(window, invalidate_summary(result))
+
+
+def invalidate_summary(result: dict[str, Any]) -> str:
+    """``Removed the cache file of microscope handler`` / ``Removed 7 cache files (every registry's and enum's)``."""
+    asked = result.get("asked")
+    removed = int(result.get("removed") or 0)
+    if not asked:
+        return f"Invalidate all: removed {_count(removed, 'cache file')} (every registry's and enum's cache)"
+    cleared = list(result.get("cleared") or [])
+    missing = [name for name in asked if name not in cleared]
+    parts = [f"Removed the cache file of {', '.join(cleared)}"] if cleared else []
+    if missing:
+        parts.append(f"{', '.join(missing)} had no cache file to remove")
+    return "; ".join(parts)
+
+
+def after_rebuild(window: MainWindow, result: dict[str, Any]) -> None:
+    """Rebuild's result: registries, plugins, failures, time, and the cache files written."""
+    _say(window, rebuild_summary(result))
+
+
+def rebuild_summary(result: dict[str, Any]) -> str:
+    """``Rebuilt 5 registries in 120 ms: 22 plugins, 1 failed import; 5 cache files written``."""
+    names = list(result.get("rebuilt") or [])
+    registries = [r for r in (result.get("inventory") or {}).get("registries", []) if r["name"] in names]
+    plugins = sum(len(r["plugins"]) for r in registries)
+    failures = sum(len(r["failures"]) for r in registries)
+    caches = [c for c in (result.get("caches") or {}).get("caches", []) if c.get("registry") in names]
+    written = [c for c in caches if c.get("state") == "valid"]
+    unwritten = [c for c in caches if c.get("state") != "valid"]
+    ms = float(result.get("seconds") or 0) * 1000
+    text = (
+        f"Rebuilt {_count(len(names), 'registry', 'registries')} in {ms:.0f} ms: {_count(plugins, 'plugin')}, "
+        f"{_count(failures, 'failed import')}; {_count(len(written), 'cache file')} written"
+    )
+    if unwritten:
+        text += "; not written: " + ", ".join(f"{c['registry']} ({c.get('state')})" for c in unwritten)
+    if result.get("cancelled"):
+        text = "Rebuild cancelled. " + text
+    return text
 
 
 def after_verify(window: MainWindow, document: dict[str, Any]) -> None:

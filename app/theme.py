@@ -6,8 +6,11 @@ schemes: they are badges with white text (cache states) or text on the view's ow
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QPointF, Qt
+from typing import Any
+
+from PyQt6.QtCore import QPointF, QRect, Qt
 from PyQt6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap, QPolygonF
+from PyQt6.QtWidgets import QProxyStyle, QStyle
 
 LIGHT = {
     "background": "#ffffff",
@@ -105,11 +108,30 @@ def apply_palette(app: QGuiApplication, dark: bool) -> None:
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     palette.setColor(QPalette.ColorRole.Link, QColor("#1a73e8" if not dark else "#8ab4f8"))
     app.setPalette(palette)
-    # Fusion draws check-box outlines in a colour close to a dark background: give them an edge.
-    border = "#9aa0a6" if dark else "#80868b"
-    app.setStyleSheet(
-        f"QCheckBox::indicator, QTreeView::indicator, QListView::indicator {{ border: 1px solid {border}; "
-        f"border-radius: 2px; width: 13px; height: 13px; background: {c['background']}; }}"
-        f"QCheckBox::indicator:checked, QTreeView::indicator:checked, QListView::indicator:checked "
-        f"{{ background: {'#4c8bf5' if dark else '#1a73e8'}; image: none; }}"
-    )
+    # No style sheet on check boxes: one that styles ``::indicator`` replaces the style's tick (checked read as a
+    # solid square). The style's own box and tick, with an edge that shows on a dark background too.
+    app.setStyleSheet("")
+    if not isinstance(app.style(), EdgedCheckStyle):
+        app.setStyle(EdgedCheckStyle(app.style().name()))
+
+
+class EdgedCheckStyle(QProxyStyle):
+    """The platform style (Fusion here), its check boxes given a visible edge on dark backgrounds.
+
+    Fusion draws the box's edge from the Window colour darkened, nearly the Base colour of a dark theme.
+    """
+
+    _CHECKS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck)
+
+    def drawPrimitive(self, element: Any, option: Any, painter: Any, widget: Any = None) -> None:  # noqa: N802
+        super().drawPrimitive(element, option, painter, widget)
+        if element in self._CHECKS and option.palette.color(QPalette.ColorRole.Base).lightness() < 128:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(QColor(DARK["muted"]))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            size = min(option.rect.width(), option.rect.height(), 14)
+            box = QRect(0, 0, size - 1, size - 1)
+            box.moveCenter(option.rect.center())
+            painter.drawRect(box)
+            painter.restore()

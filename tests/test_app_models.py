@@ -10,7 +10,7 @@ from PyQt6.QtCore import QModelIndex, Qt
 
 from app.models import DATA_ROLE, KIND_ROLE, SORT_ROLE
 from app.models.cache_table import CacheTableModel
-from app.models.registry_tree import RegistryTreeModel
+from app.models.registry_tree import CLASS, COUNT, STATUS, RegistryTreeModel
 from app.widgets.filter_bar import count_leaves, make_proxy
 from registry_core.diagnostics import cache_inventory
 
@@ -63,15 +63,22 @@ def test_registry_tree_shape_roles_and_sorting(documents):
     assert model.data(alpha, KIND_ROLE) == "registry"
     first_plugin = model.index(0, 0, alpha)
     assert model.data(first_plugin) == "k00000"
-    assert model.data(model.index(0, 2, alpha)) == "loaded"
-    assert model.data(model.index(1, 2, alpha)) == "from cache"
+    assert model.data(model.index(0, STATUS, alpha)) == "loaded"
+    assert model.data(model.index(1, STATUS, alpha)) == "from cache"
     assert model.rowCount(first_plugin) == 1  # its secondary entry
     assert model.data(model.index(3, 0, alpha), KIND_ROLE) == "failure"
     assert model.data(model.index(5, 0, alpha), KIND_ROLE) == "duplicate"
-    assert model.data(model.index(0, 1), SORT_ROLE) == 3  # numbers sort as numbers
+    # The counts have a column of their own (numbers sort as numbers); the Class column holds the base class.
+    assert model.data(model.index(0, COUNT)) == "3 (+3)"
+    assert model.data(model.index(0, COUNT), SORT_ROLE) == 3
+    assert "3 plugins, 3 modules or classes not registered" in model.data(
+        model.index(0, COUNT), Qt.ItemDataRole.ToolTipRole
+    )
+    assert model.data(model.index(0, CLASS)) == documents.shapes[0]["base"]
+    assert model.data(model.index(0, COUNT, alpha)) == ""
     assert model.data(first_plugin, DATA_ROLE)["registry"] == "alpha"
     proxy = make_proxy(model, SORT_ROLE)
-    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    proxy.sort(COUNT, Qt.SortOrder.DescendingOrder)
     assert proxy.data(proxy.index(0, 0)) == "beta"  # 12 plugins > 3, not "3" > "12"
 
 

@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import QApplication, QMessageBox, QStyle
 
 from app.main_window import TAB_CACHES, TAB_REGISTRIES, TAB_TIMING, MainWindow
 from app.models import DATA_ROLE, KIND_ROLE
+from app.models.registry_tree import CLASS, STATUS
 from app.session import Session
 
 TASK_TIMEOUT_MS = 30_000
@@ -183,10 +184,10 @@ def test_tree_shows_the_five_registries_their_plugins_failures_and_skips(window)
         assert same_icon(icon, style.standardIcon(expected[kind])), f"{kind} has the wrong icon"
     icons = [index.data(Qt.ItemDataRole.DecorationRole) for index in samples.values()]
     assert not any(same_icon(a, b) for i, a in enumerate(icons) for b in icons[i + 1 :]), "two kinds share an icon"
-    assert samples["failure"].siblingAtColumn(2).data() == "import failed"
-    assert samples["skipped"].siblingAtColumn(2).data() == "no key"
-    assert samples["duplicate"].siblingAtColumn(2).data() == "duplicate key"
-    assert "ModuleNotFoundError" in samples["failure"].siblingAtColumn(1).data()
+    assert samples["failure"].siblingAtColumn(STATUS).data() == "import failed"
+    assert samples["skipped"].siblingAtColumn(STATUS).data() == "no key"
+    assert samples["duplicate"].siblingAtColumn(STATUS).data() == "duplicate key"
+    assert "ModuleNotFoundError" in samples["failure"].siblingAtColumn(CLASS).data()
     # Status bar and filter count agree with the tree.
     assert window.counts_label.text().startswith("5 registries · 22 plugins · 1 failed import · 3 skipped classes")
     assert window.filter_bar.count.text() == f"shown {DEMO_LEAVES} of {DEMO_LEAVES}"
@@ -231,15 +232,19 @@ def test_filter_narrows_the_tree_and_counts(qtbot, window):
     assert len(top_rows(window)) == 5
 
 
-def test_invalid_regex_is_marked_and_does_not_crash(qtbot, window):
+def test_invalid_regex_says_so_inline_and_shows_nothing_stale(qtbot, window):
     bar = window.filter_bar
     with qtbot.waitSignal(bar.applied, timeout=5000):
         bar.regex.setChecked(True)  # applies at once
     with qtbot.waitSignal(bar.applied, timeout=5000) as blocker:
         qtbot.keyClicks(bar.edit, "^(omero|zarr")
     assert bar.edit.property("invalid") is True
-    assert "invalid regular expression" in bar.edit.toolTip()
-    assert blocker.args == [DEMO_LEAVES, DEMO_LEAVES]  # the last valid filter (none) stays
+    # Said inline, where the count was (and in the tooltips), not only a red border.
+    assert bar.count.text().startswith("invalid pattern: ") and "missing )" in bar.count.text()
+    assert bar.count.isVisible() and bar.edit.toolTip() == bar.count.text()
+    # No stale rows: the tree shows nothing rather than the last valid filter's results.
+    assert blocker.args == [0, DEMO_LEAVES]
+    assert window.tree_proxy.rowCount() == 0
     # Fixing it applies the regex.
     with qtbot.waitSignal(bar.applied, timeout=5000) as blocker:
         qtbot.keyClicks(bar.edit, ")$")
@@ -290,7 +295,8 @@ def test_invalidate_selected_then_all_then_rebuild_with_f5(qtbot, window):
     assert window.selected_registry() == "zmq server"
     with invalidation(qtbot, window):
         window.act_invalidate.trigger()
-    assert window.statusBar().currentMessage() == "Removed 1 cache file(s)"  # the result outlives the task
+    # The result names the registry, and outlives the task.
+    assert window.statusBar().currentMessage() == "Removed the cache file of zmq server"
     states = demo_cache_states(window)
     assert states.pop("zmq server") == "missing"
     assert set(states.values()) == {"valid"}
@@ -303,8 +309,10 @@ def test_invalidate_selected_then_all_then_rebuild_with_f5(qtbot, window):
 
     with invalidation(qtbot, window):
         window.act_invalidate_all.trigger()
-    assert set(demo_cache_states(window).values()) == {"missing"}
-    assert "5 missing" in window.cache_label.text()
+    # Every cache the window lists goes: the registries' and the enum caches (what clear-cache --all removes).
+    assert set(cache_states(window).values()) == {"missing"}, cache_states(window)
+    assert "7 missing" in window.cache_label.text()
+    assert window.statusBar().currentMessage().startswith("Invalidate all: removed ")
     for name in DEMO_REGISTRIES:
         assert not os.path.exists(window.session.registry(name).cache_path)
 
@@ -315,6 +323,10 @@ def test_invalidate_selected_then_all_then_rebuild_with_f5(qtbot, window):
         qtbot.keyClick(window.tree, Qt.Key.Key_F5)
     assert blocker.args == ["Rebuild", True]
     assert set(demo_cache_states(window).values()) == {"valid"}
+    # Rebuild says what it did, as Invalidate and Verify do.
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Rebuilt 5 registries in ") and " ms: 22 plugins, 1 failed import" in message, message
+    assert message.endswith("; 5 cache files written"), message
     assert not window.busy
     assert all(action.isEnabled() for action in window.task_actions)
     # The cache table shows the same.
@@ -355,6 +367,9 @@ def test_profile_shows_charts(qtbot, window):
 
 
 def test_cancel_profile_ends_promptly_and_actions_come_back(qtbot, window):
+    from registry_core.diagnostics import load_history
+
+    history_before = load_history()
     window.profile(runs=5)
     assert window.busy
     # Conflicting actions are disabled while the task runs, and Cancel is offered.
@@ -373,7 +388,10 @@ def test_cancel_profile_ends_promptly_and_actions_come_back(qtbot, window):
     elapsed = time.perf_counter() - started
     assert blocker.args == ["Profile", True]
     assert elapsed < 5, f"cancel took {elapsed:.1f} s"
-    assert window._profile["cancelled"] is True
+    # Said, and nothing shown: the charts keep what they had, and the history got no point.
+    assert window.statusBar().currentMessage() == "Profile cancelled"
+    assert window._profile is None and not window.charts.has_profile()
+    assert load_history() == history_before
     assert not window.busy
     assert all(action.isEnabled() for action in window.task_actions)
     assert window.cancel_button.isHidden() and window.progress.isHidden()

@@ -10,7 +10,7 @@ from PyQt6.QtGui import QBrush, QColor
 from registry_core.diagnostics import human_age, human_size
 
 from .. import theme
-from . import DATA_ROLE, SORT_ROLE
+from . import DATA_ROLE, SORT_ROLE, home_short
 
 COLUMNS = ("Cache", "State", "Reason", "Size", "Age", "Items", "Library", "Path")
 
@@ -19,14 +19,6 @@ def _library(row: dict[str, Any]) -> str:
     """``metaclass_registry 0.4.1``: the library whose cache this is (registry_core for its own and the enums)."""
     library = row.get("library") or {}
     return " ".join(str(library[k]) for k in ("name", "version") if library.get(k))
-
-
-def _home_short(path: str) -> str:
-    """``~/.cache/...`` instead of the full home folder: the part worth reading is what follows it."""
-    import os
-
-    home = os.path.expanduser("~")
-    return "~" + path[len(home) :] if home and home != "/" and path.startswith(home + os.sep) else path
 
 
 class CacheTableModel(QAbstractTableModel):
@@ -79,12 +71,12 @@ class CacheTableModel(QAbstractTableModel):
             return (
                 row.get("registry"),
                 row.get("state"),
-                row.get("reason") or row.get("detail") or "",
+                home_short(row.get("reason") or row.get("detail") or ""),
                 human_size(row.get("size")),
                 human_age(row.get("age_s")),
                 "" if row.get("items") is None else str(row["items"]),
                 _library(row),
-                _home_short(row.get("path") or ""),
+                home_short(row.get("path") or ""),
             )[column]
         if role == SORT_ROLE:
             return (
@@ -104,9 +96,14 @@ class CacheTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ToolTipRole:
+            # The cell's full text (a long name, reason or path may be cut on screen).
+            if column == 0:
+                return row.get("registry")
             if column == 7:
                 return row.get("path")
-            return row.get("reason") or row.get("detail") or row.get("state")
+            if column == 6:
+                return _library(row) or None
+            return home_short("\n".join(t for t in (row.get("reason"), row.get("detail")) if t)) or row.get("state")
         if role == DATA_ROLE:
             return row
         return None

@@ -8,7 +8,7 @@ from PyQt6.QtCore import QModelIndex, QRectF, Qt
 from PyQt6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPen, QPixmap
 
 from .. import theme
-from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
+from . import DATA_ROLE, KIND_ROLE, SORT_ROLE, home_short
 from ._tree import TreeModelBase
 from ._tree import TreeNode as _Node
 
@@ -69,7 +69,7 @@ def build_tree(enums: list[dict[str, Any]]) -> _Node:
         kind = doc.get("kind") or "enum"
         count = f"{len(members)} member{'s' if len(members) != 1 else ''} · {kind}"
         state = doc.get("cache_state") or "unknown"
-        details = doc.get("cache_reason") or doc.get("cache_path") or ""
+        details = doc.get("cache_reason") or home_short(doc.get("cache_path") or "")
         enode = root.add(_Node(ENUM, doc, root, (name, count, state, details), name))
         for member in members:
             extra = member.get("description") or member.get("source") or ""
@@ -148,7 +148,7 @@ class EnumTreeModel(TreeModelBase):
                     + (f": {doc['cache_reason']}" if doc.get("cache_reason") else "")
                 ]
                 if doc.get("cache_path"):
-                    lines.append(str(doc["cache_path"]))
+                    lines.append(home_short(str(doc["cache_path"])))
                 return "\n".join(lines)
             return f"{node.group}.{node.cells[0]} = {node.cells[1]}"
         if role == KIND_ROLE:

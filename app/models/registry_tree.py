@@ -8,11 +8,13 @@ from PyQt6.QtCore import QModelIndex, Qt
 from PyQt6.QtGui import QBrush, QColor
 
 from .. import theme
-from . import DATA_ROLE, KIND_ROLE, SORT_ROLE
+from . import DATA_ROLE, KIND_ROLE, SORT_ROLE, home_short
 from ._tree import TreeModelBase
 from ._tree import TreeNode as _Node
 
-COLUMNS = ("Name", "Class / reason", "Status", "Library", "Module", "File")
+COLUMNS = ("Name", "Plugins", "Class / reason", "Status", "File", "Library", "Module")
+#: Columns by name (the cells below are in this order).
+NAME, COUNT, CLASS, STATUS, FILE, LIBRARY, MODULE = range(len(COLUMNS))
 
 # Node kinds.
 REGISTRY = "registry"
@@ -34,12 +36,22 @@ def library_label(reg: dict[str, Any]) -> str:
 
 
 def _registry_cells(reg: dict[str, Any]) -> tuple:
-    problems = len(reg["failures"]) + len(reg["skipped"])
-    summary = f"{len(reg['plugins'])} plugins" + (f", {problems} not registered" if problems else "")
+    # The counts in a column of their own; the Class column holds the registry's base class.
+    problems = _problems(reg)
+    count = f"{len(reg['plugins'])}" + (f" (+{problems})" if problems else "")
     source = {"cache": "from cache", "discovery": "discovered"}.get(reg["source"], reg["source"])
     if reg.get("partial"):
         source = "partial"
-    return (reg["name"], summary, source, library_label(reg), reg["package"] or "", reg["base"] or "")
+    return (reg["name"], count, reg["base"] or "", source, "", library_label(reg), reg["package"] or "")
+
+
+def _problems(reg: dict[str, Any]) -> int:
+    return len(reg["failures"]) + len(reg["skipped"])
+
+
+def _cells(name: str, what: str, status: str, file: str | None, library: str, module: str) -> tuple:
+    """A row's cells in column order (no count: only registries have one); the file with ``~``."""
+    return (name, "", what, status, home_short(file or ""), library, module)
 
 
 def build_tree(registries: list[dict[str, Any]]) -> _Node:
@@ -55,13 +67,13 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
                     PLUGIN,
                     plugin,
                     rnode,
-                    (
+                    _cells(
                         str(plugin["key"]),
                         plugin["class"],
                         status,
+                        plugin["file"],
                         plugin.get("distribution") or "",
                         plugin["module"],
-                        plugin["file"] or "",
                     ),
                     name,
                 )
@@ -73,7 +85,7 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
                         SECONDARY,
                         {"attr_name": attr, "value": value, "registry": label},
                         pnode,
-                        (label, value, "secondary", "", value.rpartition(".")[0], ""),
+                        _cells(label, value, "secondary", "", "", value.rpartition(".")[0]),
                         name,
                     )
                 )
@@ -83,13 +95,13 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
                     FAILURE,
                     failure,
                     rnode,
-                    (
+                    _cells(
                         failure["module"].rpartition(".")[2],
                         failure["error"],
                         "import failed",
+                        failure["file"],
                         failure.get("distribution") or "",
                         failure["module"],
-                        failure["file"] or "",
                     ),
                     name,
                 )
@@ -109,17 +121,18 @@ def build_tree(registries: list[dict[str, Any]]) -> _Node:
                     kind,
                     skipped,
                     rnode,
-                    (skipped["class"], skipped["reason"], label, "", skipped["module"], skipped["file"] or ""),
+                    _cells(skipped["class"], skipped["reason"], label, skipped["file"], "", skipped["module"]),
                     name,
                 )
             )
         for excluded in reg.get("excluded", []):
+            short_name = excluded["module"].rpartition(".")[2]
             rnode.add(
                 _Node(
                     EXCLUDED,
                     excluded,
                     rnode,
-                    (excluded["module"].rpartition(".")[2], excluded["reason"], "excluded", "", excluded["module"], ""),
+                    _cells(short_name, excluded["reason"], "excluded", "", "", excluded["module"]),
                     name,
                 )
             )
@@ -152,13 +165,20 @@ class RegistryTreeModel(TreeModelBase):
         if role == Qt.ItemDataRole.DisplayRole:
             return node.cells[column] if column < len(node.cells) else None
         if role == SORT_ROLE:
-            if node.kind == REGISTRY and column == 1:
-                return len(node.data.get("plugins", ()))
+            if column == COUNT:
+                return len(node.data.get("plugins", ())) if node.kind == REGISTRY else -1
             value = node.cells[column] if column < len(node.cells) else ""
             return value.lower() if isinstance(value, str) else value
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == FILE and node.data.get("file"):
+                return node.data["file"]
+            if node.kind == REGISTRY and column == COUNT:
+                problems = _problems(node.data)
+                return f"{len(node.data['plugins'])} plugins" + (
+                    f", {problems} modules or classes not registered (their rows say why)" if problems else ""
+                )
             if node.kind in (FAILURE, SKIPPED, DUPLICATE, EXCLUDED):
-                return node.cells[1]
+                return node.cells[CLASS]
             if node.kind == PLUGIN and node.data.get("doc"):
                 return node.data["doc"]
             if node.kind == REGISTRY and node.data.get("partial"):
@@ -166,8 +186,10 @@ class RegistryTreeModel(TreeModelBase):
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self._icons.get(node.kind)
-        if role == Qt.ItemDataRole.ForegroundRole and column in (1, 2):
-            if node.kind == REGISTRY and node.data.get("partial") and column == 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COUNT:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.ForegroundRole and column in (CLASS, STATUS):
+            if node.kind == REGISTRY and node.data.get("partial") and column == STATUS:
                 return _OUTCOME_BRUSHES.get(SKIPPED)
             return _OUTCOME_BRUSHES.get(node.kind)
         if role == KIND_ROLE:

@@ -1,19 +1,49 @@
-"""The Caches tab: one row per cache file, its state as a badge; and the status bar's one-line summary."""
+"""The Caches tab: one row per cache file, its state as a badge, the selected cache's details below; and the
+status bar's one-line summary."""
 
 from __future__ import annotations
 
+import html
+import os
 from typing import Any
 
-from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PyQt6.QtCore import QModelIndex, Qt, QUrl
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTextBrowser,
+    QWidget,
+)
 
-from ..models import DATA_ROLE, SORT_ROLE
-from ..models.cache_table import CacheTableModel
+from registry_core.diagnostics import human_age, human_size
+
+from .. import theme
+from ..models import DATA_ROLE, SORT_ROLE, home_short
+from ..models.cache_table import CacheTableModel, _library
 from .filter_bar import make_proxy
+
+#: The path column (the file name is what tells caches apart: it is kept, the folder is cut).
+PATH_COLUMN = 7
+
+
+class _PathDelegate(QStyledItemDelegate):
+    """One line, cut on the left: ``…/openhcs_demo/registry_microscope_handler-69bef….json`` keeps the file name."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
 
 
 class CacheView(QTableView):
-    """A sortable table over ``cache_inventory()``; long paths lose their middle, not their file name."""
+    """A sortable table over ``cache_inventory()``; names and reasons wrap, paths lose their folder, not their name."""
+
+    #: Widest the Cache and Reason columns start (they wrap beyond; the full text is in the tooltip).
+    NAME_WIDTH, REASON_WIDTH = 220, 320
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -25,27 +55,110 @@ class CacheView(QTableView):
         self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.proxy.sort(-1)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAlternatingRowColors(True)
-        # One line per cache.
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Long names and reasons wrap (rows grow to fit them); the path keeps one line (its delegate).
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._path_delegate = _PathDelegate(self)
+        self.setItemDelegateForColumn(PATH_COLUMN, self._path_delegate)
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setStretchLastSection(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
     def show_document(self, caches: dict[str, Any]) -> None:
+        current = self.current_item()
         self.cache_model.set_document(caches)
-        # Fit every column but the path, which takes what is left (eliding its middle) instead of scrolling.
-        for column in range(7):
+        # Fit every column but the path, which takes what is left (losing its folder first) instead of scrolling.
+        for column in range(PATH_COLUMN):
             self.resizeColumnToContents(column)
-        self.setColumnWidth(0, min(self.columnWidth(0), 260))
-        self.setColumnWidth(2, min(self.columnWidth(2), 360))
-        self.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        self.setColumnWidth(0, min(self.columnWidth(0), self.NAME_WIDTH))
+        self.setColumnWidth(2, min(self.columnWidth(2), self.REASON_WIDTH))
+        self.horizontalHeader().setSectionResizeMode(PATH_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.resizeRowsToContents()
+        self._reselect(current)
+
+    def _reselect(self, previous: dict[str, Any] | None) -> None:
+        """The same cache current again after a refresh (else the first row): the details pane keeps its subject."""
+        proxy = self.proxy
+        for row in range(proxy.rowCount()):
+            data = proxy.index(row, 0).data(DATA_ROLE)
+            if previous is None or (data.get("path"), data.get("registry")) == (
+                previous.get("path"),
+                previous.get("registry"),
+            ):
+                self.selectRow(row)
+                return
+        if proxy.rowCount():
+            self.selectRow(0)
 
     def current_item(self) -> dict[str, Any] | None:
         """The current row's document, or None."""
         index = self.currentIndex()
         return index.data(DATA_ROLE) if index.isValid() else None
+
+
+class CacheDetails(QTextBrowser):
+    """Every field of the selected cache's status document, in words; the path links to its folder."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cacheDetails")
+        self.setOpenExternalLinks(False)
+        self.setOpenLinks(False)
+        self.show_row(None)
+
+    def show_row(self, row: dict[str, Any] | None) -> None:
+        self.setHtml(cache_details_html(row))
+
+
+def cache_details_html(row: dict[str, Any] | None) -> str:
+    """The status document's fields of one cache row (``status --json``'s ``caches[i]``) as an HTML table."""
+    if not row:
+        return "<p style='color:gray'>Select a cache file to see its details.</p>"
+
+    def esc(value: Any) -> str:
+        return html.escape("" if value is None else str(value))
+
+    path = row.get("path") or ""
+    folder_url = QUrl.fromLocalFile(os.path.dirname(path)).toString() if path else ""
+    kind = row.get("reason_kind")
+    fields = [
+        ("Path", f'<a href="{esc(folder_url)}">{esc(home_short(path))}</a>' if path else "<i>none</i>"),
+        ("State", f"<b>{esc(row.get('state'))}</b>"),
+        ("Reason", esc(home_short(row.get("reason") or "")) or "—"),
+        ("Detail", esc(home_short(row.get("detail") or "")) or "—"),
+        ("Reason kind", esc(getattr(kind, "value", kind)) if kind else "—"),
+        ("Size", esc(human_size(row.get("size"))) or "—"),
+        ("Age", esc(human_age(row.get("age_s"))) or "—"),
+        ("Items", esc(row.get("items")) if row.get("items") is not None else "—"),
+        ("Library", esc(_library(row)) or "—"),
+        ("Kind", esc(row.get("kind")) or "—"),
+        ("Name", esc(row.get("name")) or "—"),
+    ]
+    body = "".join(f"<tr><td><b>{name}</b></td><td>{value}</td></tr>" for name, value in fields)
+    colour = theme.state_colour(row.get("state"))
+    return (
+        f"<h3>{esc(row.get('registry'))} <span style='background:{colour}; color:{theme.BADGE_TEXT_COLOUR}'>"
+        f"&nbsp;{esc(row.get('state'))}&nbsp;</span></h3><table cellspacing=4>{body}</table>"
+    )
+
+
+class CachePage(QSplitter):
+    """The Caches tab: the table above, the selected cache's details below."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setObjectName("cachePage")
+        self.table = CacheView(self)
+        self.details = CacheDetails(self)
+        self.addWidget(self.table)
+        self.addWidget(self.details)
+        self.setStretchFactor(0, 1)
+        self.setStretchFactor(1, 1)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.details.show_row(current.data(DATA_ROLE) if current.isValid() else None)
+        )
 
 
 def cache_summary(caches: dict[str, Any]) -> str:

@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtCore import QUrl, pyqtSignal
+from PyQt6.QtGui import QTextOption
 from PyQt6.QtWidgets import QTextBrowser, QWidget
 
 from .. import theme
 from ..desktop import open_path
+from ..models import home_short
 
 
 def _esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+#: A word this long may break after a dot, underscore or slash ("openhcs_demo.microscopes." / "microscope_base").
+_LONG_WORD = re.compile(r"\S{24,}")
+_BREAK_AFTER = re.compile(r"([._/])(?=\w)")
+_ZWSP = "\u200b"
+
+
+def _brk(value: Any) -> str:
+    """Escaped, ``~`` for the home folder, and break opportunities (zero-width spaces) in long dotted names."""
+    text = _esc(home_short("" if value is None else str(value)))
+    return _LONG_WORD.sub(lambda m: _BREAK_AFTER.sub(r"\1" + _ZWSP, m.group(0)), text)
+
+
 def _file_link(path: str | None) -> str:
     if not path:
         return "<i>unknown</i>"
     url = QUrl.fromLocalFile(path).toString()
-    return f'<a href="{_esc(url)}">{_esc(path)}</a>'
+    return f'<a href="{_esc(url)}">{_brk(path)}</a>'
 
 
 class DetailsPane(QTextBrowser):
@@ -35,7 +50,18 @@ class DetailsPane(QTextBrowser):
         self.setOpenLinks(False)
         self.anchorClicked.connect(lambda url: open_path(url.toLocalFile(), self.message.emit))
         self.setObjectName("details")
+        # Lines break between words only; long dotted names get break points after their dots (``_brk``).
+        self.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.show_message("Select a registry, plugin, failure or skipped class to see its details.")
+
+    def toPlainText(self) -> str:  # noqa: N802 - Qt's name
+        """The text as copied: without the break opportunities added to long names."""
+        return super().toPlainText().replace(_ZWSP, "")
+
+    def createMimeDataFromSelection(self) -> Any:  # noqa: N802 - Qt's name
+        data = super().createMimeDataFromSelection()
+        data.setText(data.text().replace(_ZWSP, ""))
+        return data
 
     def show_message(self, text: str) -> None:
         self.setHtml(f"<p style='color:gray'>{_esc(text)}</p>")
@@ -69,7 +95,7 @@ class DetailsPane(QTextBrowser):
         ]
         if reg.get("healed"):
             rows.append(("Re-discovered because", reg["healed"]))
-        body = "".join(f"<tr><td><b>{_esc(k)}</b></td><td>{_esc(v)}</td></tr>" for k, v in rows)
+        body = "".join(f"<tr><td><b>{_esc(k)}</b></td><td>{_brk(v)}</td></tr>" for k, v in rows)
         partial = ""
         if reg.get("partial"):
             partial = (
@@ -78,19 +104,19 @@ class DetailsPane(QTextBrowser):
             )
         elif reg.get("note"):
             partial = f"<p><b>Note</b>: {_esc(reg['note'])}</p>"
-        return f"<h3>{_esc(reg.get('name'))} registry</h3>{partial}<table cellspacing=4>{body}</table>"
+        return f"<h3>{_brk(reg.get('name'))} registry</h3>{partial}<table cellspacing=4>{body}</table>"
 
     def _render_plugin(self, plugin: dict[str, Any]) -> str:
         loaded = "imported" if plugin.get("loaded") else "listed from the cache, not imported yet"
         secondary = "".join(f"<li>{_esc(k)}: {_esc(v)}</li>" for k, v in (plugin.get("secondary") or {}).items())
         return (
-            f"<h3>{_esc(plugin.get('key'))}</h3>"
+            f"<h3>{_brk(plugin.get('key'))}</h3>"
             f"<p>{_esc(plugin.get('doc') or 'No docstring.')}</p>"
             f"<table cellspacing=4>"
-            f"<tr><td><b>Class</b></td><td>{_esc(plugin.get('module'))}.{_esc(plugin.get('class'))}</td></tr>"
-            f"<tr><td><b>Registry</b></td><td>{_esc(plugin.get('registry'))}</td></tr>"
+            f"<tr><td><b>Class</b></td><td>{_brk(str(plugin.get('module')) + '.' + str(plugin.get('class')))}</td></tr>"
+            f"<tr><td><b>Registry</b></td><td>{_brk(plugin.get('registry'))}</td></tr>"
             + (
-                f"<tr><td><b>Distribution</b></td><td>{_esc(plugin['distribution'])}</td></tr>"
+                f"<tr><td><b>Distribution</b></td><td>{_brk(plugin['distribution'])}</td></tr>"
                 if plugin.get("distribution")
                 else ""
             )
@@ -103,15 +129,15 @@ class DetailsPane(QTextBrowser):
         explanation = self._explain(failure.get("registry", ""), failure.get("module", ""))
         origin = failure.get("entry_point")
         return (
-            f"<h3 style='color:{theme.OUTCOME_COLOURS['failure']}'>Import failed: {_esc(failure.get('module'))}</h3>"
-            f"<p>{_esc(failure.get('error'))}</p>"
+            f"<h3 style='color:{theme.OUTCOME_COLOURS['failure']}'>Import failed: {_brk(failure.get('module'))}</h3>"
+            f"<p>{_brk(failure.get('error'))}</p>"
             + (
-                f"<p>Entry point <code>{_esc(origin)}</code> of {_esc(failure.get('distribution'))}</p>"
+                f"<p>Entry point <code>{_brk(origin)}</code> of {_brk(failure.get('distribution'))}</p>"
                 if origin
                 else ""
             )
             + f"<p><b>Source file</b>: {_file_link(failure.get('file'))}</p>"
-            f"<p><b>Why</b>: {_esc(explanation)}</p>"
+            f"<p><b>Why</b>: {_brk(explanation)}</p>"
             f"<pre style='font-size:small'>{_esc(failure.get('traceback'))}</pre>"
         )
 
@@ -119,23 +145,23 @@ class DetailsPane(QTextBrowser):
         explanation = self._explain(skipped.get("registry", ""), skipped.get("class", ""))
         holder = skipped.get("holder")
         return (
-            f"<h3 style='color:{theme.OUTCOME_COLOURS['skipped']}'>Not registered: {_esc(skipped.get('class'))}</h3>"
-            f"<p>{_esc(skipped.get('reason'))}</p>"
-            + (f"<p><b>Key held by</b>: {_esc(holder)}</p>" if holder else "")
+            f"<h3 style='color:{theme.OUTCOME_COLOURS['skipped']}'>Not registered: {_brk(skipped.get('class'))}</h3>"
+            f"<p>{_brk(skipped.get('reason'))}</p>"
+            + (f"<p><b>Key held by</b>: {_brk(holder)}</p>" if holder else "")
             + f"<p><b>Source file</b>: {_file_link(skipped.get('file'))}</p>"
-            f"<p><b>Explain</b>: {_esc(explanation)}</p>"
+            f"<p><b>Explain</b>: {_brk(explanation)}</p>"
         )
 
     _render_duplicate = _render_skipped
 
     def _render_excluded(self, excluded: dict[str, Any]) -> str:
         return (
-            f"<h3>Excluded: {_esc(excluded.get('module'))}</h3><p>{_esc(excluded.get('reason'))}</p>"
+            f"<h3>Excluded: {_brk(excluded.get('module'))}</h3><p>{_brk(excluded.get('reason'))}</p>"
             "<p>Discovery did not import this module on purpose.</p>"
         )
 
     def _render_secondary(self, entry: dict[str, Any]) -> str:
         return (
-            f"<h3>{_esc(entry.get('registry'))}</h3><p>Secondary-registry entry filled from the plugin's "
-            f"<code>{_esc(entry.get('attr_name'))}</code>: {_esc(entry.get('value'))}</p>"
+            f"<h3>{_brk(entry.get('registry'))}</h3><p>Secondary-registry entry filled from the plugin's "
+            f"<code>{_brk(entry.get('attr_name'))}</code>: {_brk(entry.get('value'))}</p>"
         )

@@ -21,7 +21,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from ..models import DATA_ROLE, KIND_ROLE, SORT_ROLE
+from ..models import DATA_ROLE, KIND_ROLE, SORT_ROLE, home_short
 from ..models.enum_tree import ENUM, SWATCH_HEIGHT, SWATCH_WIDTH, EnumTreeModel
 from .filter_bar import make_proxy
 
@@ -194,8 +194,8 @@ class EnumsPanel(QWidget):
         self._mute()
         esc = lambda v: html.escape("" if v is None else str(v))  # noqa: E731
         state = doc.get("cache_state") or "unknown"
-        reason = f": {esc(doc['cache_reason'])}" if doc.get("cache_reason") else ""
-        path = f"<br>Cache file: <code>{esc(doc['cache_path'])}</code>" if doc.get("cache_path") else ""
+        reason = f": {esc(home_short(doc['cache_reason']))}" if doc.get("cache_reason") else ""
+        path = f"<br>Cache file: <code>{esc(home_short(doc['cache_path']))}</code>" if doc.get("cache_path") else ""
         self.details.setText(
             f"<b>{esc(doc.get('name'))}</b> ({esc(doc.get('kind') or 'enum')}) · "
             f"cache <b>{esc(state)}</b>{reason}{path}"

@@ -39,23 +39,29 @@ class FilterBar(QWidget):
         self.regex.toggled.connect(lambda _on: self.apply())
         self.total = 0
 
+    #: A pattern that matches nothing: an invalid one shows no row rather than the last valid one's (stale).
+    NOTHING = "(?!)"
+
     def apply(self) -> None:
         text = self.edit.text()
-        valid = True
+        error = ""
         if self.regex.isChecked():
             try:
                 re.compile(text)
             except re.error as exc:
-                valid = False
-                self.edit.setToolTip(f"invalid regular expression: {exc}")
-        self.edit.setProperty("invalid", not valid)
-        self.edit.setStyleSheet("" if valid else "QLineEdit { border: 2px solid #d32f2f; }")
-        if valid:
-            self.edit.setToolTip("")
-            pattern = text if self.regex.isChecked() else re.escape(text)
-            self.proxy.setFilterRegularExpression(pattern)
+                error = f"invalid pattern: {exc}"
+        self.edit.setProperty("invalid", bool(error))
+        self.edit.setStyleSheet("QLineEdit { border: 2px solid #d32f2f; }" if error else "")
+        self.edit.setToolTip(error)
+        if error:
+            self.proxy.setFilterRegularExpression(self.NOTHING)
+        else:
+            self.proxy.setFilterRegularExpression(text if self.regex.isChecked() else re.escape(text))
         shown = count_leaves(self.proxy)
-        self.count.setText(f"shown {shown} of {self.total}")
+        # The error inline, where the count was: the tree below is empty, and this says why.
+        self.count.setText(error or f"shown {shown} of {self.total}")
+        self.count.setStyleSheet("QLabel { color: #d32f2f; }" if error else "")
+        self.count.setToolTip(error)
         self.applied.emit(shown, self.total)
 
     def set_total(self, total: int) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 def run_clear(args: Any) -> int:
     from ..cache.admin import clear_all_caches
     from ..diagnostics.render.actions import render_cleared
+    from ..enums import enum_cache_managers
 
     if not args.registry and not args.all:
         return fail("clear-cache needs --registry NAME or --all", as_json=args.json)
@@ -25,6 +26,8 @@ def run_clear(args: Any) -> int:
         for registry in args.registries:
             if not registry.config.cache_namespace and registry.cache_path and registry.clear_cache():
                 removed.append(registry.cache_path)
+        # And every enum cache (the colormap one lives in registry_core's own folder): the window's Invalidate all.
+        removed += [m.cache_path for m in enum_cache_managers() if m.cache_path not in removed and m.clear_cache()]
         caches = [p for p in removed if p.endswith(".json")]
         # What was not ours (an application's settings, another tool's files) stayed, and is said.
         result = {"schema": 1, "removed": removed, "caches_removed": len(caches), "left": left}
