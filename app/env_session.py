@@ -68,6 +68,9 @@ def installed_modules(python: str | None) -> list[str]:
 class EnvironmentSession(Session):
     """The registries of ``targets`` as the interpreter ``python`` sees them, each button one child command."""
 
+    #: Its registries are documents from a child, not objects here (no in-process bundle preview).
+    runs_in_child = True
+
     #: No live registry objects here: views that need one read the documents or say why they cannot.
     live = False
 
@@ -171,8 +174,17 @@ class EnvironmentSession(Session):
         document = self._document(["verify"])  # (exit 1 with a document: some registry disagrees)
         return {"cancelled": True} if state.cancelled() else document
 
-    def export(self, state: Any, path: str, redact: bool, sections: list[str] | None) -> Any:
-        """``bundle -o PATH --force``: every section (the command has no choice of sections)."""
+    def export(
+        self,
+        state: Any,
+        path: str,
+        redact: bool,
+        sections: list[str] | None,
+        report: dict[str, str] | None = None,
+        extra_environment: dict[str, str] | None = None,
+    ) -> Any:
+        """``bundle -o PATH --force``: every section (the command has no choice of sections, and no way yet to
+        pass the reporter's text or Qt's runtime to the child: those are left out there)."""
         state.progress(0, 1, "writing bundle (a fresh discovery in a new process for its verify section)…")
         return self._document(["bundle", "-o", path, "--force", *([] if redact else ["--no-redact"])])
 

@@ -264,14 +264,28 @@ class MainWindow(QMainWindow):
         if path is None:
             from registry_core.diagnostics import bundle_sections
 
-            from .widgets.bundle_dialog import BundleDialog
+            from .widgets.bundle_dialog import BundleDialog, session_preview
 
-            dialog = BundleDialog(bundle_sections(), self._default_bundle_path(), self)
+            dialog = BundleDialog(
+                bundle_sections(), self._default_bundle_path(), self, preview=session_preview(self.session)
+            )
             if dialog.exec() != BundleDialog.DialogCode.Accepted:
                 return
             path, redact, sections = dialog.values()
+            report: dict[str, str] | None = dialog.details()
+        else:
+            report = None
+        from .widgets.bundle_dialog import qt_runtime
+
         self.run_task(
-            "Export", self.session.export, path, redact, sections, on_result=partial(task_results.after_export, self)
+            "Export",
+            self.session.export,
+            path,
+            redact,
+            sections,
+            report,
+            qt_runtime(),
+            on_result=partial(task_results.after_export, self),
         )
 
     def _default_bundle_path(self) -> str:

@@ -116,11 +116,29 @@ class Session:
         except Cancelled:
             return {"cancelled": True}
 
-    def export(self, state: Any, path: str, redact: bool, sections: list[str] | None) -> Any:
+    def export(
+        self,
+        state: Any,
+        path: str,
+        redact: bool,
+        sections: list[str] | None,
+        report: dict[str, str] | None = None,
+        extra_environment: dict[str, str] | None = None,
+    ) -> Any:
+        """The bundle, with what the reporter wrote and what only the window knows (Qt's runtime)."""
         from registry_core.diagnostics import build_bundle
 
         state.progress(0, 1, "writing bundle (a fresh discovery in a new process for its verify section)…")
-        return build_bundle(path, self.registries, redact=redact, sections=sections, force=True, targets=self.targets)
+        return build_bundle(
+            path,
+            self.registries,
+            redact=redact,
+            sections=sections,
+            force=True,
+            targets=self.targets,
+            report=report,
+            extra_environment=extra_environment,
+        )
 
     def _named(self, names: list[str] | None) -> list[Any]:
         if not names:

@@ -133,6 +133,9 @@ def after_export(window: MainWindow, result: Any) -> None:
     path = getattr(result, "path", None) or (result.get("path") if isinstance(result, dict) else str(result))
     window.settings.setValue("export/folder", os.path.dirname(path))
     window.statusBar().showMessage(f"Diagnostics bundle written: {path}", 8000)
+    from .widgets.bundle_dialog import show_exported
+
+    show_exported(window, path)  # "Show in folder", "Copy path"; window-modal, not blocking
 
 
 def inventory_summary(inventory: dict[str, Any] | None, discovered_at: float | None, discovery_s: float | None) -> str:

@@ -347,12 +347,19 @@ def test_export_bundle_without_the_dialog(qtbot, window, tmp_path):
         names = archive.namelist()
         manifest = json.loads(archive.read("manifest.json"))
         verified = json.loads(archive.read("verify.json"))
+        environment = json.loads(archive.read("environment.json"))
     assert {"manifest.json", "report.md", "registries.json", "verify.json"} <= set(names)
     assert manifest["read_first"] == "report.md"
     # The window's own targets (the demo) were discovered afresh for the verify section: all agree.
     assert verified["agree"] is True and len(verified["registries"]) == 5
+    # What only the window knows reaches the bundle: Qt's runtime version and platform plugin.
+    runtime = environment.get("runtime") or {}
+    assert runtime.get("qt_platform") == "offscreen" and runtime.get("qt_version"), environment.keys()
     assert window.settings.value("export/folder") == str(path.parent)
     assert str(path) in window.statusBar().currentMessage()
+    # And the "Show in folder" / "Copy path" box is up, not blocking the window.
+    boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
+    assert boxes and any("Copy path" in b.text() for box in boxes for b in box.buttons()), boxes
 
 
 def test_profile_shows_charts(qtbot, window):

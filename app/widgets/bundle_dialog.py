@@ -61,7 +61,7 @@ def session_preview(session: Any) -> Preview | None:
     preview; None for a session without registries in this process (another environment: its bundle is
     made by a child process).
     """
-    if not hasattr(session, "registries") or not hasattr(session, "targets"):
+    if getattr(session, "runs_in_child", False) or not hasattr(session, "registries"):
         return None
     from registry_core.diagnostics import build_bundle
 
