@@ -223,3 +223,16 @@ def test_library_api_sections_and_member_names(tmp_path, monkeypatch):
     assert redactor.env_value("SHORT_TOKEN", "x1") == "<redacted:SHORT_TOKEN>"
     with pytest.raises(ValueError):
         bundle.build_bundle(str(tmp_path / "x.zip"), [], sections=["nope"])
+
+
+def test_an_unwritable_folder_is_named_not_a_temporary_file(cli, tmp_path):
+    from cache_helpers import read_only
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    with read_only(folder) as refused:
+        assert refused, "this machine cannot make a folder refuse new files (chattr or chmod)"
+        result = run(cli, "bundle", "-o", str(folder / "bug.zip"), expect=2)
+    line = result.stderr.strip().splitlines()[-1]
+    assert f"folder {folder} is not writable" in line and "choose another folder" in line
+    assert ".tmp" not in line and "bug.zip." not in line

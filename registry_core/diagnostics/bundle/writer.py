@@ -313,7 +313,10 @@ def _write_zip_atomically(path: str, members: list[tuple[str, str]], force: bool
     import zipfile
 
     folder = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    except OSError as exc:  # name the folder the user chose, not our temporary file's name
+        raise OSError(f"folder {folder} is not writable ({exc.strerror}); choose another folder") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             stamp = time.localtime()[:6]
