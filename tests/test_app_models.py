@@ -108,3 +108,26 @@ def test_cache_table_passes_the_model_tester(qtmodeltester, caches):
     assert model.rowCount(model.index(0, 0)) == 0
     assert not model.index(5, 0).isValid()
     assert model.data(QModelIndex()) is None
+
+
+def test_plugins_show_the_distribution_that_provides_them(demo_in_process):
+    from registry_core.diagnostics import inventory
+
+    from app.demo import load_demo
+    from app.models.registry_tree import COLUMNS, DISTRIBUTION, LIBRARY, RegistryTreeModel
+
+    model = RegistryTreeModel()
+    model.set_registries(inventory(load_demo())["registries"])
+    assert COLUMNS[DISTRIBUTION] == "Distribution"
+    rows = {}
+    for r in range(model.rowCount()):
+        registry = model.index(r, 0)
+        rows[registry.data()] = model.index(r, LIBRARY).data()
+        for p in range(model.rowCount(registry)):
+            plugin = model.index(p, 0, registry)
+            rows[plugin.data()] = plugin.siblingAtColumn(DISTRIBUTION).data()
+    # An entry point's plugin names its distribution and version; the package's own plugins have none.
+    assert rows["acme_cellinsight"] == "acme-hcs-plugins 0.3.0"
+    assert rows["zeiss_czi"] == "zeiss-hcs-hook 1.1.0"
+    assert rows["imagexpress"] == ""
+    assert rows["microscope handler"] == "registry_core 0.1.0"  # (registries: the library that built them)

@@ -12,9 +12,9 @@ from . import DATA_ROLE, KIND_ROLE, SORT_ROLE, home_short
 from ._tree import TreeModelBase
 from ._tree import TreeNode as _Node
 
-COLUMNS = ("Name", "Plugins", "Class / reason", "Status", "File", "Library", "Module")
+COLUMNS = ("Name", "Plugins", "Class / reason", "Status", "File", "Distribution", "Library", "Module")
 #: Columns by name (the cells below are in this order).
-NAME, COUNT, CLASS, STATUS, FILE, LIBRARY, MODULE = range(len(COLUMNS))
+NAME, COUNT, CLASS, STATUS, FILE, DISTRIBUTION, LIBRARY, MODULE = range(len(COLUMNS))
 
 # Node kinds.
 REGISTRY = "registry"
@@ -42,16 +42,19 @@ def _registry_cells(reg: dict[str, Any]) -> tuple:
     source = {"cache": "from cache", "discovery": "discovered"}.get(reg["source"], reg["source"])
     if reg.get("partial"):
         source = "partial"
-    return (reg["name"], count, reg["base"] or "", source, "", library_label(reg), reg["package"] or "")
+    return (reg["name"], count, reg["base"] or "", source, "", "", library_label(reg), reg["package"] or "")
 
 
 def _problems(reg: dict[str, Any]) -> int:
     return len(reg["failures"]) + len(reg["skipped"])
 
 
-def _cells(name: str, what: str, status: str, file: str | None, library: str, module: str) -> tuple:
-    """A row's cells in column order (no count: only registries have one); the file with ``~``."""
-    return (name, "", what, status, home_short(file or ""), library, module)
+def _cells(name: str, what: str, status: str, file: str | None, distribution: str, module: str) -> tuple:
+    """A row's cells in column order (no count, no library: only registries have them); the file with ``~``.
+
+    ``distribution`` is the installed distribution that provides the plugin, with its version (as napari's
+    plugin list shows it): an entry point's, or the one another library's plugin module belongs to."""
+    return (name, "", what, status, home_short(file or ""), distribution, "", module)
 
 
 def build_tree(registries: list[dict[str, Any]]) -> _Node:

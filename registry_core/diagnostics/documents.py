@@ -36,7 +36,7 @@ def registry_document(registry: Any) -> dict[str, Any]:
     for outcome in report.registered:
         plugins.append(
             {
-                "distribution": distributions.get(outcome.module) or by_key.get(outcome.key),
+                "distribution": _distribution_of(outcome.module, distributions) or by_key.get(outcome.key),
                 "key": _key(outcome.key),
                 "class": outcome.qualname,
                 "module": outcome.module,
@@ -125,6 +125,16 @@ def library_of(registry: Any) -> dict[str, Any]:
     from .._version import __version__
 
     return {"name": "registry_core", "version": __version__}
+
+
+def _distribution_of(module: str, distributions: dict[str, str]) -> str | None:
+    """The distribution whose entry point loaded ``module``, or the package holding it (a hook package's
+    entry point imports its submodules: their classes are that distribution's too)."""
+    found = distributions.get(module)
+    while found is None and "." in module:
+        module = module.rpartition(".")[0]
+        found = distributions.get(module)
+    return found
 
 
 def secondary_name(registry: Any, target: dict) -> str:
