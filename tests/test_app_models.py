@@ -111,10 +111,9 @@ def test_cache_table_passes_the_model_tester(qtmodeltester, caches):
 
 
 def test_plugins_show_the_distribution_that_provides_them(demo_in_process):
-    from registry_core.diagnostics import inventory
-
     from app.demo import load_demo
     from app.models.registry_tree import COLUMNS, DISTRIBUTION, LIBRARY, RegistryTreeModel
+    from registry_core.diagnostics import inventory
 
     model = RegistryTreeModel()
     model.set_registries(inventory(load_demo())["registries"])
