@@ -109,7 +109,12 @@ class CacheDetails(QTextBrowser):
         self.show_row(None)
 
     def show_row(self, row: dict[str, Any] | None) -> None:
-        self.setHtml(cache_details_html(row))
+        from registry_core.diagnostics import cache_contents
+
+        # What the file validates against, beside the disk now (a stat per file, at most a few hundred).
+        path = (row or {}).get("path")
+        contents = cache_contents(path) if path and os.path.isfile(path) else None
+        self.setHtml(cache_details_html(row) + contents_html(contents))
 
 
 def cache_details_html(row: dict[str, Any] | None) -> str:
@@ -142,6 +147,52 @@ def cache_details_html(row: dict[str, Any] | None) -> str:
         f"<h3>{esc(row.get('registry'))} <span style='background:{colour}; color:{theme.BADGE_TEXT_COLOUR}'>"
         f"&nbsp;{esc(row.get('state'))}&nbsp;</span></h3><table cellspacing=4>{body}</table>"
     )
+
+
+def contents_html(contents: dict[str, Any] | None) -> str:
+    """The files a cache watches, recorded beside now (changed ones first and marked), its entry points and the
+    environment values it recorded (``registry_core.diagnostics.cache_contents``)."""
+    if not contents:
+        return ""
+    if contents.get("problem"):
+        return f"<p><i>{html.escape(contents['problem'])}</i></p>"
+
+    def stamp(size: Any, mtime_ns: Any) -> str:
+        import time
+
+        if mtime_ns is None:
+            return "<i>gone</i>"
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(mtime_ns / 1e9))
+        return html.escape(when + ("" if size is None else f", {size} B"))
+
+    files = contents["files"]
+    rows = "".join(
+        f"<tr><td>{'<b>changed</b>' if f['changed'] else ''}</td><td>{html.escape(home_short(f['path']))}"
+        f"{'/' if f['folder'] else ''}</td><td>{stamp(f['recorded_size'], f['recorded_mtime_ns'])}</td>"
+        f"<td>{stamp(f['size'], f['mtime_ns'])}</td></tr>"
+        for f in files
+    )
+    more = f"<p>… and {contents['more']} more</p>" if contents.get("more") else ""
+    parts = [
+        f"<h4>Watched files and folders: {len(files) + contents.get('more', 0)}, {contents['changed']} changed</h4>",
+        "<table cellspacing=4><tr><th></th><th align=left>file</th><th align=left>recorded</th>"
+        f"<th align=left>now</th></tr>{rows}</table>{more}",
+    ]
+    entry_points = contents.get("entry_points") or {}
+    if entry_points:
+        advertised = ", ".join(entry_points.get("advertised") or []) or "none"
+        parts.append(
+            f"<h4>Entry points</h4><p>group <b>{html.escape(str(entry_points.get('group')))}</b>: "
+            f"{html.escape(advertised)}; {entry_points.get('folders', 0)} import-path folders watched</p>"
+        )
+    environment = contents.get("environment") or {}
+    if environment:
+        items = "".join(
+            f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(home_short(str(v)))}</td></tr>"
+            for k, v in environment.items()
+        )
+        parts.append(f"<h4>Environment it was written for</h4><table cellspacing=4>{items}</table>")
+    return "".join(parts)
 
 
 class CachePage(QSplitter):
