@@ -22,7 +22,7 @@ _EXPORTS = {
     "Cancelled": ("children", "Cancelled"),
     "build_bundle": ("bundle", "build_bundle"),
     "bundle_sections": ("bundle", "bundle_sections"),
-    "cache_contents": ("cache_contents", "cache_contents"),
+    "cache_contents": ("watched", "cache_contents"),
     "cache_inventory": ("documents", "cache_inventory"),
     "configure_logging": ("logs", "configure_cli_logging"),
     "describe_verdict": ("render.verify", "describe"),
