@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from registry_core.sources import run_json
+from registry_core.sources import Cancelled, run_json
 
 from .session import Session
 
@@ -91,11 +91,11 @@ class EnvironmentSession(Session):
         python = ["--python", self.python] if self.python else []
         return shlex.join(["registry-inspector", *argv, *self._target_args(), *python])
 
-    def _run(self, argv: list[str]) -> tuple[int, Any, str]:
-        return run_json(self.python or sys.executable, [*argv, *self._target_args()])
+    def _run(self, argv: list[str], cancelled: Any = None) -> tuple[int, Any, str]:
+        return run_json(self.python or sys.executable, [*argv, *self._target_args()], cancelled=cancelled)
 
-    def _document(self, argv: list[str]) -> Any:
-        code, document, stderr = self._run(argv)
+    def _document(self, argv: list[str], cancelled: Any = None) -> Any:
+        code, document, stderr = self._run(argv, cancelled)
         if document is None:
             raise ChildCommandError(_said(stderr) or f"{self.command_line(*argv)} exited {code} without a document")
         if isinstance(document, dict) and set(document) <= {"schema", "error"} and document.get("error"):
@@ -166,12 +166,18 @@ class EnvironmentSession(Session):
 
     def profile(self, state: Any, runs: int) -> dict[str, Any]:
         state.progress(0, 0, f"profiling in {self.interpreter_label}: {runs} fresh-process run(s) per measurement…")
-        document = self._document(["profile", "--runs", str(runs)])
+        try:  # Cancel stops the child (and its fresh-process children) at once
+            document = self._document(["profile", "--runs", str(runs)], state.cancelled)
+        except Cancelled:
+            return {"cancelled": True}
         return {"cancelled": True} if state.cancelled() else document
 
     def verify(self, state: Any) -> dict[str, Any]:
         state.progress(0, 0, "verifying: discovering every registry afresh in a new process…")
-        document = self._document(["verify"])  # (exit 1 with a document: some registry disagrees)
+        try:
+            document = self._document(["verify"], state.cancelled)  # (exit 1 with a document: one disagrees)
+        except Cancelled:
+            return {"cancelled": True}
         return {"cancelled": True} if state.cancelled() else document
 
     def export(

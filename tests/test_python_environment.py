@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,42 @@ def test_nothing_is_installed_into_the_inspected_environment(cli, stack):
     cli("list", "--python", prefix, "--target", "polystore", "--json")
     cli("status", "--python", prefix, "--target", "polystore")
     assert _listing(prefix) == before
+
+
+def test_a_cancelled_child_stops_at_once_with_every_process_it_started(tmp_path, monkeypatch):
+    import time
+
+    from helpers import DEMO_PATH
+
+    from registry_core.sources import Cancelled, run_json
+
+    monkeypatch.setenv("PYTHONPATH", str(DEMO_PATH))
+    started = time.monotonic()
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(time.monotonic())
+        return time.monotonic() - started > 1.5
+
+    # A profile starts fresh-process children of its own: all of them go when it is cancelled.
+    target = ["--target", "openhcs_demo.microscopes.microscope_base"]
+    with pytest.raises(Cancelled):
+        run_json(sys.executable, ["profile", "--runs", "9", "--no-history", *target], cancelled=cancelled)
+    took = time.monotonic() - started
+    assert took < 6, f"cancel took {took:.1f} s"
+    assert len(asked) >= 5  # polled while the child ran
+    # Neither the child nor the fresh processes it started (their argv names the target too) are left, once
+    # the killed ones are reaped (a moment: they were SIGKILLed).
+    deadline = time.monotonic() + 5
+    while True:
+        leftovers = subprocess.run(
+            ["pgrep", "-f", "openhcs_demo.microscopes.microscope_base"], capture_output=True, text=True
+        ).stdout.split()
+        if not leftovers or time.monotonic() > deadline:
+            break
+    details = (
+        subprocess.run(["ps", "-o", "pid,stat,args", "-p", ",".join(leftovers)], capture_output=True, text=True).stdout
+        if leftovers
+        else ""
+    )
+    assert leftovers == [], details

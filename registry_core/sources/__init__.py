@@ -8,10 +8,11 @@
 ``set_default_targets`` is how an application names the registries used when no target is given.
 """
 
-from .environment import PythonEnvironmentError, interpreter, run_json
+from .environment import Cancelled, PythonEnvironmentError, interpreter, run_json
 from .targets import TargetError, default_targets, load_targets, nothing_declared, set_default_targets
 
 __all__ = [
+    "Cancelled",
     "PythonEnvironmentError",
     "TargetError",
     "default_targets",

@@ -138,25 +138,47 @@ def run_cli(python: str, argv: list[str]) -> int:
         return 130
 
 
-def run_json(python: str, argv: list[str], timeout: float | None = None) -> tuple[int, Any, str]:
-    """Run ``registry-inspector ARGV --json`` with ``python``: (exit code, the document or None, stderr)."""
+class Cancelled(Exception):
+    """``cancelled()`` turned true while the child ran: it was stopped, with every process it started."""
+
+
+def run_json(python: str, argv: list[str], timeout: float | None = None, cancelled: Any = None) -> tuple[int, Any, str]:
+    """Run ``registry-inspector ARGV --json`` with ``python``: (exit code, the document or None, stderr).
+
+    ``cancelled()``, polled ten times a second, stops the child and its own children (profile's and verify's
+    fresh processes: the child leads a process group of its own) and raises :class:`Cancelled`.
+    """
     import json
     import subprocess
+    import time
 
     python = interpreter(python)
     check_version(python)
-    result = subprocess.run(
+    process = subprocess.Popen(
         [python, "-m", "registry_core.cli", *argv, "--json"],
         env=child_env(),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
+        start_new_session=os.name == "posix",
     )
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        try:
+            stdout, stderr = process.communicate(timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            if (cancelled is not None and cancelled()) or (deadline is not None and time.monotonic() > deadline):
+                _stop(process)
+                if cancelled is not None and cancelled():
+                    raise Cancelled(f"stopped: {' '.join(argv)}") from None
+                raise subprocess.TimeoutExpired(process.args, timeout or 0) from None
+
     try:
-        document = json.loads(result.stdout) if result.stdout.strip() else None
+        document = json.loads(stdout) if stdout.strip() else None
     except ValueError:
         document = None
-    return result.returncode, document, result.stderr
+    return process.returncode, document, stderr
 
 
 def strip_python(argv: list[str]) -> tuple[str | None, list[str]]:
@@ -179,4 +201,21 @@ def strip_python(argv: list[str]) -> tuple[str | None, list[str]]:
     return python, out
 
 
-__all__ = ["PythonEnvironmentError", "interpreter", "run_cli", "run_json", "strip_python"]
+def _stop(process: Any) -> None:
+    """Kill the child and every process it started (its process group, on POSIX), then reap it."""
+    import signal
+
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except OSError:
+        pass
+    try:
+        process.communicate(timeout=10)
+    except Exception:  # noqa: BLE001 - it is being thrown away
+        pass
+
+
+__all__ = ["Cancelled", "PythonEnvironmentError", "interpreter", "run_cli", "run_json", "strip_python"]
