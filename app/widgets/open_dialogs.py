@@ -79,6 +79,22 @@ def check_environment(path: str) -> tuple[str | None, str]:
         return None, str(exc)
 
 
+def _recent_list(dialog: QDialog, recent: list[str], edit: QLineEdit, height: int) -> QListWidget:
+    """The recent entries; a click puts one in the line edit."""
+    widget = QListWidget(dialog)
+    widget.addItems(recent)
+    widget.setMaximumHeight(height)
+    widget.itemClicked.connect(lambda item: edit.setText(item.text()))
+    return widget
+
+
+def _open_cancel(dialog: QDialog) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class OpenTargetDialog(QDialog):
     """A line edit with completion from the inspected environment's modules, and the recent targets."""
 
@@ -105,17 +121,10 @@ class OpenTargetDialog(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("targetError")
         self.error.setWordWrap(True)
-        self.recent = QListWidget(self)
+        self.recent = _recent_list(self, recent, self.edit, 140)
         self.recent.setObjectName("recentTargets")
-        self.recent.addItems(recent)
-        self.recent.setMaximumHeight(140)
-        self.recent.itemClicked.connect(lambda item: self.edit.setText(item.text()))
         self.recent.itemDoubleClicked.connect(lambda item: (self.edit.setText(item.text()), self.accept()))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = _open_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.edit)
@@ -173,15 +182,8 @@ class OpenEnvironmentDialog(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("environmentError")
         self.error.setWordWrap(True)
-        self.recent = QListWidget(self)
-        self.recent.addItems(recent)
-        self.recent.setMaximumHeight(120)
-        self.recent.itemClicked.connect(lambda item: self.edit.setText(item.text()))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.recent = _recent_list(self, recent, self.edit, 120)
+        self.buttons = _open_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(row)
