@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from .commands import COMMANDS, command_names
+from .commands import COMMANDS, REMOTE_COMMANDS, command_names, remote_arguments
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -75,7 +75,10 @@ def build_parser(epilog: str | None = None, version: str | Callable[[], str] | N
     parser.add_argument("--python", metavar="PATH", dest="global_python", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
-        command.arguments(sub.add_parser(command.name, parents=[common], help=command.help))
+        subparser = sub.add_parser(command.name, parents=[common], help=command.help)
+        command.arguments(subparser)
+        if command.name in REMOTE_COMMANDS:
+            remote_arguments(subparser)
     return parser
 
 
@@ -154,6 +157,10 @@ def main(
 
         set_read_only()  # (inherited by every child it starts, --python's included)
     python = args.python or args.global_python
+    if getattr(args, "remote", None):
+        from .remote import run_remote  # (ssh code only when asked for)
+
+        return run_remote(args, arguments, python)
     if python:
         from ..sources.environment import PythonEnvironmentError, run_cli, strip_python
 

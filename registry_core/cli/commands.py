@@ -99,6 +99,31 @@ def _bundle(parser: Any) -> None:
     parser.add_argument("--force", action="store_true", help="replace FILE.zip if it exists")
 
 
+#: The subcommands that also run on another machine (``--remote HOST``), answering with their --json document.
+REMOTE_COMMANDS = ("list", "status", "snapshot", "verify", "profile")
+
+
+def remote_arguments(parser: Any) -> None:
+    """``--remote HOST`` and its companions, on the subcommands of :data:`REMOTE_COMMANDS`."""
+    group = parser.add_argument_group("another machine (through the system's ssh; nothing installed there)")
+    group.add_argument("--remote", metavar="HOST", help="run this on HOST (an ssh destination) and show its answer")
+    group.add_argument(
+        "--remote-python", metavar="PATH", help="the worker's interpreter or venv folder (default: python3 there)"
+    )
+    group.add_argument(
+        "--remote-installed",
+        action="store_true",
+        help="use the registry_core installed on the worker (same version) instead of sending this one",
+    )
+    group.add_argument(
+        "--remote-timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="give up on the worker after this long (default 600; connecting alone: 15)",
+    )
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "list", "registries, plugins, secondaries, enums, failures and skips", _no_arguments, ".inventory:run_list"

@@ -50,25 +50,30 @@ def interpreter(path: str) -> str:
     return path
 
 
-def bridge_folder() -> str:
-    """A folder holding only registry_core and platformdirs (links, or copies where links cannot be made)."""
-    import hashlib
-    import shutil
+def core_sources() -> dict[str, str]:
+    """The folders of the registry_core and platformdirs packages' sources (what another interpreter needs)."""
     import sys
-
-    import platformdirs
-
-    from .._version import __version__
 
     frozen_sources = os.path.join(getattr(sys, "_MEIPASS", ""), "registry_core_src")
     if getattr(sys, "frozen", False) and os.path.isdir(frozen_sources):
         # The frozen app's modules live in its archive; the bundle ships their sources for this (the spec).
-        sources = {name: os.path.join(frozen_sources, name) for name in ("registry_core", "platformdirs")}
-    else:
-        sources = {
-            "registry_core": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-            "platformdirs": os.path.dirname(os.path.abspath(platformdirs.__file__)),
-        }
+        return {name: os.path.join(frozen_sources, name) for name in ("registry_core", "platformdirs")}
+    import platformdirs
+
+    return {
+        "registry_core": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        "platformdirs": os.path.dirname(os.path.abspath(platformdirs.__file__)),
+    }
+
+
+def bridge_folder() -> str:
+    """A folder holding only registry_core and platformdirs (links, or copies where links cannot be made)."""
+    import hashlib
+    import shutil
+
+    from .._version import __version__
+
+    sources = core_sources()
     digest = hashlib.sha256("|".join([__version__, *sources.values()]).encode()).hexdigest()[:16]
     from ..cache.paths import read_only, user_cache_dir
 

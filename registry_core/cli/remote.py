@@ -1,0 +1,138 @@
+"""``--remote HOST``: the subcommand runs on a worker through ssh (``sources.remote``) and is rendered here.
+
+The worker answers with the command's ``--json`` document and its exit code; this module renders that
+document with the renderer the command uses locally, so a remote answer reads like a local one. What the
+worker says on stderr is relayed, each line prefixed with the host. ``snapshot -o FILE`` writes FILE here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ._common import EXIT_USAGE, emit_json, fail
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: Options that belong to this side only: (with a value, flags). ``-o`` is snapshot's output, written here.
+_LOCAL_VALUED = ("--remote", "--remote-python", "--remote-timeout", "-o", "--output")
+_LOCAL_FLAGS = ("--remote-installed", "--json")
+
+
+def run_remote(args: Any, arguments: list[str], python: str | None) -> int:
+    """Run ``args.command`` on ``args.remote``; render or print its document; the worker's exit code."""
+    from ..cache.paths import read_only
+    from ..sources.environment import Cancelled
+    from ..sources.remote import RemoteError, Worker, run_json
+
+    if python:
+        return fail(
+            f"--python names an interpreter on this machine; for one on {args.remote} give --remote-python PATH",
+            as_json=args.json,
+        )
+    try:
+        worker = Worker(args.remote, args.remote_python, installed=args.remote_installed)
+        answer = run_json(
+            worker,
+            strip_local(arguments),
+            timeout=args.remote_timeout,
+            read_only=read_only(),  # (--no-write, status: set by main)
+        )
+    except RemoteError as exc:
+        return fail(str(exc), as_json=args.json, kind="environment")
+    except (Cancelled, KeyboardInterrupt):
+        return 130
+    for line in answer.stderr.splitlines():
+        if line.strip():
+            said = line.removeprefix("registry-inspector: ")
+            prefix = "registry-inspector: " if said != line else ""
+            print(f"{prefix}{worker.host}: {said}", file=sys.stderr)
+    document = answer.document
+    if not isinstance(document, dict):
+        return fail(
+            f"--remote {worker.host}: {args.command} gave no document (exit {answer.code}); "
+            "run it again with -v to see the worker's messages",
+            as_json=args.json,
+            kind="environment",
+        )
+    if "error" in document and "schema" in document and len(document) <= 3:
+        if args.json:  # the worker said why on stderr (relayed above)
+            emit_json(document)
+        return answer.code or EXIT_USAGE
+    if args.command == "snapshot" and getattr(args, "output", None):
+        return _write(document, args.output, args.json) or answer.code
+    try:
+        if args.json:
+            emit_json(document)
+        else:
+            render(args.command, document, args.verbose)
+    except BrokenPipeError:  # ``… --remote HOST list | head``: the reader left
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return answer.code
+
+
+def strip_local(arguments: list[str]) -> list[str]:
+    """``arguments`` without the options that are this side's (the worker gets the rest, plus ``--json``)."""
+    out: list[str] = []
+    skip = False
+    for arg in arguments:
+        if skip:
+            skip = False
+            continue
+        if arg in _LOCAL_VALUED:
+            skip = True
+        elif arg in _LOCAL_FLAGS or any(arg.startswith(option + "=") for option in _LOCAL_VALUED):
+            continue
+        elif arg.startswith("-o") and not arg.startswith("--"):
+            continue  # -oFILE
+        else:
+            out.append(arg)
+    return out
+
+
+def render(command: str, document: dict[str, Any], verbose: bool = False) -> None:
+    """``document`` as ``command`` prints it locally."""
+    from ..diagnostics.render.text import terminal_width
+
+    width = terminal_width(sys.stdout)
+    if command == "list":
+        from ..diagnostics.render.inventory import render_inventory
+
+        render_inventory(document, sys.stdout, verbose=verbose, width=width)
+    elif command == "status":
+        from ..diagnostics.render.inventory import render_status
+
+        render_status(document, sys.stdout, width=width)
+    elif command == "verify":
+        from ..diagnostics.render.verify import render_verify
+
+        render_verify(document, sys.stdout)
+    elif command == "profile":
+        from ..diagnostics.render.profile import render_profile
+
+        render_profile(document, sys.stdout, verbose=verbose)
+    else:
+        emit_json(document)
+
+
+def _write(document: dict[str, Any], path: str, as_json: bool) -> int:
+    """The worker's snapshot written to ``path`` here (atomically); 0, or the exit code of the failure."""
+    import json
+    import os
+    import tempfile
+
+    target = os.path.abspath(os.path.expanduser(path))
+    try:
+        handle, scratch = tempfile.mkstemp(prefix=".snapshot-", suffix=".json", dir=os.path.dirname(target))
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(document, out, indent=2)
+            out.write("\n")
+        os.replace(scratch, target)
+    except OSError as exc:
+        return fail(f"{path}: cannot be written ({exc.strerror or exc})", as_json=as_json)
+    if not as_json:
+        print(f"wrote {path}")
+    return 0
