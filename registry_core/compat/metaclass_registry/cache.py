@@ -188,11 +188,11 @@ class RegistryCacheManager(Generic[T]):
 
     def _read_document(self) -> dict[str, Any] | None:
         path = self._cache_path
-        if not path.exists():
-            logger.debug("No cache found for %s", self.cache_name)
-            return None
         try:
             raw = path.read_bytes()
+        except FileNotFoundError:
+            logger.debug("No cache found for %s", self.cache_name)
+            return None
         except OSError as exc:
             # Someone else's file or a folder in its place: not ours to delete.
             logger.warning("Cannot read cache file %s (%s), rebuilding", path, exc)
@@ -202,7 +202,8 @@ class RegistryCacheManager(Generic[T]):
         except ValueError:  # JSONDecodeError, and UnicodeDecodeError for bytes that are not text
             document = None
         if not isinstance(document, dict):
-            # Writes are atomic, so this is not a file another process is half-way through writing.
+            # Our writes are atomic, so this is no half-written file of ours; if the real library is writing it
+            # in place right now, deleting it only costs the next start a rebuild.
             logger.warning("Corrupt cache file %s, rebuilding", path)
             path.unlink(missing_ok=True)
             return None
