@@ -17,6 +17,10 @@ from cli_helpers import DEMO_REGISTRIES, Cli, check_inventory, check_status, key
 from helpers import run_python
 
 from registry_core.cli import command_names
+from registry_core.diagnostics import tool_stamp
+
+#: The stamp every JSON document carries.
+TOOL = tool_stamp()
 
 SUBCOMMANDS = command_names()
 CELLVOYAGER = "openhcs_demo.microscopes.cellvoyager"
@@ -317,7 +321,7 @@ def test_clear_cache_one_registry(cli):
     assert not os.path.exists(paths["zmq server"])
     assert all(os.path.isfile(p) for n, p in paths.items() if n != "zmq server")
     again = cli("clear-cache", "--registry", "zmq server", "--json").json()
-    assert again == {"schema": 1, "removed": [], "caches_removed": 0}
+    assert again == {"schema": 1, "tool": TOOL, "removed": [], "caches_removed": 0}
     assert check_status(cli("status", "--json").json())["zmq server"]["state"] == "missing"
 
 

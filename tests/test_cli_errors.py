@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft202012Validator
 
+from registry_core.diagnostics import tool_stamp
 from registry_core.diagnostics.json_schemas import load_schema
+
+#: The stamp every JSON document carries.
+TOOL = tool_stamp()
 
 CASES = [
     # (argv, kind, words in the message)
@@ -29,7 +33,7 @@ def test_json_error_document_with_the_same_exit_code(cli, argv, kind, words):
     document = result.json()
     errors = [e.message for e in Draft202012Validator(load_schema("error")).iter_errors(document)]
     assert errors == []
-    assert document["schema"] == 1 and set(document) == {"schema", "error"}
+    assert document["schema"] == 1 and set(document) == {"schema", "tool", "error"}
     assert document["error"]["kind"] == kind
     assert words in document["error"]["message"]
     assert words in result.stderr  # still said to the person at the terminal
@@ -46,4 +50,6 @@ def test_the_error_schema_rejects_a_document_without_a_message():
     validator = Draft202012Validator(load_schema("error"))
     assert not validator.is_valid({"schema": 1, "error": {"kind": "usage", "details": None}})
     assert not validator.is_valid({"schema": 1, "error": {"message": "x", "kind": "other", "details": None}})
-    assert validator.is_valid({"schema": 1, "error": {"message": "x", "kind": "usage", "details": None}, "new": 1})
+    assert validator.is_valid(
+        {"schema": 1, "tool": TOOL, "error": {"message": "x", "kind": "usage", "details": None}, "new": 1}
+    )

@@ -17,6 +17,11 @@ import pytest
 from cli_helpers import Cli, check_inventory, check_status
 from helpers import BASE_MODULE
 
+from registry_core.diagnostics import tool_stamp
+
+#: The stamp every JSON document carries.
+TOOL = tool_stamp()
+
 PKG = "clipkg"
 TARGET = f"{PKG}.base"
 # Every plugin module appends its name here when imported: proof of what a command imported.
@@ -234,7 +239,7 @@ def test_clear_cache_and_rebuild_one_registry_of_a_target(cli):
     cleared = run(
         cli, "clear-cache", "--registry", "plugin", "--json", "--target", TARGET, "--target", "otherpkg.base"
     ).json()
-    assert cleared == {"schema": 1, "removed": [status["plugin"]["path"]], "caches_removed": 1}
+    assert cleared == {"schema": 1, "tool": TOOL, "removed": [status["plugin"]["path"]], "caches_removed": 1}
     assert os.path.isfile(status["other plugin"]["path"])
 
     doc = run(cli, "rebuild", "--registry", "plugin", "--json", "--target", TARGET).json()

@@ -31,6 +31,10 @@ BUNDLE_MEMBERS = {
 }
 
 
+#: The parts of a snapshot that are another command's document.
+SNAPSHOT_PARTS = {"list": "list", "status": "status", "profile": "profile"}
+
+
 def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name))
 
@@ -69,6 +73,11 @@ def documents(tmp_path_factory):
         }
         bundle = base / "bundle.zip"
         docs["bundle"] = ("bundle", cli("bundle", "-o", str(bundle), "--json"))
+        snapshot = base / "snapshot.json"
+        docs["snapshot"] = ("snapshot", cli("snapshot", "-o", str(snapshot), "--json"))
+        docs["diff (same)"] = ("diff", cli("diff", str(snapshot), str(bundle), "--json"))
+        no_gpu = {"OPENHCS_DEMO_SUBPROCESS_NO_GPU": "1"}
+        docs["diff (different)"] = ("diff", cli("diff", str(snapshot), "live", "--json", expect=1, env=no_gpu))
         result = {label: (name, run.json()) for label, (name, run) in docs.items()}
         with zipfile.ZipFile(bundle) as archive:
             members = {
@@ -77,6 +86,9 @@ def documents(tmp_path_factory):
                 if n == "manifest.json" or n in BUNDLE_MEMBERS
             }
     result["bundle manifest.json"] = (BUNDLE_MANIFEST, members.pop("manifest.json"))
+    snapshot_document = result["snapshot"][1]
+    for part, name in SNAPSHOT_PARTS.items():
+        result[f"snapshot {part}"] = (name, snapshot_document[part])
     for member, name in BUNDLE_MEMBERS.items():
         assert member in members, f"the bundle has no {member}: {sorted(members)}"
         result[f"bundle {member}"] = (name, members[member])
@@ -98,6 +110,10 @@ LABELS = [
     "bundle",
     "bundle manifest.json",
     *(f"bundle {m}" for m in BUNDLE_MEMBERS),
+    "snapshot",
+    "diff (same)",
+    "diff (different)",
+    *(f"snapshot {part}" for part in ("list", "status", "profile")),
 ]
 
 
@@ -159,6 +175,19 @@ def test_the_documents_show_the_states_they_were_made_in(documents):
     assert {a["cause"] for a in documents["explain (an unknown name)"][1]["answers"]} == {"not found"}
     assert documents["verify"][1]["agree"] is True
     assert documents["clear-cache (all)"][1]["caches_removed"] >= 1
+    assert documents["diff (same)"][1]["same"] is True
+    differences = documents["diff (different)"][1]["differences"]
+    assert ("environment", "OPENHCS_DEMO_SUBPROCESS_NO_GPU", None, "1") in [
+        (d["kind"], d["name"], d["a"], d["b"]) for d in differences
+    ]
+
+
+def test_every_document_names_its_tool(documents):
+    from registry_core import __version__
+
+    for label, (_name, document) in documents.items():
+        assert document.get("tool", {}).get("name") == "registry-inspector", label
+        assert document["tool"]["version"] == __version__, label
 
 
 def test_a_wrong_state_a_missing_key_or_another_schema_is_rejected(documents):

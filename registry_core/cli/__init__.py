@@ -129,6 +129,16 @@ def _json_errors(parser: Any) -> None:
                 child.json_errors = True
 
 
+def _load_registries(targets: list[str] | None, default_targets: Callable[[], Any] | None) -> list[Any]:
+    """The targets' registries, for a command that loads them only when it needs them; TargetError else."""
+    from ..sources.targets import TargetError, load_targets, nothing_declared
+
+    registries = load_targets(targets, default_targets)
+    if not registries:
+        raise TargetError(nothing_declared(targets))
+    return list(registries)
+
+
 def main(
     argv: list[str] | None = None,
     default_targets: Callable[[], Any] | None = None,
@@ -173,6 +183,12 @@ def main(
     from ..diagnostics.logs import configure_cli_logging
 
     configure_cli_logging(args.verbose)
+    from .commands import find_command
+
+    if find_command(args.command).lazy_targets:
+        args.registries = None
+        args.load_registries = lambda: _load_registries(args.target, default_targets)
+        return _run(args)
     from ..sources.targets import TargetError, load_targets
     from ._common import fail
 
@@ -188,6 +204,11 @@ def main(
 
         return fail(nothing_declared(args.target), as_json=args.json, kind="target")
     args.registries = registries
+    return _run(args)
+
+
+def _run(args: Any) -> int:
+    from ._common import fail
     from .commands import find_command
 
     try:

@@ -15,12 +15,23 @@ EXIT_USAGE = 2
 
 
 def emit_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, default=repr)
+    json.dump(stamped(document), sys.stdout, indent=2, default=repr)
     sys.stdout.write("\n")
 
 
+def stamped(document: Any) -> Any:
+    """``document`` with the ``"tool"`` stamp right after ``"schema"`` (kept when it has one: a child's own)."""
+    if not isinstance(document, dict) or "schema" not in document or "tool" in document:
+        return document
+    from ..diagnostics.stamp import tool_stamp
+
+    out = {"schema": document["schema"], "tool": tool_stamp()}
+    out.update(document)
+    return out
+
+
 #: What went wrong, for the ``kind`` of a ``--json`` error document (``schemas/error.schema.json``).
-ERROR_KINDS = ("usage", "target", "registry", "environment", "bundle", "rebuild")
+ERROR_KINDS = ("usage", "target", "registry", "environment", "bundle", "rebuild", "snapshot")
 
 
 def fail(

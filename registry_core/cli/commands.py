@@ -15,13 +15,18 @@ if TYPE_CHECKING:
 
 
 class Command:
-    __slots__ = ("name", "help", "arguments", "runner")
+    __slots__ = ("name", "help", "arguments", "runner", "lazy_targets")
 
-    def __init__(self, name: str, help: str, arguments: Callable[[Any], None], runner: str) -> None:
+    def __init__(
+        self, name: str, help: str, arguments: Callable[[Any], None], runner: str, lazy_targets: bool = False
+    ) -> None:
         self.name = name
         self.help = help
         self.arguments = arguments
         self.runner = runner
+        #: The runner loads the targets only if it needs them (``args.load_registries()``): ``diff`` of two
+        #: files imports nothing it inspects.
+        self.lazy_targets = lazy_targets
 
     def run(self, args: Any) -> int:
         import importlib
@@ -124,6 +129,22 @@ def remote_arguments(parser: Any) -> None:
     )
 
 
+def _snapshot(parser: Any) -> None:
+    parser.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (default: print it)")
+    parser.add_argument(
+        "--no-redact",
+        action="store_true",
+        help="keep home directory, user name, secrets and URL credentials (redacted by default)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def _diff(parser: Any) -> None:
+    for side in ("a", "b"):
+        parser.add_argument(side, metavar=side.upper(), help="a snapshot file, a bundle (.zip), or live")
+    parser.add_argument("--no-redact", action="store_true", help="do not redact the live side")
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "list", "registries, plugins, secondaries, enums, failures and skips", _no_arguments, ".inventory:run_list"
@@ -149,6 +170,19 @@ COMMANDS: tuple[Command, ...] = (
         "write a bug-report zip: summary, environment, registries, caches, profile, log",
         _bundle,
         ".bundle:run_bundle",
+    ),
+    Command(
+        "snapshot",
+        "one JSON document: list, status, environment and latest profile, redacted like a bundle",
+        _snapshot,
+        ".snapshot:run_snapshot",
+    ),
+    Command(
+        "diff",
+        "what differs between two snapshots, bundles or live (exit 0 same, 1 different, 2 error)",
+        _diff,
+        ".snapshot:run_diff",
+        lazy_targets=True,
     ),
 )
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+from .stamp import tool_stamp
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -153,6 +155,7 @@ def inventory(registries: Iterable[Any], enums: list[dict] | None = None) -> dic
     """``list --json``: every registry and enum."""
     return {
         "schema": SCHEMA,
+        "tool": tool_stamp(),
         "created": time.time(),
         "registries": [registry_document(r) for r in registries],
         "enums": enums or [],
@@ -186,4 +189,4 @@ def cache_inventory(registries: Iterable[Any], extra_statuses: Iterable[tuple[st
     for file in list_cache_files():
         if file.path not in seen:
             orphans.append(file.to_dict())
-    return {"schema": SCHEMA, "created": time.time(), "caches": caches, "orphans": orphans}
+    return {"schema": SCHEMA, "tool": tool_stamp(), "created": time.time(), "caches": caches, "orphans": orphans}

@@ -32,6 +32,7 @@ from .children import Cancelled as ProfileCancelled
 from .children import ChildResult, child_env, child_pythonpath, default_factory, hung_module, run_child, watchdog_after
 from .history import append_history, history_path
 from .importtime import parse_importtime, top_modules
+from .stamp import tool_stamp
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -108,6 +109,7 @@ def profile_registries(
 
     document: dict[str, Any] = {
         "schema": SCHEMA,
+        "tool": tool_stamp(),
         "created": time.time(),
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),

@@ -23,6 +23,7 @@ from .children import (
     run_child,
     watchdog_after,
 )
+from .stamp import tool_stamp
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def verify_registries(
     registries = [r for r in registries if getattr(r, "config", None) is not None]
     document: dict[str, Any] = {
         "schema": SCHEMA,
+        "tool": tool_stamp(),
         "created": time.time(),
         "registries": [],
         "agree": None,

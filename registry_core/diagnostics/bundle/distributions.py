@@ -20,6 +20,8 @@ import os
 import re
 import sys
 
+from ..stamp import tool_stamp
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -141,6 +143,7 @@ def distributions_document(path: list[str] | None = None) -> dict[str, Any]:
     check = conflicts(dists)
     return {
         "schema": SCHEMA,
+        "tool": tool_stamp(),
         "python": sys.executable,
         "count": len(dists),
         "editable": sum(1 for d in dists if d["editable"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from ..stamp import tool_stamp
 from .sections import SCHEMA
 
 TYPE_CHECKING = False
@@ -151,6 +152,7 @@ def environment_document(registries: list[Any], extra: dict[str, Any] | None = N
         platformdirs_paths = {"error": f"{type(exc).__name__}: {exc}"}
     return {
         "schema": SCHEMA,
+        "tool": tool_stamp(),
         "created": time.time(),
         "python": {
             "version": platform.python_version(),

@@ -9,7 +9,7 @@ from .sections import FORMAT, SCHEMA, SECTIONS, Gathered, dump
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import Any
 
 #: How long the bundle's fresh discovery (the verify section) may take; a hang is itself worth reporting.
@@ -156,8 +156,10 @@ def _members(
     """Every member, redacted, in zip order: ``(members, sections included, {section: why empty}, kinds)``."""
     import time
 
+    from ..stamp import tool_stamp
     from .environment import dist_version
     from .redaction import Redactor
+    from .snapshot_parts import bundle_manifest_entry, part_absences
 
     redactor = Redactor(enabled=redact)
     created = time.time()
@@ -189,12 +191,14 @@ def _members(
         owner = next((s.id for s in SECTIONS if s.owns(name)), None)
         if owner in by_section:
             by_section[owner].append(name)
-    manifest = {
+    manifest: dict[str, Any] = {
         "schema": SCHEMA,
         "format": FORMAT,
         "created": created,
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(created)),
+        # name and version: the stamp every document carries; the rest as bundles always said it.
         "tool": {
+            **tool_stamp(),
             "registry-inspector": dist_version("registry-inspector"),
             "registry_core": _core_version(),
             "python": sys.version.split()[0],
@@ -216,6 +220,8 @@ def _members(
         "members": [{"name": n, "bytes": len(t.encode("utf-8"))} for n, t in redacted_members],
         "read_first": "report.md" if "report" in chosen else None,
     }
+    # No second copy of the documents: the snapshot a reader opens is assembled from these members.
+    manifest["snapshot"] = bundle_manifest_entry(part_absences(manifest["sections"]))
     summary = redactor.summary()  # after every text pass: its counts are final
     manifest["redaction_kinds"] = redactor.kinds()
     final = [("manifest.json", redactor.text(dump(manifest))), ("redactions.txt", summary), *redacted_members]
@@ -307,10 +313,25 @@ def check_target(path: str) -> bool:
 
 
 def _write_zip_atomically(path: str, members: list[tuple[str, str]], force: bool) -> int:
-    """Temp file in the same folder, fsync, then into place (never over an existing file unless ``force``)."""
-    import tempfile
     import time
     import zipfile
+
+    def write(handle: Any) -> None:
+        stamp = time.localtime()[:6]
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in members:
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, text.encode("utf-8"))
+
+    return write_atomically(path, write, force)
+
+
+def write_atomically(path: str, write: Callable[[Any], None], force: bool) -> int:
+    """Temp file in the same folder, ``write(binary handle)``, fsync, then into place (never over an existing
+    file unless ``force``); the size written. The bundle's zip and the snapshot file both land this way."""
+    import tempfile
 
     folder = os.path.dirname(path)
     try:
@@ -319,18 +340,12 @@ def _write_zip_atomically(path: str, members: list[tuple[str, str]], force: bool
         raise OSError(f"folder {folder} is not writable ({exc.strerror}); choose another folder") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            stamp = time.localtime()[:6]
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-                for name, text in members:
-                    info = zipfile.ZipInfo(name, date_time=stamp)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    info.external_attr = 0o644 << 16
-                    archive.writestr(info, text.encode("utf-8"))
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         size = os.path.getsize(tmp)
         if force:
-            check_target(path)  # again: something may have appeared there while the bundle was made
+            check_target(path)  # again: something may have appeared there while the file was made
             os.replace(tmp, path)
         else:
             try:

@@ -1,0 +1,129 @@
+"""``diff``: what changes discovery between two snapshots, and nothing else; exit 0 same, 1 different, 2 error.
+
+The pure function gets two snapshot documents (here the committed bundle, read, then changed the way a
+worker differs from a desktop); the CLI gets files, bundles and ``live``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from registry_core.diagnostics import diff_snapshots, load_snapshot
+
+OLD_BUNDLE = Path(__file__).parent / "fixtures" / "bundle-v1-2026-12-02.zip"
+
+
+@pytest.fixture(scope="module")
+def base() -> dict:
+    return load_snapshot(str(OLD_BUNDLE))
+
+
+def changed(base: dict) -> dict:
+    other = copy.deepcopy(base)
+    other["source"]["path"] = "worker.json"
+    env = other["environment"]
+    env["env"]["OPENHCS_DEMO_SUBPROCESS_NO_GPU"] = "1"
+    env["plugin_distributions"][0]["version"] = "0.4.0"
+    env["interpreter"]["sys_path"].append("/opt/extra")
+    registries = other["list"]["registries"]
+    handlers = registries[0]
+    handlers["plugins"] = [p for p in handlers["plugins"] if p["key"] != "imagexpress"]
+    omero = next(p for p in handlers["plugins"] if p["key"] == "omero")
+    omero["class"] = "PatchedHandler"
+    handlers["failures"] = []
+    del registries[-1]
+    cache = other["status"]["caches"][1]
+    cache.update(state="stale", reason="a plugin file modified: io/disk.py")
+    return other
+
+
+def rows(diff: dict) -> list[tuple]:
+    return [(d["kind"], d["registry"], d["name"], d["a"], d["b"]) for d in diff["differences"]]
+
+
+def test_a_snapshot_is_the_same_as_itself(base):
+    diff = diff_snapshots(base, copy.deepcopy(base))
+    assert diff["same"] is True and diff["differences"] == [] and set(diff["counts"].values()) == {0}
+
+
+def test_each_kind_of_difference_is_named_once_in_order(base):
+    diff = diff_snapshots(base, changed(base))
+    assert diff["same"] is False
+    assert rows(diff) == [
+        ("environment", None, "OPENHCS_DEMO_SUBPROCESS_NO_GPU", None, "1"),
+        ("environment", None, "import path", None, "/opt/extra"),
+        ("environment", None, "distribution acme-hcs-plugins", "0.3.0", "0.4.0"),
+        ("registry", "format registry", "format registry", "2 plugins", None),
+        ("key", "microscope handler", "imagexpress", "openhcs_demo.microscopes.imagexpress:ImageXpressHandler", None),
+        (
+            "plugin",
+            "microscope handler",
+            "omero",
+            "openhcs_demo.microscopes.omero:OMEROHandler",
+            "openhcs_demo.microscopes.omero:PatchedHandler",
+        ),
+        (
+            "failure",
+            "microscope handler",
+            "openhcs_demo.microscopes.cellvoyager",
+            "ModuleNotFoundError: No module named 'cv7000_sdk'",
+            None,
+        ),
+        (
+            "cache",
+            "storage backend",
+            "storage backend",
+            "valid: matches all 14 source files and folders",
+            "stale: a plugin file modified: io/disk.py",
+        ),
+    ]
+    assert diff["counts"] == {"environment": 3, "registry": 1, "key": 1, "plugin": 1, "failure": 1, "cache": 1}
+
+
+def test_times_ages_durations_sizes_and_home_folders_are_ignored(base):
+    other = copy.deepcopy(base)
+    other["created"] += 3600
+    for registry in other["list"]["registries"]:
+        registry["discovery_s"] = 9.9
+        for plugin in registry["plugins"]:
+            plugin["file"] = "/home/someone/elsewhere.py"
+    for cache in other["status"]["caches"]:
+        cache.update(age_s=1e6, size=1, created=0, path="/home/someone/.cache/x.json")
+    interpreter = other["environment"]["interpreter"]
+    interpreter["sys_path"] = [p.replace("~", "/home/someone") for p in interpreter["sys_path"]]
+    other["environment"]["created"] = 0
+    other["profile"] = None
+    assert diff_snapshots(base, other)["same"] is True
+
+
+def test_a_key_served_by_another_distribution_version(base):
+    other = copy.deepcopy(base)
+    plugin = next(p for p in other["list"]["registries"][0]["plugins"] if p["distribution"])
+    plugin["distribution"] = "acme-hcs-plugins 0.4.0"
+    assert rows(diff_snapshots(base, other)) == [
+        ("plugin", "microscope handler", plugin["key"], "acme-hcs-plugins 0.3.0", "acme-hcs-plugins 0.4.0")
+    ]
+
+
+def test_the_cli_exit_codes(cli, tmp_path):
+    same = cli("diff", str(OLD_BUNDLE), str(OLD_BUNDLE))
+    assert same.returncode == 0 and "same: nothing that changes discovery differs" in same.stdout
+    worker = tmp_path / "worker.json"
+    worker.write_text(json.dumps(changed(load_snapshot(str(OLD_BUNDLE)))))
+    different = cli("diff", str(OLD_BUNDLE), str(worker), expect=1)
+    assert "Cache states (1):\n  storage backend: valid -> stale\n" in different.stdout
+    assert different.stdout.rstrip().endswith("8 differences")
+    broken = cli("diff", str(OLD_BUNDLE), str(tmp_path / "nope.json"), "--json", expect=2)
+    assert broken.json()["error"]["kind"] == "snapshot"
+    assert broken.stderr.strip() == f"registry-inspector: {tmp_path / 'nope.json'}: no such file"
+
+
+def test_live_against_a_snapshot_of_itself_is_the_same(cli, tmp_path):
+    snapshot = tmp_path / "now.json"
+    written = cli("snapshot", "-o", str(snapshot))
+    assert written.stdout.startswith(f"wrote {snapshot} (")
+    assert cli("diff", "live", str(snapshot)).returncode == 0
