@@ -98,7 +98,7 @@ class EnvironmentSession(Session):
         code, document, stderr = self._run(argv, cancelled)
         if document is None:
             raise ChildCommandError(_said(stderr) or f"{self.command_line(*argv)} exited {code} without a document")
-        if isinstance(document, dict) and set(document) <= {"schema", "error"} and document.get("error"):
+        if isinstance(document, dict) and set(document) <= {"schema", "tool", "error"} and document.get("error"):
             raise ChildCommandError(_error_text(document))  # an error document: the command did not run
         return document
 
