@@ -72,6 +72,13 @@ class SshServer:
     def env_value(self) -> str:
         return shlex.join(self.ssh_command)
 
+    def through(self, proxy_command: str, name: str) -> str:
+        """An ssh command (for ``REGISTRY_INSPECTOR_SSH_COMMAND``) reaching this server through
+        ``proxy_command`` (ssh's ``ProxyCommand``: e.g. a relay that adds latency)."""
+        config = self.folder / f"ssh_config_{name}"
+        config.write_text(self.config.read_text() + f"  ProxyCommand {proxy_command}\n")
+        return shlex.join(["ssh", "-F", str(config)])
+
     def log(self) -> str:
         path = self.folder / "sshd.log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -95,11 +102,8 @@ def _keygen(path: Path) -> None:
         )
 
 
-def start_sshd(
-    folder: Path, setenv: dict[str, str] | None = None, proxy_command: str | None = None, sshd: str | None = None
-) -> SshServer:
-    """An sshd on a free port of 127.0.0.1, configured in ``folder``; ``proxy_command``: the client's
-    ``ProxyCommand`` (``%p`` is the server's port), e.g. a delaying relay."""
+def start_sshd(folder: Path, setenv: dict[str, str] | None = None, sshd: str | None = None) -> SshServer:
+    """An sshd on a free port of 127.0.0.1, configured in ``folder``, setting ``setenv`` in every session."""
     sshd = sshd or find_sshd() or "/usr/sbin/sshd"
     folder.mkdir(parents=True, exist_ok=True)
     host_key, user_key = folder / "host_ed25519", folder / "user_ed25519"
@@ -145,8 +149,6 @@ def start_sshd(
         "  StrictHostKeyChecking yes",
         "  LogLevel ERROR",
     ]
-    if proxy_command:
-        client.append(f"  ProxyCommand {proxy_command}")
     (folder / "ssh_config").write_text("\n".join(client) + "\n")
     process = subprocess.Popen(
         [sshd, "-D", "-f", str(folder / "sshd_config"), "-E", str(folder / "sshd.log")],

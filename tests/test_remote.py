@@ -41,8 +41,9 @@ def sshd(homes, tmp_path_factory):
 
 
 def inspector(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
-    """``registry-inspector ARGS`` in a fresh process, as a user whose environment is ``env``."""
-    env = {**env, "PYTHONPATH": str(ROOT)}
+    """``registry-inspector ARGS`` in a fresh process, as a user whose environment is ``env`` (the inspector
+    installed, as in .venv: no PYTHONPATH, which ``--python`` would pass on to the inspected environment)."""
+    env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
     return subprocess.run(
         [sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT
     )
@@ -102,9 +103,13 @@ def test_snapshots_of_both_differ_in_exactly_the_distribution_and_the_variable(h
     assert json.loads(there.read_text())["environment"]
     result = inspector("diff", str(here), str(there), "--json", env=local_env)
     assert result.returncode == 1, result
-    named = json.dumps(json.loads(result.stdout))
-    assert EXTRA in named and NO_GPU in named, named
-    assert diff_module  # (the document's own shape is the diff tests' business)
+    differences = json.loads(result.stdout)["differences"]
+    summaries = [d["summary"] for d in differences]
+    # Exactly those two: no import path, interpreter or cache difference (the bridges are the inspector's own).
+    assert all(EXTRA in s or NO_GPU in s for s in summaries), summaries
+    by_name = {d["name"]: (d["a"], d["b"]) for d in differences}
+    assert by_name[NO_GPU] == (None, "1") and by_name[f"distribution {EXTRA}"] == ("1.0", "1.1"), by_name
+    assert diff_module.diff_snapshots(json.loads(here.read_text()), json.loads(there.read_text()))["same"] is False
 
 
 def test_the_core_travels_once_and_only_where_writing_is_allowed(homes, local_env):

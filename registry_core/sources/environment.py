@@ -97,10 +97,26 @@ def bridge_folder() -> str:
     return folder
 
 
+#: What the other interpreter runs (instead of ``-m registry_core.cli``, which would put the current folder
+#: first on sys.path): the inspector's own entries (the ``-c`` script's, the bridge) are taken off sys.path
+#: once registry_core and platformdirs are imported, so the import path it reports is the environment's own
+#: and two environments compare equal when only their bridges differ. (Children still get PYTHONPATH.)
+CLI_MAIN = """import os, sys
+if sys.path and sys.path[0] in ("", "."):
+    del sys.path[0]
+import platformdirs, registry_core.cli
+ours = os.environ.get("REGISTRY_INSPECTOR_BRIDGE")
+sys.path[:] = [p for p in sys.path if p != ours]
+sys.exit(registry_core.cli.main())
+"""
+
+
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    paths = [bridge_folder()] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    bridge = bridge_folder()
+    paths = [bridge] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join(paths)
+    env["REGISTRY_INSPECTOR_BRIDGE"] = bridge
     env.pop("PYTHONHOME", None)  # ours would point that interpreter at the wrong standard library
     env.update(extra or {})
     return env
@@ -138,7 +154,7 @@ def run_cli(python: str, argv: list[str]) -> int:
     python = interpreter(python)
     check_version(python)
     try:
-        return subprocess.call([python, "-m", "registry_core.cli", *argv], env=child_env())
+        return subprocess.call([python, "-c", CLI_MAIN, *argv], env=child_env())
     except KeyboardInterrupt:
         return 130
 
@@ -160,7 +176,7 @@ def run_json(python: str, argv: list[str], timeout: float | None = None, cancell
     python = interpreter(python)
     check_version(python)
     process = subprocess.Popen(
-        [python, "-m", "registry_core.cli", *argv, "--json"],
+        [python, "-c", CLI_MAIN, *argv, "--json"],
         env=child_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -128,12 +128,14 @@ else:
             sys.dont_write_bytecode = True
         else:
             _unpack(data, folder)
-    sys.path.insert(0, folder)
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     os.environ["PYTHONPATH"] = os.pathsep.join([folder] + paths)
+    os.environ["REGISTRY_INSPECTOR_BRIDGE"] = folder
 _watch_stdin()
-from registry_core.cli import main
-sys.exit(main(argv + ["--json"]))
+# The rest is the --python bridge's CLI_MAIN: our folder off sys.path once imported (-c put "" first).
+sys.argv[1:] = argv + ["--json"]
+if mode != "installed":
+    sys.path.insert(1 if sys.path[:1] == [""] else 0, folder)
 """
 
 
@@ -176,8 +178,9 @@ class Worker:
         import shlex
 
         from .._version import __version__
+        from .environment import CLI_MAIN
 
-        words = ["sh", "-c", _SHELL, "registry-inspector-remote", self.python or "", _BOOTSTRAP]
+        words = ["sh", "-c", _SHELL, "registry-inspector-remote", self.python or "", _BOOTSTRAP + CLI_MAIN]
         words += [mode, digest, __version__, *cli_argv]
         options = [
             "-o",
