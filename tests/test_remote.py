@@ -219,3 +219,14 @@ def test_remote_is_refused_with_python_and_on_commands_that_change_things(local_
     assert both.returncode == 2 and "--remote-python" in both.stderr, both
     clear = inspector("clear-cache", "--all", "--remote", "worker", env=local_env)
     assert clear.returncode == 2 and "--remote" in clear.stderr, clear
+
+
+def test_snapshot_output_is_written_here_and_an_existing_file_kept(local_env, tmp_path):
+    existing = tmp_path / "kept.json"
+    existing.write_text("{}")
+    refused = remote("snapshot", "-o", str(existing), env=local_env)  # refused before ssh is started
+    assert refused.returncode == 2 and "exists; pass --force" in refused.stderr, refused
+    assert existing.read_text() == "{}"
+    written = remote("snapshot", "-o", str(existing), "--force", env=local_env)
+    assert written.returncode == 0 and written.stdout.startswith(f"wrote {existing}"), written
+    assert json.loads(existing.read_text())["list"]["registries"][0]["name"] == "plugin"

@@ -24,16 +24,20 @@ def run_remote(args: Any, arguments: list[str], python: str | None) -> int:
     """Run ``args.command`` on ``args.remote``; render or print its document; the worker's exit code."""
     from ..cache.paths import read_only
     from ..sources.environment import Cancelled
-    from ..sources.remote import RemoteError, Worker, run_json
+    from ..sources.remote import RemoteError, RemoteHost, remote_json
 
     if python:
         return fail(
             f"--python names an interpreter on this machine; for one on {args.remote} give --remote-python PATH",
             as_json=args.json,
         )
+    if args.command == "snapshot" and getattr(args, "output", None):
+        refused = _refused_output(args)
+        if refused:
+            return fail(refused, as_json=args.json, kind="snapshot")
     try:
-        worker = Worker(args.remote, args.remote_python, installed=args.remote_installed)
-        answer = run_json(
+        worker = RemoteHost(args.remote, args.remote_python, installed=args.remote_installed)
+        answer = remote_json(
             worker,
             strip_local(arguments),
             timeout=args.remote_timeout,
@@ -61,7 +65,7 @@ def run_remote(args: Any, arguments: list[str], python: str | None) -> int:
             emit_json(document)
         return answer.code or EXIT_USAGE
     if args.command == "snapshot" and getattr(args, "output", None):
-        return _write(document, args.output, args.json) or answer.code
+        return _write(document, args) or answer.code
     try:
         if args.json:
             emit_json(document)
@@ -118,21 +122,37 @@ def render(command: str, document: dict[str, Any], verbose: bool = False) -> Non
         emit_json(document)
 
 
-def _write(document: dict[str, Any], path: str, as_json: bool) -> int:
-    """The worker's snapshot written to ``path`` here (atomically); 0, or the exit code of the failure."""
-    import json
+def _refused_output(args: Any) -> str | None:
+    """Why ``snapshot -o FILE`` cannot be written here (said before the worker is asked), or None."""
     import os
-    import tempfile
 
-    target = os.path.abspath(os.path.expanduser(path))
+    from ..diagnostics.bundle.writer import check_target
+
+    path = os.path.abspath(os.path.expanduser(args.output))
+    if check_target(path) and not args.force:
+        return f"{path} exists; pass --force to replace it"
+    if not os.path.isdir(os.path.dirname(path)):
+        return f"cannot write the snapshot: folder {os.path.dirname(path)} does not exist"
+    return None
+
+
+def _write(document: dict[str, Any], args: Any) -> int:
+    """The worker's snapshot written to ``-o FILE`` here, as ``snapshot`` writes one; 0, or the failure's code."""
+    import os
+
+    from ..diagnostics.bundle import BundleExistsError
+    from ..diagnostics.snapshot import write_snapshot
+
     try:
-        handle, scratch = tempfile.mkstemp(prefix=".snapshot-", suffix=".json", dir=os.path.dirname(target))
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(document, out, indent=2)
-            out.write("\n")
-        os.replace(scratch, target)
-    except OSError as exc:
-        return fail(f"{path}: cannot be written ({exc.strerror or exc})", as_json=as_json)
-    if not as_json:
-        print(f"wrote {path}")
+        size = write_snapshot(document, args.output, force=args.force)
+    except BundleExistsError as exc:
+        return fail(str(exc), as_json=args.json, kind="snapshot")
+    except (OSError, ValueError) as exc:
+        return fail(f"cannot write the snapshot: {exc}", as_json=args.json, kind="snapshot")
+    if args.json:
+        emit_json(document)
+    else:
+        from ..diagnostics.render.snapshot import render_snapshot_written
+
+        render_snapshot_written(document, os.path.abspath(args.output), size, sys.stdout)
     return 0

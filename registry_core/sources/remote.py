@@ -143,7 +143,7 @@ class RemoteError(Exception):
     """``--remote HOST`` could not give an answer; ``str()`` is one line naming the host and the fix."""
 
 
-class Worker:
+class RemoteHost:
     """How to reach a worker: the ssh destination, its Python (None: ``python3`` on its PATH), whether to use
     a registry_core installed there, and the ssh client command (default ``ssh``, or
     ``$REGISTRY_INSPECTOR_SSH_COMMAND``)."""
@@ -196,7 +196,7 @@ class Worker:
         return [*self.ssh_command, *options, "--", self.host, shlex.join(words)]
 
 
-class Answer:
+class RemoteAnswer:
     """What the worker said: its exit code, the document (None without one), its stderr, and its Python."""
 
     def __init__(self, code: int, document: Any, stderr: str, python: str, version: str) -> None:
@@ -254,13 +254,13 @@ def payload_zip() -> bytes:
     return _PAYLOAD[1]
 
 
-def run_json(
-    worker: Worker,
+def remote_json(
+    worker: RemoteHost,
     argv: list[str],
     timeout: float | None = DEFAULT_TIMEOUT_S,
     cancelled: Any = None,
     read_only: bool = False,
-) -> Answer:
+) -> RemoteAnswer:
     """Run ``registry-inspector ARGV --json`` on the worker; raise :class:`RemoteError` (one line) when it could
     not run there, :class:`~registry_core.sources.environment.Cancelled` when ``cancelled()`` turned true.
 
@@ -364,7 +364,7 @@ def run_json(
     except ValueError:
         document = None
     version, python = (rest + ["", ""])[:2]
-    return Answer(process.returncode, document, stderr, python, version)
+    return RemoteAnswer(process.returncode, document, stderr, python, version)
 
 
 def _send(stdin: Any, data: bytes) -> None:
@@ -382,7 +382,7 @@ def _stop(process: Any) -> None:
     stop_group(process)
 
 
-def _refusal(worker: Worker, state: str, words: list[str]) -> str:
+def _refusal(worker: RemoteHost, state: str, words: list[str]) -> str:
     """The bootstrap's header that says it cannot run, as one line with the fix."""
     python = worker.python or "python3"
     where = f"--remote {worker.host}"
@@ -414,7 +414,7 @@ def _refusal(worker: Worker, state: str, words: list[str]) -> str:
     return f"{where}: the worker answered {state!r}, which this version does not know; update the inspector"
 
 
-def _no_header(worker: Worker, code: int | None, stderr: str, words: list[str]) -> str:
+def _no_header(worker: RemoteHost, code: int | None, stderr: str, words: list[str]) -> str:
     if code == 255:
         return _ssh_failure(worker, stderr)
     said = _last_line(stderr) or " ".join(words)[:200] or f"exit {code}"
@@ -424,7 +424,7 @@ def _no_header(worker: Worker, code: int | None, stderr: str, words: list[str]) 
     )
 
 
-def _ssh_failure(worker: Worker, stderr: str) -> str:
+def _ssh_failure(worker: RemoteHost, stderr: str) -> str:
     """ssh's own failure (exit 255) as one line: which stage failed and what to do."""
     said = _last_line(stderr)
     lower = stderr.lower()
@@ -460,10 +460,10 @@ def _last_line(text: str) -> str:
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
-    "Answer",
+    "RemoteAnswer",
     "RemoteError",
-    "Worker",
+    "RemoteHost",
     "payload",
     "payload_zip",
-    "run_json",
+    "remote_json",
 ]
