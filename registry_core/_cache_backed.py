@@ -7,10 +7,9 @@ A mixin of ``LazyDiscoveryDict``: the registry's own methods, kept apart from it
 from __future__ import annotations
 
 import _thread
-import sys
 
 from ._lazy_reads import _LazyReads
-from ._placeholder import Unloaded, identity_of
+from ._placeholder import Unloaded, identity_of, live_class
 from ._report import DiscoveryReport
 
 TYPE_CHECKING = False
@@ -28,7 +27,7 @@ class _CacheBacked(_LazyReads):
     """Filling, healing and rebuilding; the state lives on the registry (``LazyDiscoveryDict.__init__``)."""
 
     if TYPE_CHECKING:  # set by LazyDiscoveryDict.__init__; declared here for type checkers
-        _config: RegistryConfig | None
+        _engine_config: RegistryConfig | None
         _base_class: type | None
         _discovered: bool
         _discovering_thread: int | None
@@ -96,8 +95,9 @@ class _CacheBacked(_LazyReads):
         doc, entries = loaded
         contains = dict.__contains__
         setitem = dict.__setitem__
-        assert self._config is not None  # a configured registry is the only kind that fills itself
-        targets = {s.attr_name: s.registry_dict for s in self._config.secondary_registries}
+        config = self._engine_config
+        assert config is not None  # a configured registry is the only kind that fills itself
+        targets = {s.attr_name: s.registry_dict for s in config.secondary_registries}
         for key, module, qualname, secondary in entries:
             if not contains(self, key):
                 setitem(self, key, Unloaded(key, module, qualname, None))
@@ -122,7 +122,7 @@ class _CacheBacked(_LazyReads):
     @property
     def cache(self) -> Any:
         """This registry's RegistryCache (path, status, clear, save), or None before configuration."""
-        if self._cache is None and self._config is not None:
+        if self._cache is None and self._engine_config is not None:
             from .cache.registry_cache import RegistryCache
 
             self._cache = RegistryCache(self)
@@ -232,10 +232,8 @@ class _CacheBacked(_LazyReads):
 
     def _take_back(self, outcome: Any) -> None:
         """A live class lost its key to a cache entry that turned out false: it takes the key, in place."""
-        obj: Any = sys.modules.get(outcome.module)
-        for part in outcome.qualname.split("."):
-            obj = getattr(obj, part, None)
-        if not isinstance(obj, type):
+        obj = live_class(outcome.module, outcome.qualname)
+        if obj is None:
             return
         dict.__setitem__(self, outcome.key, obj)  # (replacing the false placeholder: the key never goes missing)
         # Through the metaclass that registered it: the registry does not import the metaclass module.

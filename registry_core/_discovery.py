@@ -74,13 +74,19 @@ def running(registry: Any) -> DiscoveryResult | None:
     return _RUNNING.get(id(registry))
 
 
-def run_discovery(registry: Any, report: Any) -> DiscoveryResult:
-    """Fill ``registry`` from its package and entry points, recording everything in ``report``."""
+def run_discovery(
+    registry: Any, report: Any, body: Callable[[Any, DiscoveryResult], None] | None = None
+) -> DiscoveryResult:
+    """Fill ``registry`` from its package and entry points, recording everything in ``report``.
+
+    ``body`` replaces the scan itself (``registry_core.compat`` follows another library's rules for which
+    modules to import and what a failure does) while the bookkeeping stays this module's.
+    """
     result = DiscoveryResult(report)
     previous = _RUNNING.get(id(registry))
     _RUNNING[id(registry)] = result
     try:
-        _run(registry, result)
+        (body or _run)(registry, result)
     finally:
         if previous is None:
             del _RUNNING[id(registry)]
@@ -208,18 +214,32 @@ def _exclusion(name: str, patterns: tuple[str, ...], module_filter: Callable[[st
 
 
 def import_plugin_module(
-    registry: Any, result: DiscoveryResult, name: str, file: str | None, **source: Any
+    registry: Any,
+    result: DiscoveryResult,
+    name: str,
+    file: str | None,
+    *,
+    importer: Callable[[str], Any] | None = None,
+    strict: bool = False,
+    **source: Any,
 ) -> ModuleOutcome:
-    """Import one plugin module, recording success or the full failure; never raises but KeyboardInterrupt."""
+    """Import one plugin module, recording success or the full failure; never raises but KeyboardInterrupt.
+
+    ``strict`` (``registry_core.compat``, whose library raises the first failure): record the failure, keep
+    what the module registered before it raised, and re-raise.
+    """
     if on_import is not None:
         on_import(name)
     started = time.perf_counter()
     try:
-        importlib.import_module(name)
+        (importer or importlib.import_module)(name)
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # SystemExit too: a plugin must not end discovery
         outcome = _failure(name, file, exc, duration_s=time.perf_counter() - started, **source)
+        if strict:
+            result.report.add_module(outcome)
+            raise
         _roll_back(registry, result.report, name)
         _logger().warning("plugin module %s failed to import: %s: %s", name, type(exc).__name__, outcome.error_message)
     else:

@@ -7,7 +7,7 @@ from abc import ABCMeta
 
 from ._config import PRIMARY_KEY, RegistryConfig
 from ._discovery import running
-from ._placeholder import Unloaded, identity_of, same_declaration
+from ._placeholder import Unloaded, identity_of, live_class, same_declaration
 from ._registry import LazyDiscoveryDict
 from ._report import (
     ABSTRACT,
@@ -77,10 +77,8 @@ class AutoRegisterMeta(ABCMeta):
     @staticmethod
     def _register_again(registry: LazyDiscoveryDict, outcome: ClassOutcome) -> None:
         """Register a live class once more (its earlier attempt lost to a cache entry that was wrong)."""
-        obj: Any = sys.modules.get(outcome.module)
-        for part in outcome.qualname.split("."):
-            obj = getattr(obj, part, None)
-        if isinstance(obj, type):
+        obj = live_class(outcome.module, outcome.qualname)
+        if obj is not None:
             _register(obj, registry)
 
 

@@ -32,3 +32,13 @@ def identity_of(obj: Any) -> tuple[Any, Any]:
 def same_declaration(a: Any, b: Any) -> bool:
     """A re-import or reload builds a new class object for the same class statement."""
     return identity_of(a) == identity_of(b)
+
+
+def live_class(module: str, qualname: str) -> type | None:
+    """The class ``module.qualname`` as it is now in this process (None when its module is not imported)."""
+    import sys
+
+    obj: Any = sys.modules.get(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+    return obj if isinstance(obj, type) else None

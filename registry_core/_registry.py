@@ -53,7 +53,7 @@ class LazyDiscoveryDict(_CacheBacked):
     def __init__(self, enable_cache: bool = True) -> None:
         dict.__init__(self)
         self._enable_cache = enable_cache
-        self._config: RegistryConfig | None = None
+        self._engine_config: RegistryConfig | None = None
         self._base_class: type | None = None
         self._discovered = False
         self._discovering_thread: int | None = None
@@ -83,7 +83,7 @@ class LazyDiscoveryDict(_CacheBacked):
             cache_namespace=config.cache_namespace or root,
         )
         self._base_class = base_class
-        self._config = config
+        self._engine_config = config
         self._report.registry_name = name
         self._report.package = package
         self._report.entry_point_group = config.entry_point_group
@@ -97,7 +97,14 @@ class LazyDiscoveryDict(_CacheBacked):
     @property
     def config(self) -> RegistryConfig | None:
         """The resolved configuration (``_config`` in the seed's snippets)."""
-        return self._config
+        return self._engine_config
+
+    # The seed's spelling. A property rather than the field itself: registry_core.compat's registries answer
+    # ``_config`` with the configuration declared in metaclass-registry's terms, while the engine reads
+    # ``_engine_config``.
+    @property
+    def _config(self) -> RegistryConfig | None:
+        return self._engine_config
 
     @property
     def base_class(self) -> type | None:
@@ -105,8 +112,8 @@ class LazyDiscoveryDict(_CacheBacked):
 
     @property
     def name(self) -> str:
-        if self._config is not None:
-            return self._config.registry_name or "registry"
+        if self._engine_config is not None:
+            return self._engine_config.registry_name or "registry"
         return "unconfigured registry"
 
     @property
@@ -137,7 +144,7 @@ class LazyDiscoveryDict(_CacheBacked):
 
     @property
     def state(self) -> str:
-        if self._config is None:
+        if self._engine_config is None:
             return UNCONFIGURED
         if self._discovered:
             return DISCOVERED
@@ -166,11 +173,11 @@ class LazyDiscoveryDict(_CacheBacked):
 
     @property
     def entry_point_group(self) -> str | None:
-        return self._config.entry_point_group if self._config else None
+        return self._engine_config.entry_point_group if self._engine_config else None
 
     @property
     def secondary_registries(self) -> tuple[SecondaryRegistry, ...]:
-        return self._config.secondary_registries if self._config else ()
+        return self._engine_config.secondary_registries if self._engine_config else ()
 
     def explain(self, name: Any) -> Any:
         """Why ``name`` (a key, class name or module name) is or is not here."""
@@ -185,7 +192,7 @@ class LazyDiscoveryDict(_CacheBacked):
 
     # -- discovery -------------------------------------------------------
     def _ensure_discovered(self) -> None:
-        if self._discovered or self._config is None:
+        if self._discovered or self._engine_config is None:
             return
         me = _thread.get_ident()
         if self._discovering_thread == me:

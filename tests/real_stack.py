@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The versions the tests know the answers for (polystore's 9 backends need pandas, from its omero extra).
 PINS = ("metaclass-registry==0.4.1", "polystore==0.6.3", "zmqruntime==0.6.5", "pandas")
 PIN_022 = "metaclass-registry==0.2.2"
+#: The library's source distribution: its own test suite runs against registry_core.compat.
+SDIST_PIN = "metaclass-registry==0.4.1"
 
 
 def _home() -> Path:
@@ -69,3 +71,22 @@ def metaclass_registry_022() -> str:
         _unavailable(PIN_022, installed.stderr + installed.stdout)
     stamp.write_text(PIN_022)
     return str(folder)
+
+
+def metaclass_registry_sdist() -> Path:
+    """metaclass-registry 0.4.1's source distribution, unpacked (its ``tests/`` included); downloaded once."""
+    import tarfile
+
+    folder = _home() / "sdist"
+    unpacked = folder / "metaclass_registry-0.4.1"
+    if (unpacked / "tests" / "conftest.py").is_file():
+        return unpacked
+    downloaded = _pip(
+        ["download", "--no-input", "--quiet", "--no-deps", "--no-binary", ":all:", "--dest", str(folder), SDIST_PIN]
+    )
+    archives = sorted(folder.glob("metaclass_registry-0.4.1.tar.gz"))
+    if downloaded.returncode != 0 or not archives:
+        _unavailable(f"the source distribution of {SDIST_PIN}", downloaded.stderr + downloaded.stdout)
+    with tarfile.open(archives[0]) as archive:
+        archive.extractall(folder, filter="data")
+    return unpacked

@@ -11,12 +11,11 @@ import os
 
 from .._log import get_logger
 from .._report import IMPORTED, REGISTERED, SOURCE_ENTRY_POINT, ClassOutcome, DiscoveryReport, ModuleOutcome
+from .status import JSON_KEY_TYPES as JSON_KEY_TYPES  # (defined there, for registry_cache's warm path)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-JSON_KEY_TYPES = (str, int, float, bool)
 
 
 def from_entry_point(report: DiscoveryReport, module: str) -> bool:
@@ -77,10 +76,13 @@ def report_from_cache(registry: Any, doc: dict, live: DiscoveryReport) -> Discov
         else {}
     )
     seen_modules = set()
+    codec = getattr(registry, "_cache_key_codec", None)
     try:
         for name, item in doc["items"].items():
             module = item[0] if item[0][0] != "." else (package if item[0] == "." else package + item[0])
             key = item[4] if len(item) > 4 else name
+            if not isinstance(key, JSON_KEY_TYPES) and codec is not None:
+                key = codec.decode(key)  # (validated when the cache was read: it decodes)
             secondary = item[3] if len(item) > 3 and item[3] else {}
             inside = module == package or module.startswith(package + ".")
             file = files.find(module, package) if inside else _entry_point_file(module, ep_modules)

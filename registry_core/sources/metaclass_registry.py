@@ -223,7 +223,6 @@ def _owners(library: Any, top: str) -> list[tuple[type, dict]]:
 
 def _name_of(owner: type, registry: dict) -> str:
     """The registry's name as the library derives it (its messages and cache file use it)."""
-    import re
 
     config = getattr(registry, "_config", None)
     name = getattr(config, "registry_name", None) if config is not None else None
@@ -236,12 +235,9 @@ def _name_of(owner: type, registry: dict) -> str:
     family_name = getattr(family, "registry_name", None)
     if isinstance(family_name, str):
         return family_name
-    clean = owner.__name__
-    for suffix in ("Base", "Meta", "Handler", "Registry"):
-        if clean.endswith(suffix):
-            clean = clean[: -len(suffix)]
-            break
-    return re.sub(r"([A-Z])", r" \1", clean).strip().lower()
+    from ..compat._names import library_registry_name
+
+    return library_registry_name(owner.__name__)
 
 
 def _observe(owner: type, registry: dict, version: str, target_failures: list[ModuleOutcome]) -> ObservedRegistry:

@@ -1,0 +1,16 @@
+"""metaclass-registry's own spelling of a registry's name, shared by the compat layer and the source that
+observes the real library (both must name a registry, and its cache file, as the library does)."""
+
+from __future__ import annotations
+
+import re
+
+
+def library_registry_name(owner_name: str) -> str:
+    """ "StorageBackend" -> "storage backend", "ROIJsonShapeDecoder" -> "r o i json shape decoder": one suffix
+    of Base/Meta/Handler/Registry off, then every capital starts a word."""
+    for suffix in ("Base", "Meta", "Handler", "Registry"):
+        if owner_name.endswith(suffix):
+            owner_name = owner_name[: -len(suffix)]
+            break
+    return re.sub(r"([A-Z])", r" \1", owner_name).strip().lower()
