@@ -57,6 +57,16 @@ ACTIONS: tuple[ActionRow, ...] = (
         "Ctrl+Shift+O", _SP.SP_ComputerIcon, menu="&File", task=True,
     ),
     ActionRow(
+        "open_snapshot", "Open &bundle or snapshot…", "open_snapshot",
+        "Show a bug-report bundle (.zip) or a snapshot (.json) read-only in the same views (or drop it on the window)",
+        "Ctrl+Shift+B", _SP.SP_FileDialogContentsView, menu="&File", task=True,
+    ),
+    ActionRow(
+        "compare", "Co&mpare with…", "compare_with",
+        "Compare what this window shows with a snapshot, a bug-report bundle or the live environment (Compare tab)",
+        "Ctrl+Shift+D", _SP.SP_FileDialogDetailedView, menu="&File", task=True,
+    ),
+    ActionRow(
         "rebuild", "&Rebuild", "rebuild", "Discover every registry again and rewrite its cache",
         "F5", _SP.SP_BrowserReload, args=(None,), toolbar=True, menu="&Cache", task=True,
     ),

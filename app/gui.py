@@ -12,7 +12,7 @@ from typing import Any
 APP_NAME = "Registry Inspector"
 ORGANISATION = "Registry Inspector"
 DESKTOP_FILE = "io.github.registry_inspector"
-TAB_NAMES = ("registries", "caches", "timing", "enums")
+TAB_NAMES = ("registries", "caches", "timing", "enums", "compare")
 
 
 #: The image formats ``--screenshot`` writes, by file suffix (each one Qt writes without plugins).
@@ -64,6 +64,11 @@ def build_parser(version: str | None = None) -> argparse.ArgumentParser:
         help="inspect another environment: a virtual environment's folder or its interpreter (commands run there)",
     )
     parser.add_argument(
+        "--open",
+        metavar="FILE",
+        help="show a snapshot (.json) or a bug-report bundle (.zip) read-only, instead of the live environment",
+    )
+    parser.add_argument(
         "--smoke-test",
         action="store_true",
         help="build the window, run discovery, print a JSON summary and exit (1 when no registry was found)",
@@ -103,6 +108,15 @@ def main(argv: list[str], version: str | None = None) -> int:
         except PythonEnvironmentError as exc:
             print(f"registry-inspector: {exc}", file=sys.stderr)
             return 2
+    opened = None
+    if args.open:
+        from registry_core.diagnostics import SnapshotError, load_snapshot
+
+        try:  # before any window: a file that is not a snapshot is one line and exit 2, as --python's
+            opened = load_snapshot(args.open)
+        except SnapshotError as exc:
+            print(f"registry-inspector: {exc}", file=sys.stderr)
+            return 2
     from .qt_check import exit_if_qt_cannot_start
 
     if (missing_libraries := exit_if_qt_cannot_start()) is not None:  # before Qt can abort on them
@@ -136,6 +150,8 @@ def main(argv: list[str], version: str | None = None) -> int:
     headless = bool(args.screenshot or args.smoke_test)
     settings = throwaway_settings() if headless else None
     window = MainWindow(session_for(args.target, args.python), dark=effective_dark, settings=settings)
+    if opened is not None:
+        QTimer.singleShot(0, lambda: window.snapshots._show(args.open, opened))
     if dark is None:
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -172,7 +188,8 @@ def main(argv: list[str], version: str | None = None) -> int:
 
     window.loaded.connect(on_loaded)
     window.show()
-    QTimer.singleShot(0, window.start_loading)
+    if opened is None:
+        QTimer.singleShot(0, window.start_loading)
     returned = app.exec()  # (1: the screenshot could not be written)
     return exit_code["value"] or returned
 

@@ -24,6 +24,7 @@ from .models import DATA_ROLE
 from .plugin_watcher import PluginWatcher
 from .session import Session
 from .side_tabs import SideTabs
+from .snapshot_view import SnapshotController
 from .widgets.cache_view import CachePage, cache_summary
 from .widgets.dialogs import show_error
 from .widgets.registry_page import RegistryPage
@@ -60,6 +61,8 @@ class MainWindow(QMainWindow):
         self.tasks.errored.connect(self._on_error)
         self.tasks.finished.connect(self._task_finished)
         self._build_ui()
+        # The banner above the tabs, the Compare tab, drops and the read-only state (snapshot_view.py).
+        self.snapshots = SnapshotController(self)
         # Toolbar, menus and shortcuts: the table in actions.py; the buttons also as ``self.act_<id>``.
         self.action_by_id = build_actions(self, self.dark)
         self.task_actions = [self.action_by_id[i] for i in TASK_ACTIONS]
@@ -195,6 +198,8 @@ class MainWindow(QMainWindow):
             self._watcher.watch(self.session.inventory)
 
     def _saved_profiles(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        if getattr(self.session, "read_only", False):
+            return self.session.profile_document, []  # the file's, not this machine's history
         from registry_core.diagnostics import latest_profile, load_history
 
         return latest_profile(), load_history()
@@ -360,10 +365,22 @@ class MainWindow(QMainWindow):
 
     def switch_session(self, targets: list[str] | None, python: str | None) -> None:
         """Inspect ``targets`` in ``python`` from now on: a new session, loaded as at start."""
+        self.use_session(session_for(targets, python))
+
+    def open_snapshot(self, path: str | None = None) -> None:
+        """File ▸ Open bundle or snapshot…: a file shown read-only in the same views (``snapshot_view``)."""
+        self.snapshots.open_snapshot(path)
+
+    def compare_with(self, spec: str | None = None) -> None:
+        """File ▸ Compare with…: this view against a snapshot, a bundle or ``"live"`` (the Compare tab)."""
+        self.snapshots.compare_with(spec)
+
+    def use_session(self, session: Session) -> None:
+        """Show ``session`` from now on (live, another environment, a file), loaded as at start."""
         if self.busy:
             self._say(f"{self.tasks.busy.name} is still running: open it again once it is done")
             return
-        self.session = session_for(targets, python)
+        self.session = session
         self.setWindowTitle(task_results.window_title(self.session))
         self._watcher.forget()
         self.tree_model.set_registries([])
@@ -416,6 +433,7 @@ class MainWindow(QMainWindow):
                 action.setToolTip(tip)
                 if not self.busy:
                     action.setEnabled(True)
+        self.snapshots.update_availability()
 
     def focus_filter(self) -> None:
         self.tabs.setCurrentIndex(TAB_REGISTRIES)

@@ -107,6 +107,10 @@ def apply_palette(app: QGuiApplication, dark: bool) -> None:
     palette.setColor(QPalette.ColorRole.Highlight, QColor("#1a73e8" if not dark else "#4c8bf5"))
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     palette.setColor(QPalette.ColorRole.Link, QColor("#1a73e8" if not dark else "#8ab4f8"))
+    # setColor(role, ...) sets every group, the disabled one too: a greyed-out button would read as enabled.
+    disabled = QColor(c["muted"])
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
     # No style sheet on check boxes: one that styles ``::indicator`` replaces the style's tick (checked read as a
     # solid square). The style's own box and tick, with an edge that shows on a dark background too.
