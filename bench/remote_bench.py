@@ -107,7 +107,7 @@ def main() -> int:
                 )
             )
             command = [sys.executable, "-m", "app", "snapshot", "--target", TARGET, "--remote", "worker",
-                       "--remote-python", "~/venv", "-o", str(output)]  # fmt: skip
+                       "--remote-python", "~/venv", "-o", str(output), "--force"]  # fmt: skip
             rows.append(series(f"{label}: snapshot --remote worker", command, env, args.runs, clear=cached))
     finally:
         direct.stop()

@@ -207,51 +207,56 @@ class RemoteAnswer:
         self.version = version
 
 
-_PAYLOAD: tuple[str, bytes | None, dict[str, bytes]] | None = None
+_PAYLOAD: tuple[str, dict[str, str]] | None = None
+_ZIP: bytes | None = None
 
 
-def payload() -> tuple[str, dict[str, bytes]]:
-    """(a hash of our registry_core and platformdirs sources, their files by zip member name)."""
+def payload() -> tuple[str, dict[str, str]]:
+    """(a hash naming our registry_core and platformdirs sources, their files' paths by zip member name).
+
+    The hash covers each file's name, size and modification time (not its bytes: a stat per file keeps every
+    remote command's start cheap); an edit, an upgrade or another copy changes it, and the worker is sent the
+    new sources once.
+    """
     global _PAYLOAD
     if _PAYLOAD is None:
         import hashlib
 
+        from .._version import __version__
         from .environment import core_sources
 
-        files: dict[str, bytes] = {}
+        files: dict[str, str] = {}
+        digest = hashlib.sha256(__version__.encode())
         for name, folder in core_sources().items():
             for root, dirs, names in os.walk(folder):
                 dirs[:] = sorted(d for d in dirs if d != "__pycache__")
                 for file in sorted(names):
-                    if file.endswith((".pyc", ".pyo")):
+                    if file.endswith((".pyc", ".pyo", "~")):
                         continue
                     path = os.path.join(root, file)
                     member = name + "/" + os.path.relpath(path, folder).replace(os.sep, "/")
-                    with open(path, "rb") as handle:
-                        files[member] = handle.read()
-        digest = hashlib.sha256()
-        for member, data in files.items():
-            digest.update(member.encode() + b"\0" + hashlib.sha256(data).digest())
-        _PAYLOAD = (digest.hexdigest()[:24], None, files)
-    return _PAYLOAD[0], _PAYLOAD[2]
+                    stat = os.stat(path)
+                    files[member] = path
+                    digest.update(f"{member}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        _PAYLOAD = (digest.hexdigest()[:24], files)
+    return _PAYLOAD
 
 
 def payload_zip() -> bytes:
-    """Our sources as one deflated zip, made once per process (a fixed date: the same bytes each time)."""
-    global _PAYLOAD
-    digest, files = payload()
-    assert _PAYLOAD is not None
-    if _PAYLOAD[1] is None:
+    """Our sources as one deflated zip, made once per process (fixed dates: the same sources, the same bytes)."""
+    global _ZIP
+    if _ZIP is None:
         import io
         import zipfile
 
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-            for member, data in files.items():
+            for member, path in payload()[1].items():
+                with open(path, "rb") as handle:
+                    data = handle.read()
                 archive.writestr(zipfile.ZipInfo(member, (2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
-        _PAYLOAD = (digest, buffer.getvalue(), files)
-    assert _PAYLOAD[1] is not None
-    return _PAYLOAD[1]
+        _ZIP = buffer.getvalue()
+    return _ZIP
 
 
 def remote_json(
