@@ -192,6 +192,7 @@ class SnapshotController(QObject):
         """Grey out what needs the live environment while a file is on show, each with why."""
         window = self.window
         read_only = bool(getattr(window.session, "read_only", False))
+        window.cache_details.read_disk = not read_only
         for action_id, why in LIVE_ONLY.items():
             action = window.action_by_id.get(action_id)
             if action is None or not read_only:

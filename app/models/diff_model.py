@@ -23,15 +23,17 @@ __all__ = ["DiffModel", "ABSENT"]
 ABSENT = "—"
 #: The order of the groups: the environment first, since it explains the rest.
 KINDS = ("environment", "registry", "key", "plugin", "failure", "cache")
-_SIDE_COLOURS = {"a": "#c62828", "b": "#2e7d32"}
+#: A's side red, B's green, as diff tools show them; lighter on a dark background, where the deep ones fade.
+_SIDE_COLOURS = {False: {"a": "#c62828", "b": "#2e7d32"}, True: {"a": "#ef9a9a", "b": "#81c784"}}
 
 
 class DiffModel(TreeModelBase):
     COLUMNS = ("Difference", "A", "B")
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, *, dark: bool = False) -> None:
         super().__init__(parent)
         self.document: dict[str, Any] | None = None
+        self.dark = dark
 
     def set_diff(self, document: dict[str, Any] | None) -> None:
         """Show ``document`` (None: nothing compared yet)."""
@@ -70,7 +72,7 @@ class DiffModel(TreeModelBase):
             if (a is None) != (b is None):
                 side = "a" if column == 1 else "b"
                 if node.data.get(side) is not None:
-                    return QColor(_SIDE_COLOURS[side])
+                    return QColor(_SIDE_COLOURS[self.dark][side])
             return None
         if role == Qt.ItemDataRole.FontRole and node.kind == "group" and column == 0:
             from PyQt6.QtGui import QFont

@@ -101,6 +101,10 @@ class CacheView(QTableView):
 class CacheDetails(QTextBrowser):
     """Every field of the selected cache's status document, in words; the path links to its folder."""
 
+    #: Whether to read the cache file on this disk (off while a snapshot from elsewhere is on show: a file at
+    #: that path here is not the one the snapshot describes).
+    read_disk = True
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cacheDetails")
@@ -113,7 +117,7 @@ class CacheDetails(QTextBrowser):
 
         # What the file validates against, beside the disk now (a stat per file, at most a few hundred).
         path = (row or {}).get("path")
-        contents = cache_contents(path) if path and os.path.isfile(path) else None
+        contents = cache_contents(path) if self.read_disk and path and os.path.isfile(path) else None
         self.setHtml(cache_details_html(row) + contents_html(contents))
 
 

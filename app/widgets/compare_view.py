@@ -57,7 +57,7 @@ class CompareView(QWidget):
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.heading)
-        self.model = DiffModel(self)
+        self.model = DiffModel(self, dark=dark)
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
@@ -79,8 +79,11 @@ class CompareView(QWidget):
         self.document = document
         self.model.set_diff(document)
         self.tree.expandAll()
-        for column, width in ((0, 380), (1, 330)):
-            self.tree.setColumnWidth(column, width)
+        # Wide enough for a module:Class whole, never so wide that B's column leaves the view.
+        widest = max(200, (self.tree.viewport().width() - 40) * 2 // 5)
+        for column in (0, 1):
+            self.tree.resizeColumnToContents(column)
+            self.tree.setColumnWidth(column, min(widest, self.tree.columnWidth(column) + 24))
         self.heading.setText(self._heading(document))
         extra = [f"Not compared: {html.escape(line, quote=False)}" for line in document.get("not_compared") or []]
         extra.append("Ignored: " + html.escape(", ".join(document.get("ignored") or []), quote=False))
