@@ -2,7 +2,7 @@
 
 The schema files live in ``registry_core/diagnostics/schemas/`` (package data, no code):
 ``<name>.schema.json`` for each CLI subcommand (``list``, ``status``, ``explain``,
-``clear-cache``, ``rebuild``, ``profile``, ``verify``, ``bundle``) and
+``clear-cache``, ``rebuild``, ``profile``, ``verify``, ``bundle``, ``snapshot``, ``diff``) and
 ``bundle-manifest`` for the bundle's ``manifest.json``. Schema 1 documents only
 gain keys, so every schema allows properties it does not name.
 
