@@ -67,6 +67,11 @@ ACTIONS: tuple[ActionRow, ...] = (
         "Ctrl+Shift+D", _SP.SP_FileDialogDetailedView, menu="&File", task=True,
     ),
     ActionRow(
+        "add_remote", "Add &remote environment…", "add_remote_environment",
+        "Inspect a worker over ssh (nothing installed there), read-only beside this machine, and compare the two",
+        None, _SP.SP_DriveNetIcon, menu="&File", task=True,
+    ),
+    ActionRow(
         "rebuild", "&Rebuild", "rebuild", "Discover every registry again and rewrite its cache",
         "F5", _SP.SP_BrowserReload, args=(None,), toolbar=True, menu="&Cache", task=True,
     ),

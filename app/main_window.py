@@ -22,6 +22,7 @@ from .desktop import open_path
 from .env_session import installed_modules, session_for
 from .models import DATA_ROLE
 from .plugin_watcher import PluginWatcher
+from .remote_view import RemoteController
 from .session import Session
 from .side_tabs import SideTabs
 from .snapshot_view import SnapshotController
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         # Toolbar, menus and shortcuts: the table in actions.py; the buttons also as ``self.act_<id>``.
         self.action_by_id = build_actions(self, self.dark)
         self.task_actions = [self.action_by_id[i] for i in TASK_ACTIONS]
+        # Remote workers beside this machine: File ▸ Add remote environment…, the toolbar's Environment box.
+        self.remotes = RemoteController(self)
         # Status bar: counts, last discovery, cache summary, busy state.
         bar = self.statusBar()
         self.task_status = TaskStatus(self.tasks, bar, self.task_actions)
@@ -374,6 +377,12 @@ class MainWindow(QMainWindow):
     def compare_with(self, spec: str | None = None) -> None:
         """File ▸ Compare with…: this view against a snapshot, a bundle or ``"live"`` (the Compare tab)."""
         self.snapshots.compare_with(spec)
+
+    def add_remote_environment(
+        self, host: str | None = None, python: str | None = None, targets: list[str] | None = None, compare: bool = True
+    ) -> None:
+        """File ▸ Add remote environment…: a worker's registries over ssh, read-only (``remote_view``)."""
+        self.remotes.add(host, python, targets, compare)
 
     def use_session(self, session: Session) -> None:
         """Show ``session`` from now on (live, another environment, a file), loaded as at start."""

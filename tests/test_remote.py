@@ -203,7 +203,7 @@ def test_a_hanging_worker_times_out_and_is_stopped_there(local_env, homes, tmp_p
         env=local_env,
     )  # fmt: skip
     line = one_line(result)
-    assert "no answer within 3 s" in line and "--remote-timeout" in line, line
+    assert "no answer within 3 s" in line and "did not finish" in line and "--remote-timeout" in line, line
     assert time.monotonic() - started < 20
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # the worker saw its stdin close and stopped its work

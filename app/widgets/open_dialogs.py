@@ -1,4 +1,5 @@
-"""File ▸ Open target… and File ▸ Open environment…: what to inspect, and with which Python.
+"""File ▸ Open target…, File ▸ Open environment… and File ▸ Add remote environment…: what to inspect, with which
+Python, on which machine.
 
 ``parse_targets`` and ``RecentList`` are plain functions and data (the tests call them); the dialogs only
 show them. Recent targets and environments live in the window's ``QSettings``.
@@ -10,10 +11,12 @@ import os
 
 from PyQt6.QtCore import QSettings, QStringListModel, Qt
 from PyQt6.QtWidgets import (
+    QCheckBox,
     QCompleter,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,7 +26,15 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["OpenEnvironmentDialog", "OpenTargetDialog", "RecentList", "check_environment", "parse_targets"]
+__all__ = [
+    "AddRemoteDialog",
+    "OpenEnvironmentDialog",
+    "OpenTargetDialog",
+    "RecentList",
+    "check_environment",
+    "check_remote",
+    "parse_targets",
+]
 
 ENTRY_POINTS = "entry-points"
 
@@ -217,3 +228,96 @@ class OpenEnvironmentDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "Python interpreter", start)
         if path:
             self.edit.setText(path)
+
+
+def check_remote(host: str, targets: str) -> str:
+    """Why ``host`` and ``targets`` cannot be asked of a worker, or "" when they can."""
+    from registry_core.sources import RemoteError, RemoteHost
+
+    if not host.strip():
+        return "Type the worker's ssh destination (a Host of your ssh config, host or user@host)"
+    try:
+        RemoteHost(host.strip())
+    except RemoteError as exc:
+        return str(exc)
+    return parse_targets(targets)[1] if targets.strip() else ""
+
+
+class AddRemoteDialog(QDialog):
+    """An ssh destination, the Python there (optional), the targets, and whether to compare with this machine.
+
+    Recent entries are ``host<TAB>python<TAB>targets``; a click fills the three fields.
+    """
+
+    def __init__(self, recent: list[str], targets: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add remote environment")
+        self.setObjectName("addRemoteDialog")
+        intro = QLabel(
+            "A worker reached with your ssh set-up (config, keys, agent; ssh never asks for a password here). "
+            "Nothing is installed there: it needs Python 3.10 or newer, and this inspector's core is sent over "
+            "the connection. The worker's environment is shown read-only beside this one.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.host = QLineEdit(self)
+        self.host.setObjectName("remoteHostEdit")
+        self.host.setPlaceholderText("gpu-node-3  or  user@gpu-node-3")
+        self.python = QLineEdit(self)
+        self.python.setObjectName("remotePythonEdit")
+        self.python.setPlaceholderText("empty: python3 there; or ~/project/.venv, /opt/conda/bin/python")
+        self.targets = QLineEdit(targets, self)
+        self.targets.setObjectName("remoteTargetsEdit")
+        self.targets.setPlaceholderText("empty: the modules the worker's installed applications advertise")
+        self.compare = QCheckBox("Compare with this window's environment once it has answered", self)
+        self.compare.setChecked(True)
+        form = QFormLayout()
+        form.addRow("&Host:", self.host)
+        form.addRow("&Python there:", self.python)
+        form.addRow("&Targets:", self.targets)
+        self.error = QLabel(self)
+        self.error.setObjectName("remoteError")
+        self.error.setWordWrap(True)
+        shown = [entry.replace("\t", "  ").strip() for entry in recent]
+        self._recent = recent
+        self.recent = QListWidget(self)
+        self.recent.addItems(shown)
+        self.recent.setMaximumHeight(120)
+        self.recent.currentRowChanged.connect(self._fill)
+        self.buttons = _open_cancel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.compare)
+        layout.addWidget(self.error)
+        layout.addWidget(QLabel("Recent workers:" if recent else "No recent workers yet.", self))
+        layout.addWidget(self.recent)
+        layout.addWidget(self.buttons)
+        self.resize(620, self.sizeHint().height())
+        for edit in (self.host, self.targets):
+            edit.textChanged.connect(lambda _text: self.error.clear())
+
+    def values(self) -> tuple[str, str | None, list[str] | None, bool]:
+        """(host, the Python there or None, the targets or None, compare)."""
+        targets = parse_targets(self.targets.text())[0] if self.targets.text().strip() else None
+        return self.host.text().strip(), self.python.text().strip() or None, targets, self.compare.isChecked()
+
+    def entry(self) -> str:
+        """The recent-list entry for what is in the fields."""
+        return "\t".join([self.host.text().strip(), self.python.text().strip(), self.targets.text().strip()])
+
+    def accept(self) -> None:
+        """Only a usable host name (and targets) closes the dialog; otherwise it says why and stays open."""
+        why = check_remote(self.host.text(), self.targets.text())
+        if why:
+            self.error.setText(why)
+            self.error.setStyleSheet("color: #c0392b")
+            return
+        super().accept()
+
+    def _fill(self, row: int) -> None:
+        if 0 <= row < len(self._recent):
+            host, python, targets = ([*self._recent[row].split("\t"), "", ""])[:3]
+            self.host.setText(host)
+            self.python.setText(python)
+            self.targets.setText(targets)

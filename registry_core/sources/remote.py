@@ -324,11 +324,15 @@ def remote_json(
                 raise Cancelled(f"stopped: {worker.host}: {' '.join(argv)}")
             if deadline is not None and time.monotonic() > deadline:
                 _stop(process)
-                stage = "to answer" if got_header.is_set() else "to connect and start Python"
+                if got_header.is_set():
+                    raise RemoteError(
+                        f"--remote {worker.host}: no answer within {timeout:g} s: the command started there and "
+                        "did not finish (stopped now; a plugin hanging at import?); give --remote-timeout SECONDS "
+                        "for a longer command"
+                    )
                 raise RemoteError(
-                    f"--remote {worker.host}: no answer within {timeout:g} s (it took too long {stage}); "
-                    "check the host with `ssh "
-                    f"{worker.host} true`, or give --remote-timeout SECONDS for a longer command"
+                    f"--remote {worker.host}: no answer within {timeout:g} s: it did not connect and start Python "
+                    f"in that time; check the host with `ssh {worker.host} true`"
                 )
             time.sleep(0.02)
 
@@ -439,10 +443,7 @@ def _ssh_failure(worker: RemoteHost, stderr: str) -> str:
     if "connection refused" in lower:
         return f"{where}: cannot reach it: connection refused ({said}); is sshd running there, on that port?"
     if any(w in lower for w in ("timed out", "no route to host", "network is unreachable", "timeout")):
-        return (
-            f"{where}: cannot reach it within {worker.connect_timeout:g} s ({said}); "
-            "check the host is up and reachable from here"
-        )
+        return f"{where}: cannot reach it: no answer in time ({said}); check the host is up and reachable from here"
     if "host key verification failed" in lower or "remote host identification has changed" in lower:
         return (
             f"{where}: its host key is unknown or changed ({said}); ssh never asks here: "
