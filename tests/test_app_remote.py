@@ -111,3 +111,31 @@ def test_the_dialog_refuses_what_ssh_cannot_take(qtbot):
     dialog.host.setText("bad host")
     dialog.accept()
     assert dialog.result() != AddRemoteDialog.DialogCode.Accepted and "not a host name" in dialog.error.text()
+
+
+def test_cancel_stops_the_worker_and_lists_nothing(qtbot, settings, as_local_user, tmp_path):
+    import subprocess
+
+    marker = f"hangs{os.getpid()}"
+    (tmp_path / f"{marker}.py").write_text("import time\ntime.sleep(600)\n")
+    wrapper = tmp_path / "python"
+    wrapper.write_text(f'#!/bin/sh\nPYTHONPATH={tmp_path} exec {as_local_user["worker"]}/venv/bin/python "$@"\n')
+    wrapper.chmod(0o755)
+    window = open_window(qtbot, EnvironmentSession([TARGET], "~/venv"), settings)
+    name = f"Remote worker ({wrapper})"
+    with qtbot.waitSignal(window.tasks.busy_changed, timeout=TASK_TIMEOUT_MS, check_params_cb=bool):
+        window.add_remote_environment("worker", str(wrapper), [marker], compare=False)
+
+    def worker_started() -> None:
+        assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 0
+
+    qtbot.waitUntil(worker_started, timeout=TASK_TIMEOUT_MS)  # the hanging import runs on the worker now
+    with task(qtbot, window, name, timeout=10_000) as done:
+        window.cancel_task()
+    assert done.args == [name, True] and window.remotes.combo.count() == 1
+    assert "Cancelled" in window.statusBar().currentMessage()
+
+    def worker_stopped() -> None:
+        assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 1
+
+    qtbot.waitUntil(worker_stopped, timeout=10_000)
