@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import sys
 from types import ModuleType
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs ~5 ms to import; annotations are strings
+    from typing import Any
 
 _ALIASED = "metaclass_registry"
 _TARGET = "registry_core.compat.metaclass_registry"
@@ -18,7 +19,9 @@ class AlreadyImportedError(RuntimeError):
     """The real metaclass_registry was imported before ``install()``: its classes already exist."""
 
 
-class _AliasLoader(importlib.abc.Loader):
+# Plain classes with the finder/loader methods: importlib.abc alone would add ~30 ms (importlib.resources) to
+# every program that installs the hook.
+class _AliasLoader:
     """Hands out the compat module itself, so ``metaclass_registry.core`` and the compat ``core`` are one object
     (one registry state, one ``AutoRegisterMeta``)."""
 
@@ -29,17 +32,18 @@ class _AliasLoader(importlib.abc.Loader):
         pass  # already executed under its own name
 
 
-class _AliasFinder(importlib.abc.MetaPathFinder):
+class _AliasFinder:
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
         if fullname != _ALIASED and not fullname.startswith(_ALIASED + "."):
             return None
         target_name = _TARGET + fullname[len(_ALIASED) :]
-        real = importlib.util.find_spec(target_name)
-        if real is None:
-            return None  # metaclass_registry.<something it does not have>: the usual ModuleNotFoundError
-        return importlib.machinery.ModuleSpec(
-            fullname, _AliasLoader(), is_package=real.submodule_search_locations is not None
-        )
+        try:
+            module = importlib.import_module(target_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == target_name:
+                return None  # metaclass_registry.<something it does not have>: the usual ModuleNotFoundError
+            raise
+        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(), is_package=hasattr(module, "__path__"))
 
 
 _FINDER = _AliasFinder()
