@@ -43,7 +43,8 @@ class _AliasFinder:
             if exc.name == target_name:
                 return None  # metaclass_registry.<something it does not have>: the usual ModuleNotFoundError
             raise
-        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(), is_package=hasattr(module, "__path__"))
+        loader: Any = _AliasLoader()  # a Loader by its methods (see above)
+        return importlib.machinery.ModuleSpec(fullname, loader, is_package=hasattr(module, "__path__"))
 
 
 _FINDER = _AliasFinder()
