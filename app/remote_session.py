@@ -35,6 +35,8 @@ class RemoteSession(SnapshotSession):
         self.worker = RemoteHost(host, python)  # (RemoteError for a name ssh cannot take)
         self.host = host
         self.remote_python = python
+        #: What "Back to live" and "Compare with live" mean here: this machine's session (set by the window).
+        self.live_session: Any = None
 
     @property
     def name(self) -> str:

@@ -75,6 +75,7 @@ class RemoteController(QObject):
         if targets is None:
             targets = self.local.targets
         session = RemoteSession(host, python, targets)
+        session.live_session = self.local
         window.run_task(f"Remote {session.name}", partial(self._fetch, session, compare), on_result=self._answered)
 
     def _fetch(self, session: RemoteSession, compare: bool, state: Any) -> dict[str, Any]:
@@ -135,6 +136,8 @@ class RemoteController(QObject):
             session = self.window.session
             if not isinstance(session, RemoteSession) and not getattr(session, "read_only", False):
                 self.local = session  # another target or environment opened: that is "this machine" now
+                for remote in self.sessions:
+                    remote.live_session = session
             self._sync()
 
     def _sync(self) -> None:

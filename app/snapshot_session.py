@@ -133,7 +133,10 @@ def take_snapshot(session: Any, state: Any) -> dict[str, Any]:
 
 def live_session_for(session: Any) -> Session:
     """The live environment to compare ``session`` with: its own when it is live, else the snapshot's targets
-    in this inspector's environment."""
+    in this inspector's environment (or the live session it names: a remote worker's is this machine's)."""
+    own = getattr(session, "live_session", None)
+    if own is not None:
+        return own
     if getattr(session, "read_only", False):
         targets = ((session.snapshot or {}).get("targets")) or None
         return Session(targets)

@@ -139,3 +139,16 @@ def test_cancel_stops_the_worker_and_lists_nothing(qtbot, settings, as_local_use
         assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 1
 
     qtbot.waitUntil(worker_stopped, timeout=10_000)
+
+
+def test_back_to_live_from_a_worker_is_this_machine(qtbot, settings, as_local_user):
+    local = EnvironmentSession([TARGET], "~/venv")
+    window = open_window(qtbot, local, settings)
+    with task(qtbot, window, "Remote worker (~/venv)"):
+        window.add_remote_environment("worker", "~/venv", [TARGET], compare=False)
+    with task(qtbot, window, "Discovery"):
+        window.remotes.show_environment(1)
+    with task(qtbot, window, "Discovery") as back:
+        window.snapshots.banner.back.click()
+    assert back.args == ["Discovery", True] and window.session is local
+    assert window.remotes.combo.currentIndex() == 0 and not window.snapshots.banner.isVisibleTo(window)
