@@ -20,6 +20,12 @@ CORRUPT = "corrupt"
 STATES = (VALID, MISSING, DISABLED, STALE, CORRUPT)
 
 
+
+#: The types a registry key may have in a cache document (JSON scalars); here, where the warm path's modules
+#: find it without loading ``cached_report``.
+JSON_KEY_TYPES = (str, int, float, bool)
+
+
 class ReasonKind(enum.Enum):
     """Why a cache is not valid, for code; the words stay in the reason itself."""
 
