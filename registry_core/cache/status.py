@@ -20,7 +20,6 @@ CORRUPT = "corrupt"
 STATES = (VALID, MISSING, DISABLED, STALE, CORRUPT)
 
 
-
 #: The types a registry key may have in a cache document (JSON scalars); here, where the warm path's modules
 #: find it without loading ``cached_report``.
 JSON_KEY_TYPES = (str, int, float, bool)
