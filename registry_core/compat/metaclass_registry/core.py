@@ -8,6 +8,9 @@ inherited), one class per key (``DuplicateRegistryKeyError``, same declaration
 and ``__replaces_registered__`` excepted), no discovery unless a
 ``discovery_package`` is configured, and the first discovery failure raised.
 
+The declaration objects and ``register_once`` live in ``_declarations``, the lazy dicts in ``_lazy``; this
+module is where programs import them from, as from the library's ``core``.
+
 What is registry_core's: ``LazyDiscoveryDict`` *is* a registry_core registry
 (catalog, lock, discovery bookkeeping, the report ``registry_core.explain``
 reads, the validated cache whose warm start imports no plugin module, and
@@ -19,49 +22,45 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
-from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, replace
-from enum import Enum, EnumMeta
+from collections.abc import Hashable
+from dataclasses import replace
+from enum import EnumMeta
 from typing import Any, cast
 
 from ... import _meta as _engine_meta
-from ..._config import RegistryConfig as _EngineConfig
-from ..._config import SecondaryRegistry as _EngineSecondary
-from ..._placeholder import Unloaded, identity_of, live_class
-from ..._registry import LazyDiscoveryDict as _EngineDict
+from ..._placeholder import live_class
 from ..._report import ABSTRACT, DUPLICATE, NO_KEY, REGISTERED, ROOT
-from ..._secondary import SecondaryRegistryDict as _EngineSecondaryDict
 from .._names import library_registry_name
-from . import discovery as _discovery_module
-from ._keys import CACHE_KEY_CODEC
+from ._declarations import (
+    _DECLARATION_TOKEN,
+    _DERIVED_KEY_MARKER,
+    PRIMARY_KEY,
+    REPLACES_REGISTERED_ATTRIBUTE,
+    KeyExtractor,
+    RegistryConfig,
+    RegistryDict,
+    RegistryFamily,
+    RegistryKey,
+    RegistryKeyAttribute,
+    SecondaryRegistry,
+    _describe,
+    extract_key_from_backend_suffix,
+    extract_key_from_class_name,
+    extract_key_from_handler_suffix,
+    is_same_declaration,
+    make_suffix_extractor,
+    register_once,
+)
+from ._lazy import LazyDiscoveryDict, SecondaryRegistryDict
 from .discovery import (
     discover_registry_classes,
     discover_registry_classes_recursive,
     import_module_preserving_root_logging,
 )
-from .exceptions import DiscoveryError, DuplicateRegistryKeyError
+from .exceptions import DuplicateRegistryKeyError
 
 logger = logging.getLogger(__name__)
 
-RegistryKey = Hashable
-RegistryDict = dict[RegistryKey, Any]
-KeyExtractor = Callable[[str, type], RegistryKey]
-
-#: ``SecondaryRegistry(key_source=PRIMARY_KEY)``: key the secondary entry like the primary one.
-PRIMARY_KEY = "primary"
-
-#: Declared in a class body: the registered class this class takes the key from.
-REPLACES_REGISTERED_ATTRIBUTE = "__replaces_registered__"
-
-# Stamped on a class whose key its family's extractor derived: a subclass derives its own instead of inheriting it.
-_DERIVED_KEY_MARKER = "__registry_key_derived__"
-
-# Stamped on a class when it registers. ``dataclass(slots=True)`` rebuilds the class from a copy of its
-# namespace, token included; a subclass or an unrelated class of the same name has no such token of its own.
-_DECLARATION_TOKEN = "__registry_declaration__"
-
-_ABSENT: Any = object()
 
 __all__ = [
     "PRIMARY_KEY",
@@ -87,343 +86,6 @@ __all__ = [
     "make_suffix_extractor",
     "register_once",
 ]
-
-
-def _describe(value: object) -> str:
-    if type(value) is Unloaded:
-        return f"{value.module}.{value.qualname}"
-    module = getattr(value, "__module__", None)
-    qualname = getattr(value, "__qualname__", None)
-    if module is None or qualname is None:
-        return repr(value)
-    return f"{module}.{qualname}"
-
-
-def is_same_declaration(registered: object, candidate: object) -> bool:
-    """Whether two class objects come from one class statement (a reload, a re-run, a slots dataclass rebuild)."""
-    if not isinstance(registered, type) or not isinstance(candidate, type):
-        return False
-    if registered.__module__ != candidate.__module__:
-        return False
-    if registered.__qualname__ == candidate.__qualname__:
-        return True
-    token = vars(registered).get(_DECLARATION_TOKEN)
-    return (
-        token is not None
-        and vars(candidate).get(_DECLARATION_TOKEN) is token
-        and (registered.__name__ == candidate.__name__)
-    )
-
-
-def _stands_for(existing: object, value: object) -> bool:
-    """A warm start's placeholder holds the key for the very class now being defined."""
-    return type(existing) is Unloaded and identity_of(existing) == identity_of(value)
-
-
-def register_once(
-    registry_dict: RegistryDict,
-    key: RegistryKey,
-    value: Any,
-    *,
-    registry_name: str,
-    replaces: object = None,
-    superseded_values: tuple[object, ...] = (),
-) -> Any:
-    """Store ``value`` under ``key``; a key never silently changes hands. Returns the value it took over, or None.
-
-    Allowed: the same object again (no-op); a class from the same declaration;
-    the class named by ``replaces``; a value in ``superseded_values``. Anything
-    else raises ``DuplicateRegistryKeyError`` naming both.
-    """
-    existing = dict.get(registry_dict, key, _ABSENT)
-    if existing is value:
-        return None
-    if existing is _ABSENT:
-        if replaces is not None:
-            raise DuplicateRegistryKeyError(
-                f"{_describe(value)} declares {REPLACES_REGISTERED_ATTRIBUTE} = {_describe(replaces)}, "
-                f"but {registry_name} key {key!r} is not registered."
-            )
-        registry_dict[key] = value
-        return None
-    if _stands_for(existing, value):
-        registry_dict[key] = value
-        return None
-    if (
-        is_same_declaration(existing, value)
-        or existing is replaces
-        or any(existing is old for old in superseded_values)
-    ):
-        registry_dict[key] = value
-        return existing
-    if replaces is not None:
-        raise DuplicateRegistryKeyError(
-            f"{_describe(value)} declares {REPLACES_REGISTERED_ATTRIBUTE} = {_describe(replaces)}, "
-            f"but {registry_name} key {key!r} is registered to {_describe(existing)}."
-        )
-    holder_name = existing.qualname.rpartition(".")[2] if type(existing) is Unloaded else None
-    raise DuplicateRegistryKeyError(
-        f"{registry_name} key {key!r} is already registered to {_describe(existing)}; "
-        f"{_describe(value)} cannot register under the same key. Give it its own key, or declare "
-        f"{REPLACES_REGISTERED_ATTRIBUTE} = {holder_name or getattr(existing, '__name__', 'TheOther')} "
-        "in its class body if it is meant to take the key over."
-    )
-
-
-class RegistryKeyAttribute(str, Enum):
-    """Common class-attribute names used as registry keys."""
-
-    REGISTRY_KEY = "registry_key"
-    STRATEGY_KEY = "strategy_key"
-    STRATEGY_LABEL = "strategy_label"
-    VALUE_TYPE_LABEL = "value_type_label"
-    LAYOUT_KEY = "layout_key"
-
-
-@dataclass(frozen=True)
-class SecondaryRegistry:
-    """A second dict filled from each registered class's ``attr_name``, keyed by the primary key or ``key_source``."""
-
-    registry_dict: RegistryDict
-    key_source: str
-    attr_name: str
-
-
-@dataclass(frozen=True)
-class RegistryFamily:
-    """One declaration for a registry root; installs the legacy ``__registry_key__``-style attributes."""
-
-    key_attribute: str | RegistryKeyAttribute
-    skip_if_no_key: bool = True
-    registry_name: str | None = None
-
-    @property
-    def key_attribute_name(self) -> str:
-        if isinstance(self.key_attribute, RegistryKeyAttribute):
-            return self.key_attribute.value
-        return self.key_attribute
-
-    def apply_to_class(self, cls: type, explicit_attrs: dict) -> None:
-        """Set the legacy attributes the class body did not set itself."""
-        if "__registry_key__" not in explicit_attrs:
-            setattr(cls, "__registry_key__", self.key_attribute_name)  # noqa: B010 (as the library: through the metaclass)
-        if "__skip_if_no_key__" not in explicit_attrs:
-            setattr(cls, "__skip_if_no_key__", self.skip_if_no_key)  # noqa: B010
-        if self.registry_name is not None and "__registry_name__" not in explicit_attrs:
-            setattr(cls, "__registry_name__", self.registry_name)  # noqa: B010
-
-
-@dataclass(frozen=True)
-class RegistryConfig:
-    """How classes register (metaclass-registry's fields and defaults: ``skip_if_no_key=False``,
-    ``registry_name="plugin"``, no discovery unless ``discovery_package`` names a package or module)."""
-
-    registry_dict: RegistryDict
-    key_attribute: str
-    key_extractor: KeyExtractor | None = None
-    skip_if_no_key: bool = False
-    secondary_registries: list[SecondaryRegistry] | None = None
-    log_registration: bool = True
-    registry_name: str = "plugin"
-    discovery_package: str | None = None
-    discovery_recursive: bool = False
-    discovery_function: Callable[..., Any] | None = None
-
-
-class SecondaryRegistryDict(_EngineSecondaryDict):
-    """A secondary registry: reading it runs its primary registry's ``_discover()``."""
-
-    def __init__(self, primary_registry: LazyDiscoveryDict) -> None:
-        super().__init__()
-        # Bound without enrolling: the primary enrols it when its configuration names it.
-        self._primary = primary_registry
-
-    @property
-    def _primary_registry(self) -> Any:
-        return self._primary
-
-    def _ensure_discovered(self) -> None:
-        primary = self._primary
-        if primary is not None and hasattr(primary, "_discover"):
-            primary._discover()
-
-
-class LazyDiscoveryDict(_EngineDict):
-    """A registry that discovers its ``discovery_package`` on first read (when one is configured).
-
-    A registry_core registry underneath: concurrent first reads share one
-    discovery; a valid cache fills the keys without importing plugin modules (a
-    value imports on first access); discovery's first failure is raised, nothing
-    is cached, and the next read tries again.
-    """
-
-    # Enum and tuple keys survive the cache, as in the library.
-    _cache_key_codec = CACHE_KEY_CODEC
-
-    def __init__(self, enable_cache: bool = True) -> None:
-        self._mr_config: RegistryConfig | None = None
-        self._discovery_package: str | None = None
-        super().__init__(enable_cache)
-
-    # The library's attribute names.
-    @property
-    def _config(self) -> RegistryConfig | None:  # type: ignore[override]
-        return self._mr_config
-
-    @property
-    def _discovery_lock(self) -> Any:
-        return self._lock
-
-    def _set_config(self, base_class: type, config: RegistryConfig) -> None:
-        self._mr_config = config
-        self._discovery_package = config.discovery_package
-        secondaries = [
-            _EngineSecondary(s.registry_dict, s.key_source, s.attr_name) for s in config.secondary_registries or ()
-        ]
-        self._configure(
-            base_class,
-            _EngineConfig(
-                registry_dict=self,
-                key_attribute=config.key_attribute,
-                key_extractor=config.key_extractor,
-                skip_if_no_key=config.skip_if_no_key,
-                secondary_registries=secondaries,
-                log_registration=config.log_registration,
-                registry_name=config.registry_name,
-                discovery_package=config.discovery_package,
-                discovery_recursive=config.discovery_recursive,
-                discovery_function=config.discovery_function,
-            ),
-        )
-
-    def _has_discovery_configuration(self) -> bool:
-        config = self._mr_config
-        if config is None or not config.discovery_package:
-            return False
-        if self._base_class is None:
-            raise RuntimeError("Discovery configuration has no nominal registry root")
-        return True
-
-    @property
-    def cache(self) -> Any:
-        # Only a registry that discovers has something to cache.
-        if not self._has_discovery_configuration():
-            return None
-        return super().cache
-
-    def _get_version(self) -> str:
-        """The discovery package's root ``__version__`` (``"unknown"`` without one), as the library reports it."""
-        try:
-            if self._discovery_package:
-                root = __import__(self._discovery_package.split(".")[0])
-                return getattr(root, "__version__", "unknown")
-        except Exception:
-            return "unknown"
-        return "unknown"
-
-    def _get_discovery_file_mtimes(self) -> dict[str, float]:
-        if not self._discovery_package or self._mr_config is None:
-            return {}
-        from .cache import get_package_file_mtimes
-
-        return get_package_file_mtimes(self._discovery_package, recursive=self._mr_config.discovery_recursive)
-
-    def _scope_paths(self) -> Iterable[str] | None:
-        """Import the discovery scope; a plain module has no child modules (None)."""
-        config = cast(RegistryConfig, self._mr_config)
-        # Looked up in this module at call time: the library's tests (and programs) patch it here.
-        module = import_module_preserving_root_logging(cast(str, config.discovery_package))
-        spec = module.__spec__
-        if spec is None:
-            raise DiscoveryError(f"Discovery scope has no module spec: {module.__name__}")
-        return spec.submodule_search_locations
-
-    def _discovery_failed(self) -> None:
-        self._discovered = False
-
-    def _ensure_discovered(self) -> None:
-        if not self._has_discovery_configuration():
-            return
-        super()._ensure_discovered()
-
-    def _discover(self) -> None:
-        """Discover once (from a valid cache, else by importing the scope); raise the first failure."""
-        self._ensure_discovered()
-
-    def _discover_now(self) -> Any:
-        from ..._discovery import run_discovery
-
-        result = run_discovery(self, self._report, body=_discover_scope)
-        self._last_discovery = result
-        return result
-
-    def discover_matching(self, module_filter: Callable[[str], bool]) -> None:
-        """Import only the scope's modules that ``module_filter`` admits; never counts as (or caches) discovery."""
-        if not self._has_discovery_configuration():
-            return
-        config = cast(RegistryConfig, self._mr_config)
-        if config.discovery_recursive or config.discovery_function:
-            raise ValueError("Selected discovery requires the flat discovery owner")
-        with self._lock:
-            if self._discovered:
-                return
-            paths = self._scope_paths()
-            if paths is None:
-                return
-            discover_registry_classes(
-                paths, f"{config.discovery_package}.", cast(type, self._base_class), module_filter=module_filter
-            )
-
-
-def _discover_scope(registry: LazyDiscoveryDict, result: Any) -> None:
-    """The library's discovery, step for step, with every outcome recorded in registry_core's report.
-
-    Import the scope, then each module under it (flat: no subpackages; recursive:
-    the whole tree, a failing subpackage raising ``DiscoveryError``), or hand the
-    paths to the configured ``discovery_function``. The first failure propagates:
-    the registry keeps what registered, stays undiscovered and writes no cache.
-    """
-    from ..._discovery import _failure, _fingerprint_files, _module_file, import_plugin_module
-    from ..._scan import scan_package
-
-    config = cast(RegistryConfig, registry._mr_config)
-    report = result.report
-    report.begin()
-    started = time.perf_counter()
-    package = cast(str, config.discovery_package)
-    try:
-        paths = registry._scope_paths()
-    except BaseException as exc:
-        failure = _failure(package, None, exc)
-        report.package_error = f"{failure.error_type}: {failure.error_message}"
-        report.add_module(failure)
-        raise
-    prefix = package + "."
-    if paths is None:
-        _fingerprint_files(result, [_module_file(package)])
-    elif config.discovery_function is not None:
-        config.discovery_function(paths, prefix, registry._base_class)
-        scan_package(list(paths), prefix, config.discovery_recursive, result.files)
-    else:
-        for scanned in scan_package(list(paths), prefix, config.discovery_recursive, result.files):
-            try:
-                import_plugin_module(
-                    registry,
-                    result,
-                    scanned.name,
-                    scanned.file,
-                    importer=_discovery_module.import_module_preserving_root_logging,
-                    strict=True,
-                )
-            except ImportError as exc:
-                if scanned.is_package:
-                    raise DiscoveryError(f"Cannot discover package {scanned.name}") from exc
-                raise
-    base = registry._base_class
-    if base is not None:
-        _fingerprint_files(result, [_module_file(base.__module__)])
-    report.duration_s = time.perf_counter() - started
-    report.source = "discovery"
 
 
 def _inherited_config(name: str, bases: tuple[type, ...]) -> RegistryConfig | None:
@@ -765,22 +427,3 @@ def _derived_registry_name(new_class: type) -> str:
 
 class RegisteredEnumMeta(AutoRegisterMeta, EnumMeta):
     """Metaclass for enum families that also register their leaves."""
-
-
-def extract_key_from_class_name(name: str, cls: type) -> str:
-    """Use the concrete class name as its registry key."""
-    return name
-
-
-def make_suffix_extractor(suffix: str) -> KeyExtractor:
-    """Key = the class name without ``suffix``, lower-cased (the whole name lower-cased when it lacks it)."""
-    size = len(suffix)
-
-    def extractor(name: str, cls: type) -> str:
-        return (name[:-size] if name.endswith(suffix) else name).lower()
-
-    return extractor
-
-
-extract_key_from_handler_suffix = make_suffix_extractor("Handler")
-extract_key_from_backend_suffix = make_suffix_extractor("Backend")
