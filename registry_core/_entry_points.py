@@ -49,10 +49,8 @@ class EntryPoint:
 
 
 def _normalize(name: str) -> str:
-    out = []
-    for ch in name.lower():
-        out.append("-" if ch in "-_." else ch)
-    return "".join(out)
+    """The form distribution names are compared in: lower case, each "-", "_" and "." made "-"."""
+    return name.lower().replace("_", "-").replace(".", "-")
 
 
 def distribution_folders(path_entries: list[str] | None = None) -> list[tuple[str, list[str]]]:
@@ -61,8 +59,9 @@ def distribution_folders(path_entries: list[str] | None = None) -> list[tuple[st
     for entry in sys.path if path_entries is None else path_entries:
         folder = entry or "."
         try:
-            with os.scandir(folder) as it:
-                names = sorted(item.name for item in it if item.name.endswith(_SUFFIXES))
+            # listdir, not scandir: only names are needed, and a warm start lists every sys.path folder
+            # (the standard library's hundreds of entries too) to tell which distributions are installed.
+            names = sorted(name for name in os.listdir(folder) if name.endswith(_SUFFIXES))
         except OSError:
             continue
         found.append((entry, names))

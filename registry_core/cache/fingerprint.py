@@ -161,7 +161,7 @@ def entry_points_fingerprint(group: str | None, folders: list | None, advertised
         from .._entry_points import distribution_folders
 
         folders = distribution_folders()
-    paths = []
+    paths: list[list[Any]] = []
     for entry, names in folders:
         try:
             mtime = os.stat(entry or ".").st_mtime_ns
@@ -169,6 +169,10 @@ def entry_points_fingerprint(group: str | None, folders: list | None, advertised
             continue
         # A folder without distributions keeps its mtime third: only a dist-info appearing there matters.
         paths.append([entry, mtime, _distributions_digest(entry, names)] if names else [entry, None, mtime])
+    # sys.path entries that are no folder (python311.zip, usually absent) are recorded too, as holding no
+    # distribution: otherwise every warm start would find them "new" and list them again.
+    recorded = {path[0] for path in paths}
+    paths += [[entry, None, None] for entry in sys.path if isinstance(entry, str) and entry not in recorded]
     files = []
     for ep in advertised:
         try:
@@ -240,7 +244,7 @@ def _same_distributions(path: str, digest: int) -> bool:
     return bool(found) and _distributions_digest(path, found[0][1]) == digest
 
 
-def _first_distribution_installed(path: str, mtime: int) -> bool:
+def _first_distribution_installed(path: str, mtime: int | None) -> bool:
     try:
         if os.stat(path or ".").st_mtime_ns == mtime:
             return False
@@ -249,6 +253,20 @@ def _first_distribution_installed(path: str, mtime: int) -> bool:
     from .._entry_points import distribution_folders
 
     return any(names for _, names in distribution_folders([path]))
+
+
+# -- what installed distributions a version is read from -----------------------------------
+def distributions_stamp(folders: list | None = None) -> dict[str, Any]:
+    """What a version read from installed distributions' dist-info folder names depends on: sys.path (in
+    order: the first entry holding a distribution wins) and the distributions in each of its folders (see
+    :func:`entry_points_fingerprint`). :func:`distributions_unchanged` checks it with a ``stat`` per folder
+    where reading the names again lists every folder (the standard library's hundreds of entries too)."""
+    return {"path": list(sys.path), "folders": entry_points_fingerprint(None, folders)}
+
+
+def distributions_unchanged(stamp: dict[str, Any]) -> bool:
+    """Whether sys.path and every distribution on it are as :func:`distributions_stamp` recorded them."""
+    return stamp["path"] == sys.path and check_entry_points(stamp["folders"]) is None
 
 
 # -- where the package imports from ---------------------------------------------
@@ -283,6 +301,15 @@ def check_import_paths(fingerprint: dict[str, Any]) -> str | None:
     return f"import path changed: {top} resolves differently along sys.path"
 
 
+def _normal(path: str) -> bool:
+    """Whether ``os.path.normpath`` leaves ``path`` (absolute, POSIX) as it is: no empty, "." or ".." part,
+    no trailing separator. A few substring tests, where normpath costs ~2 us a call in Python."""
+    return "//" not in path and "/./" not in path and "/../" not in path and not path.endswith(("/", "/.", "/.."))
+
+
+_NORMAL = _normal if os.sep == "/" and os.altsep is None else (lambda path: False)
+
+
 def _where_found(top: str) -> list[tuple[str, str]]:
     """``(path, "portion" | "package" | "module")`` per sys.path entry holding ``top``, up to the winner."""
     stat = os.stat
@@ -291,7 +318,9 @@ def _where_found(top: str) -> list[tuple[str, str]]:
         try:
             # Absolute: "" (the working directory) and the .pth entry of an editable install can name the
             # same folder; started from the project root or elsewhere, the answer must be the same.
-            base = os.path.abspath(os.path.join(entry, top))
+            base = os.path.join(entry, top)
+            if not (base[:1] == os.sep and _NORMAL(base)):  # (abspath of a normal absolute path is itself)
+                base = os.path.abspath(base)
         except (TypeError, ValueError):
             continue
         try:

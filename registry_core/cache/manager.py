@@ -20,6 +20,9 @@ from .fingerprint import (
     environment_fingerprint,
 )
 from .paths import cache_disabled_reason, get_cache_dir
+
+# Every read goes through it (symlink, owner and size checks): loaded with the manager, not by the first read.
+from .safe_files import Refused, read_cache_file
 from .status import CORRUPT, DISABLED, MISSING, STALE, VALID, CacheConfig, CacheStatus, Reason, ReasonKind
 
 TYPE_CHECKING = False
@@ -46,11 +49,12 @@ _REQUIRED: dict[str, Any] = {
 
 
 def stable_hash(text: str) -> str:
-    """A short, stable name component (hashlib costs ~5 ms to import; this is not security)."""
-    import zlib
+    """A short, stable name component: zlib's CRC-32 and Adler-32 of ``text`` (hashlib costs ~5 ms to import,
+    zlib ~0.5 ms; ``_checksums`` computes the same numbers in Python; this is not security)."""
+    from ._checksums import adler32, crc32
 
     data = text.encode("utf-8", "surrogatepass")
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    return f"{crc32(data):08x}{adler32(data):08x}"
 
 
 class RegistryCacheManager:
@@ -58,10 +62,18 @@ class RegistryCacheManager:
 
     ``cache_name`` names the file; ``version_getter()`` is the version the
     cache must match; ``serializer(item)``/``deserializer(data)`` turn one item
-    into JSON data and back; ``config`` sets maximum age and mtime checking.
+    into JSON data and back (``items_deserializer(items)``, when given, checks and
+    turns all of them at once: fewer Python steps for many small items); ``config``
+    sets maximum age and mtime checking.
     ``files_getter()``, when given, returns the source-file fingerprint to
     store; ``env_vars`` are environment variables whose values change the
     result; ``entry_points_getter()`` returns the entry-point fingerprint.
+    ``version_stamp_getter()``, when given, returns a stamp of everything
+    ``version_getter()`` reads, stored with the cache; ``version_stamp_holds(stamp)``
+    says cheaply whether a stored stamp still holds (default: equal to a fresh
+    one). While it holds, so does the version, and the costly getter is not
+    called; when it no longer holds but the version is the same, the new stamp is
+    stored.
     """
 
     def __init__(
@@ -79,11 +91,15 @@ class RegistryCacheManager:
         files_getter: Callable[[], dict | None] | None = None,
         entry_points_getter: Callable[[], dict | None] | None = None,
         enabled: bool = True,
+        version_stamp_getter: Callable[[], Any] | None = None,
+        version_stamp_holds: Callable[[Any], bool] | None = None,
+        items_deserializer: Callable[[dict], dict] | None = None,
     ) -> None:
         self.cache_name = cache_name
         self.version_getter = version_getter
         self.serializer = serializer
         self.deserializer = deserializer
+        self.items_deserializer = items_deserializer
         self.config = config or CacheConfig()
         self.namespace = namespace
         self.kind = kind
@@ -92,6 +108,10 @@ class RegistryCacheManager:
         self.files_getter = files_getter
         self.entry_points_getter = entry_points_getter
         self.enabled = enabled
+        self.version_stamp_getter = version_stamp_getter
+        self.version_stamp_holds = version_stamp_holds
+        #: The current version stamp, when the stored one moved but the version held: store it when convenient.
+        self._restamp: Any = None
         self._write_failure: str | None = None
         self._warned = False
         self.last_status: CacheStatus | None = None
@@ -115,8 +135,6 @@ class RegistryCacheManager:
         disabled = cache_disabled_reason(self.namespace, self.enabled)
         if disabled:
             return None, self._status(DISABLED, disabled, path)
-        from .safe_files import Refused, read_cache_file
-
         try:
             raw = read_cache_file(path)
         except Refused as exc:
@@ -189,9 +207,14 @@ class RegistryCacheManager:
             return Reason(
                 f"written for {doc['identity'].get('name')!r}, not {self.identity.get('name')!r}", ReasonKind.IDENTITY
             )
-        version = self.version_getter()
-        if doc["version"] != version:
-            return Reason(f"package version changed: {doc['version']} -> {version}", ReasonKind.VERSION)
+        self._restamp = None
+        if not self._stamp_holds(doc.get("version_stamp")):
+            # The stamp first, as when writing: what changes while the version is read makes the stamp old.
+            stamp = self.version_stamp_getter() if self.version_stamp_getter is not None else None
+            version = self.version_getter()
+            if doc["version"] != version:
+                return Reason(f"package version changed: {doc['version']} -> {version}", ReasonKind.VERSION)
+            self._restamp = stamp
         age_days = (time.time() - doc["created"]) / 86400.0
         if age_days < -_FUTURE_TOLERANCE_DAYS:
             # A clock set back (or a tampered stamp) would otherwise keep it "0 s old" for ever.
@@ -218,6 +241,30 @@ class RegistryCacheManager:
             return Reason(f"wrong shape: fingerprint unreadable ({exc})", ReasonKind.WRONG_SHAPE)
         return None
 
+    def _stamp_holds(self, stored: Any) -> bool:
+        """Whether the version stamp stored with the cache still holds (so the version does too)."""
+        if stored is None or self.version_stamp_getter is None:
+            return False
+        try:
+            if self.version_stamp_holds is not None:
+                return bool(self.version_stamp_holds(stored))
+            return bool(stored == self.version_stamp_getter())
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+            return False  # a malformed stamp: the version getter decides
+
+    def _store_stamp(self, doc: dict) -> None:
+        """The version held while its stamp moved (a package installed beside): store the new stamp, so that
+        the next start skips the version getter again (best effort: never waits for the lock)."""
+        from .paths import read_only
+
+        stamp, self._restamp = self._restamp, None
+        if read_only():
+            return
+        doc["version_stamp"] = stamp
+        with self.lock(timeout=0) as lock:
+            if lock.acquired:
+                self.write_document(doc)
+
     def _status(self, state: str, reason: str, path: str, **kw: Any) -> CacheStatus:
         status = CacheStatus(state, reason, path, name=self.identity.get("name", self.cache_name), kind=self.kind, **kw)
         self.last_status = status
@@ -239,7 +286,10 @@ class RegistryCacheManager:
         if doc is None:
             return None
         try:
-            return {key: self.deserializer(value) for key, value in doc["items"].items()}
+            if self.items_deserializer is not None:
+                items = self.items_deserializer(doc["items"])
+            else:
+                items = {key: self.deserializer(value) for key, value in doc["items"].items()}
         except Exception as exc:  # a deserializer meeting data it does not understand
             self._status(
                 CORRUPT,
@@ -247,11 +297,16 @@ class RegistryCacheManager:
                 status.path or self.cache_path,
             )
             return None
+        if self._restamp is not None:
+            self._store_stamp(doc)
+        return items
 
     load = load_cache
 
     # -- writing ---------------------------------------------------------------
     def build_document(self, items: dict, *, files: dict | None = None, extra: dict | None = None) -> dict:
+        # The stamp first: a package installed while the version is read makes the stored stamp old, not new.
+        stamp = self.version_stamp_getter() if self.version_stamp_getter else None
         doc: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "kind": self.kind,
@@ -261,6 +316,7 @@ class RegistryCacheManager:
             "environment": environment_fingerprint(self.env_vars),
             "files": files if files is not None else (self.files_getter() if self.files_getter else None),
             "entry_points": self.entry_points_getter() if self.entry_points_getter else None,
+            "version_stamp": stamp,
             "items": {str(k): self.serializer(v) for k, v in items.items()},
         }
         doc.update(extra or {})

@@ -54,7 +54,8 @@ def enum_documents(build_colormaps: bool = False) -> list[dict[str, Any]]:
     documents: list[dict[str, Any]] = []
     if colormaps_possible():
         documents.append(_colormap_document(build_colormaps))
-    statuses = {s.name: s for s in enums.enum_cache_status()}
+    # The other enum caches' states now (the colormap's, first, was just read: not validated a second time).
+    statuses = {s.name: s for s in (m.status() for m in enums.enum_cache_managers()[1:])}
     for key, value in list(enums._CLASSES.items()):
         if key[0] != "components":
             continue
@@ -77,7 +78,8 @@ def _colormap_document(build_colormaps: bool) -> dict[str, Any]:
     if doc is not None or build_colormaps:
         cls = enums.create_colormap_enum()
         colormap_doc["members"] = _members(cls)
-        status = manager.status()
+        if doc is None:  # built just now (and cached, when it can be): its state after that
+            status = manager.status()
     colormap_doc.update(_state(status))
     if not colormap_doc["members"]:
         colormap_doc["note"] = "not built yet: building it imports pyqtgraph; open the inspector window once"
