@@ -8,6 +8,7 @@ text or as ``--json``. Nothing here imports Qt. Exit codes: 0 ok, 1 findings,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
@@ -111,6 +112,11 @@ class _Parser(argparse.ArgumentParser):
     json_errors = False
     version_text: str | Callable[[], str] = ""
 
+    def _get_formatter(self) -> Any:
+        # argparse makes a formatter at every add_argument (to check a metavar), and HelpFormatter asks shutil
+        # for the terminal's width: importing shutil (zlib, bz2, lzma) costs a command that prints no help ~3 ms.
+        return self.formatter_class(prog=self.prog, width=_help_width())  # type: ignore[call-arg]
+
     def error(self, message: str) -> Any:
         if self.json_errors:
             from ._common import fail
@@ -118,6 +124,21 @@ class _Parser(argparse.ArgumentParser):
             fail(f"{self.prog}: {message}", as_json=True, kind="usage")
             self.exit(EXIT_USAGE)
         super().error(message)
+
+
+def _help_width() -> int:
+    """The width argparse's HelpFormatter gives itself: ``shutil.get_terminal_size().columns - 2`` (COLUMNS
+    when a positive number, else the width of the terminal on stdout, else 80), read as shutil reads it."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout, closed, detached, or not a terminal
+            columns = 80
+    return columns - 2
 
 
 def _json_errors(parser: Any) -> None:

@@ -59,7 +59,8 @@ def _rebuild(parser: Any) -> None:
 
 
 def _profile(parser: Any) -> None:
-    from ..diagnostics.profiling import DEFAULT_RUNS, DEFAULT_TIMEOUT_S
+    from ..diagnostics.defaults import PROFILE_RUNS as DEFAULT_RUNS
+    from ..diagnostics.defaults import PROFILE_TIMEOUT_S as DEFAULT_TIMEOUT_S
     from .argtypes import positive_float, positive_int
 
     parser.add_argument(
@@ -81,7 +82,7 @@ def _profile(parser: Any) -> None:
 
 
 def _verify(parser: Any) -> None:
-    from ..diagnostics.verify import DEFAULT_TIMEOUT_S
+    from ..diagnostics.defaults import VERIFY_TIMEOUT_S as DEFAULT_TIMEOUT_S
     from .argtypes import positive_float
 
     parser.add_argument("--registry", metavar="NAME", help="only this registry (default: all)")

@@ -14,13 +14,14 @@ if TYPE_CHECKING:
 def run_list(args: Any) -> int:
     from ..diagnostics.documents import inventory
     from ..diagnostics.enum_reports import enum_documents
-    from ..diagnostics.render.inventory import render_inventory
-    from ..diagnostics.render.text import terminal_width
 
     document = inventory(args.registries, enum_documents())
     if args.json:
         emit_json(document)
     else:
+        from ..diagnostics.render.inventory import render_inventory  # (the text renderer: not for --json)
+        from ..diagnostics.render.text import terminal_width
+
         render_inventory(document, sys.stdout, verbose=args.verbose, width=terminal_width(sys.stdout))
     return EXIT_OK
 
@@ -28,13 +29,14 @@ def run_list(args: Any) -> int:
 def run_status(args: Any) -> int:
     from ..diagnostics.documents import cache_inventory
     from ..diagnostics.enum_reports import enum_cache_statuses
-    from ..diagnostics.render.inventory import render_status
-    from ..diagnostics.render.text import terminal_width
 
     document = cache_inventory(args.registries, enum_cache_statuses())
     if args.json:
         emit_json(document)
     else:
+        from ..diagnostics.render.inventory import render_status
+        from ..diagnostics.render.text import terminal_width
+
         render_status(document, sys.stdout, width=terminal_width(sys.stdout))
     if args.check and any(c["state"] in ("stale", "corrupt") for c in document["caches"]):
         return EXIT_FINDINGS

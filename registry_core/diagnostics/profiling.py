@@ -30,6 +30,8 @@ import sys
 
 from .children import Cancelled as ProfileCancelled
 from .children import ChildResult, child_env, child_pythonpath, default_factory, hung_module, run_child, watchdog_after
+from .defaults import PROFILE_RUNS as DEFAULT_RUNS
+from .defaults import PROFILE_TIMEOUT_S as DEFAULT_TIMEOUT_S
 from .history import append_history, history_path
 from .importtime import parse_importtime, top_modules
 from .stamp import tool_stamp
@@ -40,8 +42,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 SCHEMA = 1
-DEFAULT_RUNS = 5
-DEFAULT_TIMEOUT_S = 60.0
 #: Modules kept per registry (slowest first) in a profile document; the history file stays small.
 MODULES_PER_REGISTRY = 50
 

@@ -23,6 +23,7 @@ from .children import (
     run_child,
     watchdog_after,
 )
+from .defaults import VERIFY_TIMEOUT_S as DEFAULT_TIMEOUT_S
 from .stamp import tool_stamp
 
 TYPE_CHECKING = False
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 SCHEMA = 1
-DEFAULT_TIMEOUT_S = 60.0
 
 __all__ = ["Cancelled", "verify_registries"]
 
