@@ -154,12 +154,33 @@ class Bench:
         progress(f"{label}: {Stat(values)} ms")
         return Stat(values)
 
-    def wall(self, label: str, command: list[str]) -> Stat:
-        self.run(command)  # once untimed: bytecode and caches in place
-        values = [self.run(command)[0] for _ in range(self.runs)]
-        self.raw[label] = values
-        progress(f"{label}: {Stat(values)} ms wall")
-        return Stat(values)
+    def pair(self, label: str, warm: list[str], floor: list[str]) -> tuple[Stat, Stat]:
+        """Warm runs and floor runs taken in turn, so that a load that comes and goes on a shared machine
+        weighs on both sides of their ratio alike."""
+        runs: dict[str, list[dict]] = {"warm": [], "floor": []}
+        for _ in range(self.runs):
+            runs["warm"].append(self.child(*warm))
+            runs["floor"].append(self.child(*floor))
+        stats = []
+        for side, results in runs.items():
+            self.raw[f"{label} {side}"] = results
+            stats.append(Stat([r["ms"] for r in results]))
+            progress(f"{label} {side}: {stats[-1]} ms")
+        return stats[0], stats[1]
+
+    def walls(self, commands: dict[str, list[str]]) -> dict[str, Stat]:
+        """Process wall times of ``commands``, taken in turn (each once untimed first: bytecode, caches)."""
+        for command in commands.values():
+            self.run(command)
+        values: dict[str, list[float]] = {label: [] for label in commands}
+        for _ in range(self.runs):
+            for label, command in commands.items():
+                values[label].append(self.run(command)[0])
+        self.raw.update(values)
+        stats = {label: Stat(v) for label, v in values.items()}
+        for label, stat in stats.items():
+            progress(f"{label}: {stat} ms wall")
+        return stats
 
 
 def progress(text: str) -> None:
@@ -181,37 +202,30 @@ def measure_all(bench: Bench) -> dict[str, Any]:
     manifest = str(bench.manifest)
     for name in ("all", *REGISTRY_NAMES):
         label = "registries" if name == "all" else name
+        cold = bench.measure(f"{label} cold", ["registries", name], cold=True)
+        warm, floor = bench.pair(label, ["registries", name], ["registries-floor", manifest, name])
         results[label] = {
-            "cold": bench.measure(f"{label} cold", ["registries", name], cold=True),
-            "warm": bench.measure(f"{label} warm", ["registries", name]),
-            "floor": bench.measure(f"{label} floor", ["registries-floor", manifest, name]),
+            "cold": cold,
+            "warm": warm,
+            "floor": floor,
             "imported_warm": max(r["plugin_modules_imported"] for r in bench.raw[f"{label} warm"]),
             "states_warm": sorted({s for r in bench.raw[f"{label} warm"] for s in r["states"].values()}),
         }
-    for label, floor in (("colormap", "colormap-floor"), ("components", "components-floor")):
-        results[label] = {
-            "cold": bench.measure(f"{label} cold", [label], cold=True),
-            "warm": bench.measure(f"{label} warm", [label]),
-            "floor": bench.measure(f"{label} floor", [floor, manifest]),
-        }
+    for label in ("colormap", "components", "functions", "combined"):
+        cold = bench.measure(f"{label} cold", [label], cold=True)
+        warm, floor = bench.pair(label, [label], [f"{label}-floor", manifest])
+        results[label] = {"cold": cold, "warm": warm, "floor": floor}
     results["colormap"]["pyqtgraph_warm"] = any(r["pyqtgraph_imported"] for r in bench.raw["colormap warm"])
-    results["functions"] = {
-        "cold": bench.measure("functions cold", ["functions"], cold=True),
-        "warm": bench.measure("functions warm", ["functions"]),
-        "floor": bench.measure("functions floor", ["functions-floor", manifest]),
-        "imported_warm": max(r["function_modules_imported"] for r in bench.raw["functions warm"]),
-    }
-    results["combined"] = {
-        "cold": bench.measure("combined cold", ["combined"], cold=True),
-        "warm": bench.measure("combined warm", ["combined"]),
-        "floor": bench.measure("combined floor", ["combined-floor", manifest]),
-    }
+    results["functions"]["imported_warm"] = max(r["function_modules_imported"] for r in bench.raw["functions warm"])
     python = bench.python
-    results["cli"] = {
-        "list": bench.wall("registry-inspector list --json", [*cli_command(python), "list", "--json"]),
-        "pass": bench.wall("python -c pass", [python, "-c", "pass"]),
-        "import": bench.wall('python -c "import registry_core"', [python, "-c", "import registry_core"]),
-    }
+    walls = bench.walls(
+        {
+            "list": [*cli_command(python), "list", "--json"],
+            "pass": [python, "-c", "pass"],
+            "import": [python, "-c", "import registry_core"],
+        }
+    )
+    results["cli"] = walls
     return results
 
 
