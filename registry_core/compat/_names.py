@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+#: How the inspector names the library of a registry that runs on the compat layer.
+COMPAT_LIBRARY = "metaclass_registry on registry_core.compat"
+
 
 def library_registry_name(owner_name: str) -> str:
     """ "StorageBackend" -> "storage backend", "ROIJsonShapeDecoder" -> "r o i json shape decoder": one suffix

@@ -142,8 +142,12 @@ def _module_file(name: str) -> str | None:
 
 
 # -- finding registries ------------------------------------------------------------------------------
-def load(target: str) -> list[ObservedRegistry]:
-    """The metaclass-registry registries ``target`` declares, observed; [] when it declares none."""
+def load(target: str) -> list[Any]:
+    """The metaclass-registry registries ``target`` declares, observed; [] when it declares none.
+
+    Under ``registry_core.compat.install()`` the library is registry_core's compat layer: its registries are
+    registry_core registries and are returned as they are (each one listed once, timed by its own engine).
+    """
     from .textscan import METACLASS_REGISTRY, scan
 
     declaring = scan(target).modules.get(METACLASS_REGISTRY, [])
@@ -166,11 +170,20 @@ def load(target: str) -> list[ObservedRegistry]:
     # The registries declared in the target (a module or a package), or, if it declares none itself (it
     # imports them), every registry of its top-level package.
     owners = _owners(metaclass_registry, target) or _owners(metaclass_registry, target.partition(".")[0])
-    registries = []
+    registries: list[Any] = []
     near = _nearest_owners([owner for owner, _registry in owners], target_failures)
+    from .._registry import LazyDiscoveryDict
+
     for owner, registry in owners:
+        if isinstance(registry, LazyDiscoveryDict):
+            # ``registry_core.compat.install()`` is in force: the library is registry_core's compat layer, whose
+            # registries are registry_core registries already, in the catalog, with their own report and cache.
+            # Observing one would list it twice; it discovers (from its cache or afresh) when first read. (A
+            # module of the target that failed to import is not in its report: that would need the observer.)
+            registries.append(registry)
+            continue
         registries.append(_observe(owner, registry, version, near.get(id(owner), [])))
-    mark_shared_cache_files(registries)
+    mark_shared_cache_files([r for r in registries if isinstance(r, ObservedRegistry)])
     return registries
 
 
@@ -240,6 +253,15 @@ def _name_of(owner: type, registry: dict) -> str:
     return library_registry_name(owner.__name__)
 
 
+def _library_name(owner: type) -> str:
+    """A plain-dict registry of a program switched over to registry_core.compat is still the compat layer's."""
+    if type(owner).__module__.startswith("registry_core.compat."):
+        from ..compat._names import COMPAT_LIBRARY
+
+        return COMPAT_LIBRARY
+    return LIBRARY
+
+
 def _observe(owner: type, registry: dict, version: str, target_failures: list[ModuleOutcome]) -> ObservedRegistry:
     config = getattr(registry, "_config", None)
     package = getattr(config, "discovery_package", None) if config is not None else None
@@ -288,7 +310,7 @@ def _observe(owner: type, registry: dict, version: str, target_failures: list[Mo
             key_attribute=key_attribute,
             registry_name=name,
         ),
-        {"name": LIBRARY, "version": version},
+        {"name": _library_name(owner), "version": version},
         report,
         cache=cache_for(registry, name, owner, str(package)) if not partial else None,
         partial=partial,

@@ -85,6 +85,30 @@ class LazyDiscoveryDict(_EngineDict):
             ),
         )
 
+    # How the inspector's documents describe it (the attributes an observed registry of the real library has).
+    @property
+    def library(self) -> dict[str, str]:
+        from .._names import COMPAT_LIBRARY
+
+        return {"name": COMPAT_LIBRARY, "version": "0.4.1"}
+
+    @property
+    def partial(self) -> bool:
+        """No discovery of its own: it holds what registered once the modules that declare it were imported."""
+        config = self._mr_config
+        return config is not None and not config.discovery_package
+
+    @property
+    def note(self) -> str:
+        if self.partial:
+            return "no discovery of its own: lists what registered once the modules that declare it were imported"
+        return ""
+
+    @property
+    def state(self) -> str:
+        # A registry without discovery holds all it will hold: never "pending" in the inspector.
+        return "discovered" if self.partial else super().state
+
     def _has_discovery_configuration(self) -> bool:
         config = self._mr_config
         if config is None or not config.discovery_package:
