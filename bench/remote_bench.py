@@ -5,7 +5,8 @@ tests (``tests/remote_stack.py``), then times, in fresh processes (wall clock, m
 
 - ``ssh worker true`` (the floor: connecting and authenticating) and the same snapshot run locally;
 - ``snapshot --remote worker`` straight to sshd, and through ``bench/delay_relay.py`` as ssh's
-  ``ProxyCommand`` with 0 ms (the relay's own cost) and ``--delay-ms`` added each way;
+  ``ProxyCommand`` with 0 ms (the relay's own cost) and ``--delay-ms`` added each way, the latter also with
+  ssh's connection sharing (``ControlMaster``/``ControlPersist``, as a user's ssh config may set);
 - each first with the worker's cache of our sources emptied (registry_core sent over the connection),
   then warm (already there).
 
@@ -68,11 +69,20 @@ def main() -> int:
     relay = f"{sys.executable} {ROOT / 'bench' / 'delay_relay.py'}"
     setenv = {"HOME": str(worker_home), NO_GPU: "1", "PATH": os.environ["PATH"]}
     direct = start_sshd(folder, setenv=setenv)
+    shared: list[str] = []
+    control: list[str] = []
     try:
         configs = {"loopback": direct.env_value}
         for delay in (0.0, args.delay_ms):
             proxy = f"{relay} --delay-ms {delay:g} 127.0.0.1 {direct.port}"
             configs[f"loopback + relay, +{delay:g} ms each way"] = direct.through(proxy, f"delay{delay:g}")
+        # The same delay with ssh's connection sharing (a user's ControlMaster/ControlPersist): the handshake
+        # is paid by the first run only; the master is ended below.
+        shared = shlex.split(configs[f"loopback + relay, +{args.delay_ms:g} ms each way"])
+        control = ["-o", "ControlMaster=auto", "-o", f"ControlPath={folder}/cm-%C", "-o", "ControlPersist=120"]
+        configs[f"loopback + relay, +{args.delay_ms:g} ms each way, ssh connection shared"] = shlex.join(
+            shared + control
+        )
         output = folder / "snapshot.json"
         local_env = home_env(homes["local"])
         rows = [
@@ -110,6 +120,8 @@ def main() -> int:
                        "--remote-python", "~/venv", "-o", str(output), "--force"]  # fmt: skip
             rows.append(series(f"{label}: snapshot --remote worker", command, env, args.runs, clear=cached))
     finally:
+        if shared:
+            subprocess.run([*shared, *control, "-O", "exit", "worker"], capture_output=True, timeout=30)
         direct.stop()
         shutil.rmtree(folder, ignore_errors=True)
     lines = [

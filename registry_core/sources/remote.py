@@ -252,8 +252,11 @@ def payload_zip() -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
             for member, path in payload()[1].items():
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                try:
+                    with open(path, "rb") as handle:
+                        data = handle.read()
+                except FileNotFoundError:  # removed since it was listed (an upgrade in progress): gone there too
+                    continue
                 archive.writestr(zipfile.ZipInfo(member, (2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
         _ZIP = buffer.getvalue()
     return _ZIP
