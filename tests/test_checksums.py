@@ -7,8 +7,7 @@ import zlib
 
 import pytest
 
-from registry_core.cache._checksums import adler32, crc32
-from registry_core.cache.manager import stable_hash
+from registry_core.cache.manager import adler32, crc32, stable_hash
 
 #: Around Adler-32's reduction block (5552 bytes) and the sizes cache names and config tables have.
 SIZES = (0, 1, 2, 7, 100, 255, 256, 5551, 5552, 5553, 11104, 20000)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from .fingerprint import _NORMAL
+
 #: Overrides the cache root for every namespace: ``$REGISTRY_CORE_CACHE_DIR/<namespace>/``.
 CACHE_DIR_VAR = "REGISTRY_CORE_CACHE_DIR"
 #: ``=1`` disables every registry cache in the process.
@@ -67,7 +69,10 @@ def get_cache_dir(namespace: str = "registry_core") -> str:
     """
     override = os.environ.get(CACHE_DIR_VAR)
     if override:
-        return os.path.join(os.path.abspath(os.path.expanduser(override)), namespace)
+        # (abspath of a normal absolute path is itself: every cache read asks, and normpath is the cost)
+        if not (override[:1] == "/" and _NORMAL(override)):
+            override = os.path.abspath(os.path.expanduser(override))
+        return os.path.join(override, namespace)
     return user_cache_dir(namespace)
 
 
