@@ -154,19 +154,19 @@ class Bench:
         progress(f"{label}: {Stat(values)} ms")
         return Stat(values)
 
-    def pair(self, label: str, warm: list[str], floor: list[str]) -> tuple[Stat, Stat]:
+    def alternate(self, label: str, sides: dict[str, list[str]]) -> dict[str, Stat]:
         """Warm runs and floor runs taken in turn, so that a load that comes and goes on a shared machine
-        weighs on both sides of their ratio alike."""
-        runs: dict[str, list[dict]] = {"warm": [], "floor": []}
+        weighs on every side of their ratio alike."""
+        runs: dict[str, list[dict]] = {side: [] for side in sides}
         for _ in range(self.runs):
-            runs["warm"].append(self.child(*warm))
-            runs["floor"].append(self.child(*floor))
-        stats = []
+            for side, args in sides.items():
+                runs[side].append(self.child(*args))
+        stats = {}
         for side, results in runs.items():
             self.raw[f"{label} {side}"] = results
-            stats.append(Stat([r["ms"] for r in results]))
-            progress(f"{label} {side}: {stats[-1]} ms")
-        return stats[0], stats[1]
+            stats[side] = Stat([r["ms"] for r in results])
+            progress(f"{label} {side}: {stats[side]} ms")
+        return stats
 
     def walls(self, commands: dict[str, list[str]]) -> dict[str, Stat]:
         """Process wall times of ``commands``, taken in turn (each once untimed first: bytecode, caches)."""
@@ -203,18 +203,24 @@ def measure_all(bench: Bench) -> dict[str, Any]:
     for name in ("all", *REGISTRY_NAMES):
         label = "registries" if name == "all" else name
         cold = bench.measure(f"{label} cold", ["registries", name], cold=True)
-        warm, floor = bench.pair(label, ["registries", name], ["registries-floor", manifest, name])
-        results[label] = {
-            "cold": cold,
-            "warm": warm,
-            "floor": floor,
-            "imported_warm": max(r["plugin_modules_imported"] for r in bench.raw[f"{label} warm"]),
-            "states_warm": sorted({s for r in bench.raw[f"{label} warm"] for s in r["states"].values()}),
+        sides = {
+            "warm": ["registries", name],
+            "floor": ["registries-floor", manifest, name],
+            "floor_all": ["registries-floor", manifest, name, "stat_all"],
         }
+        if name == "all":
+            sides["warm_loaded"] = ["registries", name, "preload"]
+        results[label] = {"cold": cold, **bench.alternate(label, sides)}
+        warm_runs = bench.raw[f"{label} warm"]
+        results[label]["imported_warm"] = max(r["plugin_modules_imported"] for r in warm_runs)
+        results[label]["states_warm"] = sorted({s for r in warm_runs for s in r["states"].values()})
+        results[label]["refreshed_warm"] = sum(r["refreshed"] for r in warm_runs)
     for label in ("colormap", "components", "functions", "combined"):
         cold = bench.measure(f"{label} cold", [label], cold=True)
-        warm, floor = bench.pair(label, [label], [f"{label}-floor", manifest])
-        results[label] = {"cold": cold, "warm": warm, "floor": floor}
+        sides = {"warm": [label], "floor": [f"{label}-floor", manifest]}
+        if label == "functions":
+            sides["floor_all"] = ["functions-floor", manifest, "stat_all"]
+        results[label] = {"cold": cold, **bench.alternate(label, sides)}
     results["colormap"]["pyqtgraph_warm"] = any(r["pyqtgraph_imported"] for r in bench.raw["colormap warm"])
     results["functions"]["imported_warm"] = max(r["function_modules_imported"] for r in bench.raw["functions warm"])
     python = bench.python
@@ -234,19 +240,23 @@ def verdict(value: Stat, floor: Stat, target: float) -> str:
     return f"{measured:.2f}× {'✓' if measured <= target else '✗'} (≤ {target:g}×)"
 
 
-def render(results: dict[str, Any], runs: int, python: str, command: str) -> str:
-    cpus = os.cpu_count()
+def _paths(raw: dict[str, Any], label: str, side: str) -> int:
+    return int(statistics.median(r["paths_statted"] for r in raw[f"{label} {side}"]))
+
+
+def render(results: dict[str, Any], raw: dict[str, Any], runs: int, command: str) -> str:
     out = [
         "# Seed headlines: the OpenHCS documentation's figures, ours, and the floor",
         "",
         f"command: `{command}`  ",
         f"date: {_dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds')}, "
-        f"host: {platform.node()} ({platform.machine()}), CPUs: {cpus}, Python {platform.python_version()}  ",
-        f"each cell: median (min–max) of {runs} fresh processes, ms; warm = valid caches, cold = cache folder emptied",
+        f"host: {platform.node()} ({platform.machine()}), CPUs: {os.cpu_count()}, Python {platform.python_version()}  ",
+        f"each cell: median (min–max) of {runs} fresh processes, ms; warm = valid caches, cold = cache folder "
+        "emptied; warm and floor runs taken in turn",
         "",
-        "| what | documented cold → warm | ours cold | ours warm | floor (same run) | warm / floor | "
-        "documented warm reachable here? |",
-        "|---|---|---|---|---|---|---|",
+        "| what | documented cold → warm | ours cold | ours warm | floor | warm / floor | floor B: every path "
+        "the validation stats | warm / floor B | documented warm reachable here? |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
 
     def reach(label: str, row: dict[str, Any]) -> str:
@@ -263,53 +273,82 @@ def render(results: dict[str, Any], runs: int, python: str, command: str) -> str
         r = results[label]
         before, after, _source = DOCUMENTED[label]
         over = verdict(r["warm"], r["floor"], target) if target else ratio(r["warm"], r["floor"])
+        floor_all = r.get("floor_all")
+        all_cells = f"{floor_all} | {ratio(r['warm'], floor_all)}" if floor_all else "– | –"
         out.append(
-            f"| {what} | {before} → {after} | {r['cold']} | {r['warm']} | {r['floor']} | {over} | {reach(label, r)} |"
+            f"| {what} | {before} → {after} | {r['cold']} | {r['warm']} | {r['floor']} | {over} | {all_cells} | "
+            f"{reach(label, r)} |"
         )
 
     row("registries", "plugin registries: the 5 demo registries' `list(keys())` together", TARGETS["registries"])
     for name in REGISTRY_NAMES:
         shown = "`list(MICROSCOPE_HANDLERS.keys())`: microscope handler" if name == "microscope handler" else name
         row(name, f"&nbsp;&nbsp;{shown}")
-    row("colormap", "colormap enum: `create_colormap_enum()`", TARGETS["colormap"])
+    row("colormap", "colormap enum: `create_colormap_enum()` (71 members)", TARGETS["colormap"])
     row("components", "component enums: AllComponents, VariableComponents, GroupBy")
     row("functions", "function metadata: `load_function_metadata` of the 4 demo libraries")
-    row("combined", "combined start-up: all of the above in one process")
+    row("combined", "combined start-up: all of the above, one after the other in one process")
     cli = results["cli"]
     out.append(
         f"| CLI warm start: `registry-inspector list --json`, process wall | – | – | {cli['list']} | "
-        f'`python -c "import registry_core"` {cli["import"]} | {verdict(cli["list"], cli["import"], TARGETS["cli"])}'
-        f" | `python -c pass`: {cli['pass']} ({ratio(cli['list'], cli['pass'])}) |"
+        f'`python -c "import registry_core"`: {cli["import"]} | '
+        f"{verdict(cli['list'], cli['import'], TARGETS['cli'])} | `python -c pass`: {cli['pass']} | "
+        f"{ratio(cli['list'], cli['pass'])} | – |"
     )
-    parts = [r.get("parts_ms") for r in results.get("_raw_combined_warm", [])]
+    reg = results["registries"]
+    colormap = results["colormap"]
     out += [
+        "",
+        "Targets (issue 17), ratios of medians in this run:",
+        "",
+        f"- colormap enum warm / its floor: {verdict(colormap['warm'], colormap['floor'], TARGETS['colormap'])}",
+        f"- the 5 registries' warm `keys()` together / their floor: "
+        f"{verdict(reg['warm'], reg['floor'], TARGETS['registries'])}; against floor B (every path their "
+        f"validation stats): {ratio(reg['warm'], reg['floor_all'])}. Floor B / floor is "
+        f"{ratio(reg['floor_all'], reg['floor'])}: the stats of the checks the issue's floor leaves out (entry "
+        "points, import path, cache folder) alone take more than the 1.5× allowed. With the cache module's code "
+        f"loaded before the timer (a process loads it once) the 5 registries take {reg['warm_loaded']} ms: "
+        f"{ratio(reg['warm_loaded'], reg['floor'])} the floor, {ratio(reg['warm_loaded'], reg['floor_all'])} "
+        "floor B.",
+        f'- CLI warm `list --json` / `python -c "import registry_core"`: '
+        f"{verdict(cli['list'], cli['import'], TARGETS['cli'])}",
         "",
         "What the rows compare:",
         "",
-        "- **floor**: for registries and function metadata, `json.load` of each cache file plus one `os.stat` per "
-        "source file and folder its fingerprint records (what validation cannot do without); for enums, "
-        "`json.load` of the cache plus building a plain `enum.Enum` with the same members. `json` (and `enum`) "
-        "are imported before the timer, as are `registry_core` and `json` in ours: only the subsystem's own work "
-        "is timed, including the modules it loads on first use.",
-        "- **ours warm** validates more than the floor touches: format, version, age, environment, the entry-point "
-        "folders of sys.path, where the package imports from, the cache file's owner and mode, each item's "
-        "module; nothing is skipped.",
+        "- **floor** (the issue's): for registries and function metadata, `json.load` of each cache file plus "
+        "one `os.stat` per source file and folder its fingerprint records "
+        f"({_paths(raw, 'registries', 'floor')} paths for the 5 registries); for enums, `json.load` of "
+        "the cache plus building a plain `enum.Enum` with the same members. `json` (and `enum`) are imported "
+        "before the timer, as are `registry_core` and `json` in ours: only the subsystem's own work is timed, "
+        "including the modules it loads on first use.",
+        "- **floor B**: the same `json.load` plus one `os.stat` per path a warm validation really stats (caught "
+        f"while one ran: {_paths(raw, 'registries', 'floor_all')} for the 5 registries): the source "
+        "files and folders, the cache folder (owner and mode), each sys.path folder (a distribution installed "
+        "or removed changes the entry points), and where the package's top-level name is looked for along "
+        "sys.path (a new namespace portion or a shadowing copy). Ours also parses and checks the document's "
+        "shape, format, version, age, environment and each item's module, and makes the placeholders; nothing "
+        "is skipped.",
         "- **combined start-up**: the documentation's ~500 → ~50 ms is the sum of its subsystems' cold and warm "
-        "times (CACHING_OPPORTUNITIES.md: plugin registries 155 → 16, function registries ~50 → ~5, enum "
-        "generation ~100 → ~5, type analysis ~200 → ~20, component enums ~100 → ~5; 605 → 51). Ours runs the "
-        "same subsystems one after the other in one process (the 5 registries, the 4 libraries' function "
-        "metadata, the colormap enum, the component enums); type analysis has no counterpart here.",
+        "times (its CACHING_OPPORTUNITIES.md: plugin registries 155 → 16, function registries ~50 → ~5, enum "
+        "generation ~100 → ~5, type analysis ~200 → ~20, component enums ~100 → ~5; 605 → 51 ms). Ours runs "
+        "the same subsystems one after the other in one fresh process: the 5 registries, the 4 libraries' "
+        "function metadata, the colormap enum, the component enums; type analysis has no counterpart here.",
+        "- **colormap enum, 0.5 ms**: below what a real 71-member `Enum` costs here; the floor (reading its "
+        f"cache and building such an `Enum`, nothing else) is {fmt(colormap['floor'].median)} ms in this run.",
         "- **CLI warm start**: whole-process wall time seen by the parent, interpreter start-up included, for "
-        '`registry-inspector list --json` on the demo with valid caches, against `python -c "import registry_core"` '
-        "(target ≤ 2×) and `python -c pass`.",
-        f"- warm registry runs imported {results['registries']['imported_warm']} plugin modules; cache states "
-        f"{', '.join(results['registries']['states_warm'])}; warm function metadata imported "
-        f"{results['functions']['imported_warm']} function modules; warm colormap imported pyqtgraph: "
-        f"{'yes' if results['colormap']['pyqtgraph_warm'] else 'no'}.",
+        '`registry-inspector list --json` on the demo with valid caches, against `python -c "import '
+        'registry_core"` (target ≤ 2×) and `python -c pass`. No documented figure.',
+        f"- warm registry runs imported {reg['imported_warm']} plugin modules, cache states "
+        f"{', '.join(reg['states_warm'])}, {reg['refreshed_warm']} folder-stamp refreshes; warm function "
+        f"metadata imported {results['functions']['imported_warm']} function modules; warm colormap imported "
+        f"pyqtgraph: {'yes' if colormap['pyqtgraph_warm'] else 'no'}.",
     ]
+    parts = [r.get("parts_ms") for r in raw.get("combined warm", [])]
     if parts and all(parts):
         medians = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
-        out.append("- combined warm, split (medians): " + ", ".join(f"{k} {fmt(v)}" for k, v in medians.items()) + ".")
+        out.append(
+            "- combined warm, split (medians, ms): " + ", ".join(f"{k} {fmt(v)}" for k, v in medians.items()) + "."
+        )
     return "\n".join(out) + "\n"
 
 
@@ -326,9 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bench = Bench(args.python, args.runs, work)
         results = measure_all(bench)
-        results["_raw_combined_warm"] = bench.raw["combined warm"]
         shown = " ".join(["bench/seed_headlines.py", *(argv if argv is not None else sys.argv[1:])])
-        text = render(results, args.runs, args.python, f"{Path(args.python).name} {shown}")
+        text = render(results, bench.raw, args.runs, f"{Path(args.python).name} {shown}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     sys.stdout.write(text)
