@@ -78,6 +78,13 @@ def _profile(parser: Any) -> None:
         help=f"cut off a child (e.g. a plugin hanging at import) after this long (default {DEFAULT_TIMEOUT_S:g})",
     )
     parser.add_argument("--registry", metavar="NAME", help="only this registry (default: all)")
+    parser.add_argument(
+        "--engine",
+        choices=("installed", "registry_core", "both"),
+        default="installed",
+        help="what metaclass-registry targets run on: the library as installed (default), registry_core.compat, "
+        "or both side by side",
+    )
     parser.add_argument("--no-history", action="store_true", help="do not append the result to the history file")
 
 

@@ -20,7 +20,13 @@ def run_profile(args: Any) -> int:
             print(f"[{done}/{total}] {message}", file=sys.stderr, flush=True)
 
     document = profile_registries(
-        select(args), args.target, runs=args.runs, timeout=args.timeout, progress=progress, record=not args.no_history
+        select(args),
+        args.target,
+        runs=args.runs,
+        timeout=args.timeout,
+        progress=progress,
+        record=not args.no_history,
+        engine=args.engine,
     )
     if args.json:
         emit_json(document)

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 #: Environment variables that would leak the caller's cache or start-up configuration into children.
 _SCRUBBED_ENV = ("PYTHONPROFILEIMPORTTIME", "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONBREAKPOINT")
+#: Read by the child: ``registry_core`` runs metaclass-registry targets on ``registry_core.compat``.
+ENGINE_VAR = "REGISTRY_INSPECTOR_PROFILE_ENGINE"
 #: The folder that holds the registry_core package (site-packages, or a checkout).
 _PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -53,7 +55,12 @@ def _main():
             __import__(name)
             return sys.modules[name]
         importlib.import_module = _traced_import
-    watchdog = float(__import__("os").environ.get("REGISTRY_INSPECTOR_PROFILE_WATCHDOG", "0") or 0)
+    _environ = __import__("os").environ
+    watchdog = float(_environ.get("REGISTRY_INSPECTOR_PROFILE_WATCHDOG", "0") or 0)
+    if _environ.get("REGISTRY_INSPECTOR_PROFILE_ENGINE") == "registry_core":
+        # metaclass-registry's programs on registry_core's engine: before anything imports metaclass_registry.
+        import registry_core.compat
+        registry_core.compat.install()
     if watchdog > 0:
         import faulthandler
         faulthandler.dump_traceback_later(watchdog, exit=False)
@@ -91,7 +98,10 @@ def _main():
     for name, registry in zip(names, registries):
         _say("registry " + name)
         started = time.perf_counter()
-        keys = list(registry.keys())
+        try:
+            keys = list(registry.keys())
+        except Exception:  # metaclass-registry's API (compat included) raises discovery's first failure
+            keys = list(dict.keys(registry))
         done = time.perf_counter()
         # A registry another library built was discovered by that library while its target loaded: its time.
         took = getattr(registry, "discovery_seconds", None)
@@ -181,7 +191,10 @@ def child_pythonpath(targets: list[str] | None) -> str:
     return os.pathsep.join(ordered)
 
 
-def child_env(pythonpath: str, cache_dir: str, watchdog_s: float) -> dict[str, str]:
+def child_env(pythonpath: str, cache_dir: str, watchdog_s: float, engine: str = "installed") -> dict[str, str]:
+    """The child's environment: its private cache folder (both registry_core's and metaclass-registry's caches
+    live under it, so removing it makes a run cold for either engine), and the engine metaclass-registry
+    targets run on (``"registry_core"``: the child calls ``registry_core.compat.install()`` first)."""
     env = dict(os.environ)
     for name in _SCRUBBED_ENV:
         env.pop(name, None)
@@ -191,6 +204,10 @@ def child_env(pythonpath: str, cache_dir: str, watchdog_s: float) -> dict[str, s
     env["REGISTRY_CORE_MR_CACHE_HOME"] = cache_dir
     env["PYTHONIOENCODING"] = "utf-8"
     env["REGISTRY_INSPECTOR_PROFILE_WATCHDOG"] = f"{watchdog_s:.3f}"
+    if engine == "registry_core":
+        env[ENGINE_VAR] = engine
+    else:
+        env.pop(ENGINE_VAR, None)
     return env
 
 

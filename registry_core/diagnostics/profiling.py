@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 SCHEMA = 1
+#: What metaclass-registry targets run on: the library as installed, registry_core.compat, or each in turn.
+INSTALLED = "installed"
+REGISTRY_CORE = "registry_core"
+BOTH = "both"
+ENGINES = (INSTALLED, REGISTRY_CORE, BOTH)
 #: Modules kept per registry (slowest first) in a profile document; the history file stays small.
 MODULES_PER_REGISTRY = 50
 
@@ -70,6 +75,7 @@ def profile_registries(
     record: bool = True,
     python: str | None = None,
     default_targets: str | None = None,
+    engine: str = "installed",
 ) -> dict[str, Any]:
     """Time cold and warm discovery of each registry in fresh processes; return the profile document.
 
@@ -80,6 +86,14 @@ def profile_registries(
     ``cancelled()`` is polled between and during children: a cancelled profile
     comes back with ``"cancelled": True`` and is not recorded. ``record`` appends
     a finished profile to the history file.
+
+    ``engine`` says what metaclass-registry registries (with a discovery of their own) run on:
+    ``"installed"`` (the library as installed), ``"registry_core"`` (each child calls
+    ``registry_core.compat.install()`` first: the same unmodified program on registry_core's engine) or
+    ``"both"``, timed side by side: such an entry's ``engines`` holds ``{"installed": ..., "registry_core":
+    ...}`` (each with ``cold``, ``warm``, ``speedup``, ``keys``...), ``engine_speedup`` how many times faster
+    registry_core is, cold and warm, and its top-level figures stay the installed engine's. Other registries
+    have one engine and are timed once.
     """
     import platform
     import shutil
@@ -90,13 +104,16 @@ def profile_registries(
         raise ValueError("runs must be at least 1")
     if timeout <= 0:
         raise ValueError("timeout must be positive")
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     python = python or sys.executable
     registries = [r for r in registries if getattr(r, "config", None) is not None]
     names = [r.qualified_name for r in registries]
     target_arg = ",".join(targets or [])
     factory = "" if targets else (default_targets or default_factory())
     pythonpath = child_pythonpath(targets)
-    total = len(registries) * 2 * runs + 1 + runs
+    plan = [plan_engines(r, engine) for r in registries]
+    total = sum(len(e) for e in plan) * 2 * runs + 1 + runs
     done = 0
 
     def step(message: str) -> None:
@@ -116,6 +133,7 @@ def profile_registries(
         "executable": python,
         "platform": platform.platform(),
         "runs": runs,
+        "engine": engine,
         "timeout_s": timeout,
         "targets": list(targets) if targets else None,
         "registries": [],
@@ -136,55 +154,52 @@ def profile_registries(
     try:
         cwd = os.path.join(work, "cwd")  # an empty working directory: ``-c`` puts it on sys.path
         os.makedirs(cwd)
-        target_failure: dict[str, Any] | None = None
-        for position, (registry, name) in enumerate(zip(registries, names)):
-            done = position * 2 * runs
+        target_failure: dict[str, dict[str, Any]] = {}  # engine -> the failure every later registry shares
+        for position, (registry, name, engines) in enumerate(zip(registries, names, plan)):
+            done = sum(len(e) for e in plan[:position]) * 2 * runs
             entry = _empty_entry(registry, name)
+            entry["engine"] = engines[0]
             document["registries"].append(entry)
-            if target_failure is not None:
-                entry.update(target_failure)
-                continue
-            cache_dir = os.path.join(work, "cache-" + str(len(document["registries"])))
-            env = child_env(pythonpath, cache_dir, watchdog)
-            argv = [target_arg, factory, name]
-            cold: list[float] = []
-            warm: list[float] = []
-            cold_start: list[float] = []
-            warm_start: list[float] = []
-            try:
-                for phase, values, starts in (("cold", cold, cold_start), ("warm", warm, warm_start)):
-                    for index in range(runs):
-                        step(f"{registry.name}: {phase} run {index + 1}/{runs}")
-                        if phase == "cold":
-                            shutil.rmtree(cache_dir, ignore_errors=True)
-                        result = run_child(["discover", *argv], env, cwd, timeout, cancelled, python)
-                        problem = _problem(result, phase, index, timeout)
-                        if problem is not None:
-                            entry.update(problem)
-                            if problem.get("timed_out") and problem["timed_out"].get("during") == "targets":
-                                target_failure = problem
-                            elif problem.get("error_kind") == "target":
-                                target_failure = problem
-                            break
-                        child = result.data["registries"][0]
-                        values.append(child["keys_s"])
-                        starts.append(child["start_s"])
-                        entry["keys"] = child["keys"]
-                        entry["failures"] = child["failures"]
-                        entry[f"{phase}_source"] = child["source"]
-                        entry[f"{phase}_cache_state"] = child["cache_state"]
-                        entry[f"{phase}_cache_reason"] = child["cache_reason"]
-                    if entry["error"] or entry["timed_out"]:
-                        break
-            finally:  # a cancelled profile keeps the runs it finished
-                _summarise(entry, cold, warm, cold_start, warm_start)
+            blocks: dict[str, dict[str, Any]] = {}
+            if engine != INSTALLED and switchable(registry):
+                entry["engines"] = blocks
+            for which in engines:
+                block = blocks[which] = _empty_block()
+                if which in target_failure:
+                    block.update(target_failure[which])
+                    continue
+                cache_dir = os.path.join(work, f"cache-{position + 1}-{which}")
+                env = child_env(pythonpath, cache_dir, watchdog, which)
+                try:
+                    failure = _time_engine(
+                        block,
+                        step,
+                        registry.name,
+                        which,
+                        len(engines) > 1,
+                        [target_arg, factory, name],
+                        env,
+                        cwd,
+                        cache_dir,
+                        timeout,
+                        cancelled,
+                        python,
+                        runs,
+                    )
+                finally:
+                    entry.update(blocks[engines[0]])  # the top-level figures: the first engine's (as installed)
+                if failure is not None:
+                    target_failure[which] = failure
+            if len(blocks) == 2:
+                entry["engine_speedup"] = _engine_speedup(blocks[INSTALLED], blocks[REGISTRY_CORE])
         # One cold child under -X importtime discovers every registry that did not hang or fail.
-        done = len(registries) * 2 * runs
+        done = sum(len(e) for e in plan) * 2 * runs
         step("import times (python -X importtime)")
         healthy = [e["qualified_name"] for e in document["registries"] if not e["timed_out"] and not e["error"]]
         if healthy:
             cache_dir = os.path.join(work, "cache-importtime")
-            env = child_env(pythonpath, cache_dir, watchdog)
+            # The engine the top-level figures are timed on: registry_core's only when asked for alone.
+            env = child_env(pythonpath, cache_dir, watchdog, REGISTRY_CORE if engine == REGISTRY_CORE else INSTALLED)
             result = run_child(
                 ["importtime", target_arg, factory, *healthy],
                 env,
@@ -239,6 +254,88 @@ def profile_registries(
     return document
 
 
+def switchable(registry: Any) -> bool:
+    """Whether ``registry`` can run on either engine: a metaclass-registry registry with a discovery of its own
+    (a partial one, with none, lists what registered at import whatever the engine)."""
+    library = getattr(registry, "library", None)
+    name = library.get("name") if isinstance(library, dict) else None
+    return name == "metaclass_registry" and not getattr(registry, "partial", False)
+
+
+def plan_engines(registry: Any, engine: str) -> list[str]:
+    """The engines ``registry`` is timed on, the one its top-level figures describe first."""
+    if engine == INSTALLED or not switchable(registry):
+        return [INSTALLED]
+    if engine == REGISTRY_CORE:
+        return [REGISTRY_CORE]
+    return [INSTALLED, REGISTRY_CORE]
+
+
+def _time_engine(
+    block: dict[str, Any],
+    step: Callable[[str], None],
+    label: str,
+    engine: str,
+    say_engine: bool,
+    argv: list[str],
+    env: dict[str, str],
+    cwd: str,
+    cache_dir: str,
+    timeout: float,
+    cancelled: Callable[[], bool] | None,
+    python: str,
+    runs: int,
+) -> dict[str, Any] | None:
+    """Cold then warm runs of one registry on one engine, into ``block``; the problem every later registry
+    shares (its target cannot be imported, or hangs) or None."""
+    import shutil
+
+    cold: list[float] = []
+    warm: list[float] = []
+    cold_start: list[float] = []
+    warm_start: list[float] = []
+    shared: dict[str, Any] | None = None
+    on = f" on {'registry_core' if engine == REGISTRY_CORE else 'the installed library'}" if say_engine else ""
+    try:
+        for phase, values, starts in (("cold", cold, cold_start), ("warm", warm, warm_start)):
+            for index in range(runs):
+                step(f"{label}{on}: {phase} run {index + 1}/{runs}")
+                if phase == "cold":
+                    # Both engines' caches (registry_core's and metaclass-registry's files) live in this folder.
+                    shutil.rmtree(cache_dir, ignore_errors=True)
+                result = run_child(["discover", *argv], env, cwd, timeout, cancelled, python)
+                problem = _problem(result, phase, index, timeout)
+                if problem is not None:
+                    block.update(problem)
+                    if problem.get("timed_out") and problem["timed_out"].get("during") == "targets":
+                        shared = problem
+                    elif problem.get("error_kind") == "target":
+                        shared = problem
+                    break
+                child = result.data["registries"][0]
+                values.append(child["keys_s"])
+                starts.append(child["start_s"])
+                block["keys"] = child["keys"]
+                block["failures"] = child["failures"]
+                block[f"{phase}_source"] = child["source"]
+                block[f"{phase}_cache_state"] = child["cache_state"]
+                block[f"{phase}_cache_reason"] = child["cache_reason"]
+            if block["error"] or block["timed_out"]:
+                break
+    finally:  # a cancelled profile keeps the runs it finished
+        _summarise(block, cold, warm, cold_start, warm_start)
+    return shared
+
+
+def _engine_speedup(installed: dict[str, Any], ours: dict[str, Any]) -> dict[str, float | None]:
+    """How many times faster on registry_core than as installed, cold and warm (median over median)."""
+    ratios: dict[str, float | None] = {}
+    for phase in ("cold", "warm"):
+        a, b = installed[phase]["median_s"], ours[phase]["median_s"]
+        ratios[phase] = a / b if a and b else None
+    return ratios
+
+
 def _summarise(
     entry: dict[str, Any], cold: list[float], warm: list[float], cold_start: list[float], warm_start: list[float]
 ) -> None:
@@ -256,10 +353,9 @@ def _summarise(
         )
 
 
-def _empty_entry(registry: Any, qualified_name: str) -> dict[str, Any]:
+def _empty_block() -> dict[str, Any]:
+    """One engine's figures for one registry (the fields an entry has at its top level)."""
     return {
-        "name": registry.name,
-        "qualified_name": qualified_name,
         "cold": _stats([]),
         "warm": _stats([]),
         "speedup": None,
@@ -267,8 +363,11 @@ def _empty_entry(registry: Any, qualified_name: str) -> dict[str, Any]:
         "failures": None,
         "timed_out": None,
         "error": None,
-        "modules": [],
     }
+
+
+def _empty_entry(registry: Any, qualified_name: str) -> dict[str, Any]:
+    return {"name": registry.name, "qualified_name": qualified_name, **_empty_block(), "modules": []}
 
 
 def _problem(result: ChildResult, phase: str, index: int, timeout: float) -> dict[str, Any] | None:

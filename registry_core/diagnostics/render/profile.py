@@ -47,6 +47,7 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
     out.write(
         table(["registry", "cold", "cold min-max", "warm", "warm min-max", "speedup", "keys", "warm cache"], rows)
     )
+    _render_engines(regs, out)
     for r in regs:
         if r["timed_out"]:
             t = r["timed_out"]
@@ -93,6 +94,71 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
         out.write(f"\nRecorded in {document['history_path']} ({recorded} so far)\n")
     elif document.get("history_error"):
         out.write(f"\nNot recorded: {document['history_error']}\n")
+
+
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}x" if value >= 100 else f"{value:.1f}x" if value >= 0.95 else f"{value:.2f}x"
+
+
+def _render_engines(regs: list[dict[str, Any]], out: Any) -> None:
+    """metaclass-registry registries timed both ways: as installed and on registry_core, with the ratio."""
+    paired = [r for r in regs if len(r.get("engines") or {}) == 2]
+    if not paired:
+        return
+    out.write(
+        "\nmetaclass-registry registries as installed vs on registry_core (the same program after "
+        "registry_core.compat.install()),\nmedians; ratio = installed / registry_core (above 1x: faster on "
+        "registry_core)\n\n"
+    )
+    rows = []
+    for r in paired:
+        mine, ours = r["engines"]["installed"], r["engines"]["registry_core"]
+        ratio = r.get("engine_speedup") or {}
+        keys_mine, keys_ours = mine.get("keys"), ours.get("keys")
+        keys = "-" if keys_mine is None and keys_ours is None else str(keys_mine if keys_mine is not None else "-")
+        if keys_ours != keys_mine:
+            keys = f"{'-' if keys_mine is None else keys_mine} vs {'-' if keys_ours is None else keys_ours}"
+        rows.append(
+            [
+                r["name"],
+                milliseconds(mine["cold"]["median_s"]),
+                milliseconds(ours["cold"]["median_s"]),
+                _ratio(ratio.get("cold")),
+                milliseconds(mine["warm"]["median_s"]),
+                milliseconds(ours["warm"]["median_s"]),
+                _ratio(ratio.get("warm")),
+                keys,
+                "TIMED OUT"
+                if ours["timed_out"]
+                else "ERROR"
+                if ours["error"]
+                else (ours.get("warm_cache_state") or "-"),
+            ]
+        )
+    out.write(
+        table(
+            [
+                "registry",
+                "cold installed",
+                "cold registry_core",
+                "ratio",
+                "warm installed",
+                "warm registry_core",
+                "ratio",
+                "keys",
+                "warm cache (registry_core)",
+            ],
+            rows,
+        )
+    )
+    for r in paired:
+        ours = r["engines"]["registry_core"]
+        if ours["timed_out"] or ours["error"]:
+            out.write(f"  ON REGISTRY_CORE {r['name']}: {ours['error'] or 'timed out'}\n")
+        elif ours.get("keys") != r["engines"]["installed"].get("keys") and r["engines"]["installed"].get("keys"):
+            out.write(f"  KEYS DIFFER {r['name']}: as installed and on registry_core list different numbers of keys\n")
 
 
 def _range(block: dict[str, Any]) -> str:
