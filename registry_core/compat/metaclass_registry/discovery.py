@@ -21,7 +21,7 @@ from typing import NoReturn
 
 from .exceptions import DiscoveryError
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("metaclass_registry.discovery")  # the library's name, as in core
 
 # One import at a time swaps the root logger's handlers: two interleaved swaps would restore each other's.
 _ROOT_LOGGING_IMPORT_LOCK = threading.RLock()
