@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from remote_stack import NO_GPU, TARGET, home_env, remote_stack  # noqa: E402
+from remote_stack import TARGET, home_env, remote_stack, worker_setenv  # noqa: E402
 from ssh_server import start_sshd  # noqa: E402
 
 
@@ -67,7 +67,7 @@ def main() -> int:
     worker_home = homes["worker"]
     folder = Path(tempfile.mkdtemp(prefix="remote-bench-"))
     relay = f"{sys.executable} {ROOT / 'bench' / 'delay_relay.py'}"
-    setenv = {"HOME": str(worker_home), NO_GPU: "1", "PATH": os.environ["PATH"]}
+    setenv = worker_setenv(homes)
     direct = start_sshd(folder, setenv=setenv)
     shared: list[str] = []
     control: list[str] = []

@@ -139,3 +139,8 @@ def home_env(home: Path, **extra: str) -> dict[str, str]:
     env["HOME"] = str(home)
     env.update(extra)
     return env
+
+
+def worker_setenv(homes: dict[str, Path]) -> dict[str, str]:
+    """What the worker's sshd sets in every session: its own home, and the variable this machine lacks."""
+    return {"HOME": str(homes["worker"]), NO_GPU: "1", "PATH": os.environ["PATH"]}

@@ -52,6 +52,20 @@ def require_sshd() -> str:
     raise AssertionError("unreachable")
 
 
+def sshd_or_skip(folder: Path, setenv: dict[str, str] | None = None) -> SshServer:
+    """:func:`start_sshd`, or skip loudly (fail under CI) when sshd is missing or cannot start here."""
+    import pytest
+
+    binary = require_sshd()
+    try:
+        return start_sshd(folder, setenv=setenv, sshd=binary)
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        if running_in_ci():
+            pytest.fail(f"sshd could not start, and CI is set: {exc}", pytrace=False)
+        pytest.skip(f"SSHD COULD NOT START - the --remote tests against a real sshd did NOT run: {exc}")
+        raise AssertionError("unreachable") from exc
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

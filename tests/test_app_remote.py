@@ -12,8 +12,8 @@ import os
 
 import pytest
 from PyQt6.QtCore import QSettings
-from remote_stack import EXTRA, NO_GPU, TARGET, remote_stack
-from ssh_server import require_sshd, start_sshd
+from remote_stack import EXTRA, NO_GPU, TARGET, remote_stack, worker_setenv
+from ssh_server import sshd_or_skip
 from test_app_window import TASK_TIMEOUT_MS, find_row, open_window, task
 
 from app.env_session import EnvironmentSession
@@ -29,9 +29,7 @@ def homes():
 
 @pytest.fixture(scope="module")
 def sshd(homes, tmp_path_factory):
-    binary = require_sshd()
-    setenv = {"HOME": str(homes["worker"]), NO_GPU: "1", "PATH": os.environ["PATH"]}
-    server = start_sshd(tmp_path_factory.mktemp("sshd"), setenv=setenv, sshd=binary)
+    server = sshd_or_skip(tmp_path_factory.mktemp("sshd"), worker_setenv(homes))
     yield server
     server.stop()
 

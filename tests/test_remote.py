@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from remote_stack import EXTRA, NO_GPU, TARGET, home_env, remote_stack
-from ssh_server import require_sshd, start_sshd
+from remote_stack import EXTRA, NO_GPU, TARGET, home_env, remote_stack, worker_setenv
+from ssh_server import sshd_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,13 +29,7 @@ def homes() -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def sshd(homes, tmp_path_factory):
-    binary = require_sshd()
-    worker = homes["worker"]
-    server = start_sshd(
-        tmp_path_factory.mktemp("sshd"),
-        setenv={"HOME": str(worker), NO_GPU: "1", "PATH": os.environ["PATH"]},
-        sshd=binary,
-    )
+    server = sshd_or_skip(tmp_path_factory.mktemp("sshd"), worker_setenv(homes))
     yield server
     server.stop()
 
@@ -117,9 +111,11 @@ def test_the_core_travels_once_and_only_where_writing_is_allowed(homes, local_en
     import shutil
 
     shutil.rmtree(cached, ignore_errors=True)
-    assert remote("status", env=local_env).returncode == 0
+    status = remote("status", env=local_env)
+    assert status.returncode == 0, status
     assert not cached.exists() or not any(cached.iterdir()), "status wrote the core into the worker's cache"
-    assert remote("list", env=local_env).returncode == 0
+    listed = remote("list", env=local_env)
+    assert listed.returncode == 0, listed
     (folder,) = list(cached.iterdir())
     assert (folder / "registry_core" / "__init__.py").is_file() and (folder / "platformdirs").is_dir()
 
