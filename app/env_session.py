@@ -164,10 +164,14 @@ class EnvironmentSession(Session):
         seconds = time.perf_counter() - started
         return {**self.describe(state), "rebuilt": rebuilt, "seconds": seconds, "cancelled": state.cancelled()}
 
-    def profile(self, state: Any, runs: int) -> dict[str, Any]:
-        state.progress(0, 0, f"profiling in {self.interpreter_label}: {runs} fresh-process run(s) per measurement…")
+    def profile(self, state: Any, runs: int, engine: str = "installed") -> dict[str, Any]:
+        both = " each, metaclass-registry's as installed and on registry_core" if engine == "both" else ""
+        state.progress(
+            0, 0, f"profiling in {self.interpreter_label}: {runs} fresh-process run(s) per measurement{both}…"
+        )
+        argv = ["profile", "--runs", str(runs), *([] if engine == "installed" else ["--engine", engine])]
         try:  # Cancel stops the child (and its fresh-process children) at once
-            document = self._document(["profile", "--runs", str(runs)], state.cancelled)
+            document = self._document(argv, state.cancelled)
         except Cancelled:
             return {"cancelled": True}
         return {"cancelled": True} if state.cancelled() else document

@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.dark = theme.system_is_dark() if dark is None else dark
         self.forced_theme = dark is not None
         self._profile: dict[str, Any] | None = None
+        self._profile_engine = "installed"  # the Profile dialog's last choice
         self._loaded_once = self._load_pending = self._announce_loaded = False
         self.last_error: str | None = None
         self.setWindowTitle(task_results.window_title(session))
@@ -242,14 +243,17 @@ class MainWindow(QMainWindow):
         self._show_documents(result)
         task_results.after_rebuild(self, result)
 
-    def profile(self, runs: int | None = None) -> None:
+    def profile(self, runs: int | None = None, engine: str = "installed") -> None:
+        """Tools ▸ Profile…; ``engine`` "both" also times metaclass-registry registries on registry_core."""
         if runs is None:
-            from PyQt6.QtWidgets import QInputDialog
+            from .widgets.profile_dialog import ask_profile
 
-            runs, ok = QInputDialog.getInt(self, "Profile discovery", "Fresh-process runs per measurement:", 5, 1, 50)
-            if not ok:
+            chosen = ask_profile(self, getattr(self.session, "inventory", None), both=self._profile_engine == "both")
+            if chosen is None:
                 return
-        self.run_task("Profile", self.session.profile, runs, on_result=self._show_profile)
+            runs, engine = chosen
+            self._profile_engine = engine
+        self.run_task("Profile", self.session.profile, runs, engine, on_result=self._show_profile)
 
     def verify_caches(self) -> None:
         self.run_task("Verify", self.session.verify, on_result=partial(task_results.after_verify, self))

@@ -100,11 +100,12 @@ class Session:
         self.discovered_at = time.time()
         return {**self.describe(state), "rebuilt": rebuilt, "seconds": self.discovery_s, "cancelled": state.cancelled()}
 
-    def profile(self, state: Any, runs: int) -> dict[str, Any]:
+    def profile(self, state: Any, runs: int, engine: str = "installed") -> dict[str, Any]:
+        """``engine``: what metaclass-registry registries run on (installed, registry_core or both)."""
         from registry_core.diagnostics import profile_registries
 
         return profile_registries(
-            self.registries, self.targets, runs=runs, progress=state.progress, cancelled=state.cancelled
+            self.registries, self.targets, runs=runs, progress=state.progress, cancelled=state.cancelled, engine=engine
         )
 
     def verify(self, state: Any) -> dict[str, Any]:

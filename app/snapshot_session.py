@@ -99,7 +99,7 @@ class SnapshotSession(Session):
     def rebuild(self, state: Any, names: list[str] | None) -> dict[str, Any]:
         raise self._refuse("rebuild")
 
-    def profile(self, state: Any, runs: int) -> dict[str, Any]:
+    def profile(self, state: Any, runs: int, engine: str = "installed") -> dict[str, Any]:
         raise self._refuse("profile")
 
     def verify(self, state: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from PyQt6.QtWidgets import QApplication, QLabel, QSplitter, QStackedWidget, QTo
 from pyqtgraph import exporters
 
 from .. import theme
-from .chart_data import CHARTS, export_paths, finite_number, registry_rows
+from .chart_data import CHARTS, engine_summaries, export_paths, finite_number, registry_rows
 from .chart_discovery import DiscoveryChart
 from .chart_history import HistoryChart
 from .chart_imports import ImportsChart
@@ -239,6 +239,12 @@ class ChartsPanel(QWidget):
                 for r in problems
             )
             lines.append(f"<span style='color:{c['accent']}'>⚠ Not timed: {html.escape(text)}</span>")
+        both = engine_summaries(profile)
+        if both:
+            lines.append(
+                f"<span style='color:{c['foreground']}'>On registry_core (compat.install()) vs as installed: "
+                f"{html.escape(' · '.join(both))}</span>"
+            )
         caveats = [str(n) for n in profile.get("notes") or [] if n]
         names = {id(reg): reg.get("name") for reg in profile.get("registries") or [] if isinstance(reg, dict)}
         caveats += [
