@@ -96,7 +96,8 @@ class RemoteController(QObject):
         if result.get("local") is not None:
             self.window.snapshots.show_pair((result["local"], result["remote"]))
         registries = len(((session.snapshot or {}).get("list") or {}).get("registries") or [])
-        self.window._say(f"{session.name} added: {registries} registries (Environment box on the toolbar)")
+        counted = f"{registries} {'registry' if registries == 1 else 'registries'}"
+        self.window._say(f"{session.name} added: {counted} (the Environment box on the toolbar shows it)")
         self.added.emit(session)
 
     def _list(self, session: RemoteSession) -> None:

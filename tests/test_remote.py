@@ -94,10 +94,18 @@ def test_snapshots_of_both_differ_in_exactly_the_distribution_and_the_variable(h
     assert made.returncode == 0, made
     made = remote("snapshot", "-o", str(there), env=local_env)
     assert made.returncode == 0, made
-    assert json.loads(there.read_text())["environment"]
+    worker_snapshot = json.loads(there.read_text())
+    assert worker_snapshot["environment"] and worker_snapshot["source"]["ssh"] == "worker"
+    from jsonschema import Draft202012Validator
+
+    from registry_core.diagnostics.json_schemas import load_schema
+
+    Draft202012Validator(load_schema("snapshot")).validate(worker_snapshot)
     result = inspector("diff", str(here), str(there), "--json", env=local_env)
     assert result.returncode == 1, result
-    differences = json.loads(result.stdout)["differences"]
+    document = json.loads(result.stdout)
+    assert "from worker over ssh" in document["b"]["label"] and "over ssh" not in document["a"]["label"], document
+    differences = document["differences"]
     summaries = [d["summary"] for d in differences]
     # Exactly those two: no import path, interpreter or cache difference (the bridges are the inspector's own).
     assert all(EXTRA in s or NO_GPU in s for s in summaries), summaries

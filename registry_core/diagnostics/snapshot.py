@@ -293,7 +293,9 @@ def describe_source(snapshot: dict[str, Any]) -> str:
     if path:
         parts.append(os.path.basename(path))
     words = " ".join(parts)
-    if where:
+    if source.get("ssh"):  # taken on a worker through ``--remote``: the name the user gave it first
+        words += f" from {source['ssh']} over ssh" + (f" (host {where})" if where and where != source["ssh"] else "")
+    elif where:
         words += f" from {where}"
     if source.get("python"):
         words += f" ({source['python']})"

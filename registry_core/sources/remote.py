@@ -375,6 +375,9 @@ def remote_json(
         document = json.loads(stdout) if stdout.strip() else None
     except ValueError:
         document = None
+    source = document.get("source") if isinstance(document, dict) else None
+    if isinstance(source, dict):
+        source["ssh"] = worker.host  # (a snapshot): where it came from, as the user named it
     version, python = (rest + ["", ""])[:2]
     return RemoteAnswer(process.returncode, document, stderr, python, version)
 
