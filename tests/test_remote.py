@@ -181,6 +181,14 @@ def test_an_old_python_there(local_env, tmp_path):
         assert "older than 3.10" in line and old in line and "--remote-python" in line, line
 
 
+def test_a_login_script_that_prints_does_not_confuse_it(local_env, homes, tmp_path):
+    chatty = tmp_path / "python"
+    chatty.write_text(f'#!/bin/sh\necho "Welcome to the cluster"\nexec {homes["worker"]}/venv/bin/python "$@"\n')
+    chatty.chmod(0o755)
+    result = remote("status", "--json", env=local_env, python=str(chatty))
+    assert result.returncode == 0 and json.loads(result.stdout)["caches"], result
+
+
 def test_installed_mode_names_a_missing_tool_and_a_version_mismatch(local_env, homes, tmp_path):
     env = local_env
     missing = one_line(remote("list", "--remote-installed", env=env))

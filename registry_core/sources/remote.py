@@ -306,7 +306,13 @@ def remote_json(
 
     def read_stdout() -> None:
         assert process.stdout is not None
-        header.append(process.stdout.readline())
+        # A login script may print before our bootstrap runs (a banner, conda's notes): skip up to 100 lines.
+        line = b""
+        for _ in range(100):
+            line = process.stdout.readline()
+            if not line or line.startswith(HEADER.encode()):
+                break
+        header.append(line)
         got_header.set()
         out.append(process.stdout.read())
 
