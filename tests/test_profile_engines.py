@@ -276,3 +276,14 @@ def test_the_profile_action_asks_for_the_engines_and_the_timing_tab_shows_them(q
     with qtbot.waitSignal(window.task_done, timeout=30_000, check_params_cb=lambda name, _ok: name == "Profile"):
         window.act_profile.trigger()
     assert offered == [False, True]
+
+
+def test_the_text_says_which_engine_ran_and_pairs_the_two():
+    both = io.StringIO()
+    render_profile(two_engine_profile(), both)
+    row = next(line for line in both.getvalue().splitlines() if line.strip().startswith("backend") and "290x" in line)
+    assert row.split()[1:8] == ["1.95", "s", "2.05", "s", "0.95x", "610.0", "ms"]
+    alone = io.StringIO()
+    render_profile({**two_engine_profile(), "engine": REGISTRY_CORE}, alone)
+    assert "ran on registry_core (each child called registry_core.compat.install() first)" in alone.getvalue()
+    assert "ran on registry_core" not in both.getvalue()

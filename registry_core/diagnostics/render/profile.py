@@ -26,8 +26,14 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
     )
     out.write(
         "cold = empty cache, warm = valid cache; the time of list(registry.keys()) in a fresh process "
-        "(median, min-max)\n\n"
+        "(median, min-max)\n"
     )
+    if document.get("engine") == "registry_core":
+        out.write(
+            "metaclass-registry registries that discover ran on registry_core (each child called "
+            "registry_core.compat.install() first)\n"
+        )
+    out.write("\n")
     rows = []
     for r in regs:
         cold, warm = r["cold"], r["warm"]
@@ -99,7 +105,7 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
 def _ratio(value: float | None) -> str:
     if value is None:
         return "-"
-    return f"{value:.0f}x" if value >= 100 else f"{value:.1f}x" if value >= 0.95 else f"{value:.2f}x"
+    return f"{value:.0f}x" if value >= 100 else f"{value:.1f}x" if value >= 1 else f"{value:.2f}x"
 
 
 def _render_engines(regs: list[dict[str, Any]], out: Any) -> None:
