@@ -207,3 +207,15 @@ def test_the_window_starts_on_a_file(qtbot, settings):
     assert registry_names(window) == DEMO_NAMES
     window.tabs.setCurrentIndex(TAB_CACHES)
     assert window.cache_view.model().rowCount() == 7
+
+
+def test_a_diff_shown_while_another_tab_is_current_fits_once_shown(qtbot, window):
+    """A remote worker's diff can arrive while the Registries tab is on show: its columns fit once the tab is."""
+    base = load_snapshot(str(OLD_BUNDLE))
+    view = window.snapshots.compare_view
+    window.tabs.setCurrentIndex(0)
+    view.show_pair(base, worker_of(base))
+    window.tabs.setCurrentIndex(window.snapshots.compare_tab)
+    qtbot.waitExposed(view)
+    assert view.tree.columnWidth(0) >= view.tree.sizeHintForColumn(0)
+    assert view.tree.columnWidth(1) >= view.tree.sizeHintForColumn(1)

@@ -79,16 +79,26 @@ class CompareView(QWidget):
         self.document = document
         self.model.set_diff(document)
         self.tree.expandAll()
-        # Wide enough for a module:Class whole, never so wide that B's column leaves the view.
-        widest = max(200, (self.tree.viewport().width() - 40) * 2 // 5)
-        for column in (0, 1):
-            self.tree.resizeColumnToContents(column)
-            self.tree.setColumnWidth(column, min(widest, self.tree.columnWidth(column) + 24))
+        self._fit_columns()
         self.heading.setText(self._heading(document))
         extra = [f"Not compared: {html.escape(line, quote=False)}" for line in document.get("not_compared") or []]
         extra.append("Ignored: " + html.escape(", ".join(document.get("ignored") or []), quote=False))
         self.footer.setText("<br>".join(extra))
         self.compared.emit()
+
+    def _fit_columns(self) -> None:
+        """Wide enough for a module:Class whole, never so wide that B's column leaves the view."""
+        # A view not on show yet has no real width: its own (or the window's) is a better guess than none.
+        available = self.tree.viewport().width() if self.isVisible() else max(self.width(), 1000)
+        widest = max(280, (available - 40) * 2 // 5)
+        for column in (0, 1):
+            self.tree.resizeColumnToContents(column)
+            self.tree.setColumnWidth(column, min(widest, self.tree.columnWidth(column) + 24))
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self.document is not None:
+            self._fit_columns()  # shown after the diff came (another tab was current): now the width is known
 
     def _heading(self, document: dict[str, Any]) -> str:
         c = theme.colors(self.dark)
