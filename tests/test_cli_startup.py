@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from helpers import run_python
 
 #: Modules a warm ``list --json`` must not load, and who needs them instead.
@@ -49,3 +50,27 @@ def test_warm_list_json_loads_only_what_it_uses(tmp_path):
     warm = _list(tmp_path)
     assert warm["code"] == 0 and warm["registries"] == cold["registries"] == 5
     assert {m: NOT_LOADED_WARM[m] for m in warm["loaded"]} == {}
+
+
+COMMAND_LINES = [
+    ["list", "--json"],
+    ["--target", "status", "list", "-v"],  # a command's name as another option's value
+    ["explain", "list", "--registry", "zmq server"],
+    ["profile", "--runs", "2", "--timeout", "3"],
+    ["verify", "--json", "--timeout", "9"],
+    ["clear-cache", "--all"],
+    ["status", "--check", "--no-write"],
+]
+
+
+@pytest.mark.parametrize("line", COMMAND_LINES, ids=" ".join)
+def test_a_parser_built_for_the_command_line_parses_it_as_the_full_parser_does(line):
+    from registry_core.cli import build_parser
+
+    assert build_parser(words=line).parse_args(line) == build_parser().parse_args(line)
+
+
+def test_the_top_level_help_is_the_same_whichever_commands_are_built():
+    from registry_core.cli import build_parser
+
+    assert build_parser(words=["list"]).format_help() == build_parser().format_help()
