@@ -73,13 +73,14 @@ def _colormap_document(build_colormaps: bool) -> dict[str, Any]:
     from .. import enums
 
     manager = enums.colormap_cache_manager()
-    doc, status = manager.read()
+    items = manager.load_cache()  # (validated once: the enum is built from these, as create_colormap_enum does)
+    status = manager.last_status
     colormap_doc: dict[str, Any] = {"name": "ColormapEnum", "kind": "colormap", "members": []}
-    if doc is not None or build_colormaps:
-        cls = enums.create_colormap_enum()
-        colormap_doc["members"] = _members(cls)
-        if doc is None:  # built just now (and cached, when it can be): its state after that
-            status = manager.status()
+    if items is not None:
+        colormap_doc["members"] = _members(enums._colormap_class(items, enums.DEFAULT_NAMESPACE))
+    elif build_colormaps:
+        colormap_doc["members"] = _members(enums.create_colormap_enum())
+        status = manager.status()  # built just now (and cached, when it can be): its state after that
     colormap_doc.update(_state(status))
     if not colormap_doc["members"]:
         colormap_doc["note"] = "not built yet: building it imports pyqtgraph; open the inspector window once"
