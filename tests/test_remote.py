@@ -85,6 +85,8 @@ def test_status_verify_and_profile(local_env):
     assert verify.returncode == 0 and "agrees: 2 keys" in verify.stdout, verify
     profile = remote("profile", "--runs", "1", "--no-history", env=local_env)
     assert profile.returncode == 0 and "Discovery profile" in profile.stdout, profile
+    recorded = remote("profile", "--runs", "1", env=local_env)  # the worker's history, not this machine's count
+    assert "Recorded in " + str(remote_stack()["worker"]) in recorded.stdout and "so far" not in recorded.stdout
 
 
 def test_snapshots_of_both_differ_in_exactly_the_distribution_and_the_variable(homes, local_env, tmp_path):

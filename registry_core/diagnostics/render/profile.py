@@ -94,10 +94,13 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
     if document.get("cancelled"):
         out.write("\nCancelled: the figures above are partial and were not recorded.\n")
     elif document.get("history_path"):
-        from ..history import load_history
+        from ..history import history_path, load_history
 
-        recorded = count(len(load_history()), "profile")
-        out.write(f"\nRecorded in {document['history_path']} ({recorded} so far)\n")
+        if document["history_path"] == history_path():
+            recorded = count(len(load_history()), "profile")
+            out.write(f"\nRecorded in {document['history_path']} ({recorded} so far)\n")
+        else:  # another machine's history (profile --remote): not this one's to count
+            out.write(f"\nRecorded in {document['history_path']}\n")
     elif document.get("history_error"):
         out.write(f"\nNot recorded: {document['history_error']}\n")
 
