@@ -131,15 +131,21 @@ def take_snapshot(session: Any, state: Any) -> dict[str, Any]:
     return build_snapshot(session.registries, targets=session.targets)
 
 
-def live_session_for(session: Any) -> Session:
+def live_session_for(session: Any) -> Any:
     """The live environment to compare ``session`` with: its own when it is live, else the snapshot's targets
-    in this inspector's environment (or the live session it names: a remote worker's is this machine's)."""
+    in this inspector's environment (or the live session it names: a remote worker's is this machine's).
+
+    Named targets are loaded in a child process, as File ▸ Open target does (``session_for``): a bug report's
+    targets are someone else's plugins, and must not import into the window's process.
+    """
     own = getattr(session, "live_session", None)
     if own is not None:
         return own
     if getattr(session, "read_only", False):
+        from .env_session import session_for
+
         targets = ((session.snapshot or {}).get("targets")) or None
-        return Session(targets)
+        return session_for(targets, None)
     return session
 
 
