@@ -53,18 +53,20 @@ def run_child(python: str, mode: str, target: dict, xdg: Path) -> dict:
 
 
 def measure(python: str, target: dict, runs: int, work: Path) -> dict:
-    results: dict = {}
-    for mode in MODES:
-        xdg = work / f"xdg-{mode}-{target['name']}"
-        cold, warm = [], []
-        for index in range(runs + 1):  # the first pair is the warm-up
+    """Cold then warm, for each library in turn within every round: a load that comes and goes on a shared
+    machine then weighs on both sides of each ratio alike."""
+    results: dict = {mode: {"cold": [], "warm": []} for mode in MODES}
+    for index in range(runs + 1):  # the first round is the warm-up
+        for mode in MODES:
+            xdg = work / f"xdg-{mode}-{target['name']}"
             shutil.rmtree(xdg, ignore_errors=True)
-            c = run_child(python, mode, target, xdg)
-            w = run_child(python, mode, target, xdg)
+            cold = run_child(python, mode, target, xdg)
+            warm = run_child(python, mode, target, xdg)
             if index:
-                cold.append(c)
-                warm.append(w)
-        results[mode] = {"cold": cold, "warm": warm}
+                results[mode]["cold"].append(cold)
+                results[mode]["warm"].append(warm)
+    for mode in MODES:
+        cold, warm = results[mode]["cold"], results[mode]["warm"]
         print(f"  {target['name']} {mode}: cold {med(cold, 'keys_ms'):.1f} ms, warm {med(warm, 'keys_ms'):.2f} ms")
     return results
 
