@@ -275,3 +275,37 @@ def test_registry_core_own_config_keeps_its_defaults():
     from registry_core import RegistryConfig
 
     assert RegistryConfig(registry_dict=None, key_attribute="k").skip_if_no_key is True
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_recursive_discovery_imports_packages_not_plain_folders(mode, tmp_path):
+    base = (
+        ENUM_PACKAGE["base.py"]
+        .replace("enum_pkg", "tree_pkg")
+        .replace(
+            'discovery_package="tree_pkg.painters",', 'discovery_package="tree_pkg.painters", discovery_recursive=True,'
+        )
+    )
+    write_package(tmp_path, "tree_pkg", {**ENUM_PACKAGE, "base.py": base})
+    write_package(
+        tmp_path, "tree_pkg/painters", {"__init__.py": "", "red.py": PAINTERS["red.py"].replace("enum_pkg", "tree_pkg")}
+    )
+    write_package(
+        tmp_path,
+        "tree_pkg/painters/sub",
+        {"__init__.py": "", "blue.py": PAINTERS["blue.py"].replace("enum_pkg", "tree_pkg")},
+    )
+    # No __init__.py: scripts kept beside the plugins, never imported by the library's walk.
+    write_package(tmp_path, "tree_pkg/painters/scripts", {"oops.py": "raise RuntimeError('a script, not a plugin')\n"})
+    result = run(
+        mode,
+        HEADER
+        + """
+from tree_pkg.base import Painter
+out["keys"] = sorted(k.name for k in Painter.__registry__)
+out["script_imported"] = "tree_pkg.painters.scripts.oops" in sys.modules
+print(json.dumps(out))
+""",
+        tmp_path,
+    )
+    assert result == {"keys": ["BLUE", "RED"], "script_imported": False}

@@ -220,7 +220,15 @@ def _discover_scope(registry: LazyDiscoveryDict, result: Any) -> None:
         config.discovery_function(paths, prefix, registry._base_class)
         scan_package(list(paths), prefix, config.discovery_recursive, result.files)
     else:
+        namespaces: list[str] = []
         for scanned in scan_package(list(paths), prefix, config.discovery_recursive, result.files):
+            if any(scanned.name.startswith(folder) for folder in namespaces):
+                continue
+            if scanned.is_package and scanned.file is None:
+                # A folder without __init__.py: pkgutil.walk_packages does not descend into it, so neither does
+                # the library's discovery (its files are still fingerprinted: adding an __init__.py is a change).
+                namespaces.append(scanned.name + ".")
+                continue
             try:
                 import_plugin_module(
                     registry,
