@@ -200,7 +200,11 @@ class SnapshotController(QObject):
             if action.property("normalTip") is None:
                 action.setProperty("normalTip", action.toolTip())
             action.setEnabled(False)
-            action.setToolTip(f"{why}: this window shows a file, read-only (Back to live in the banner)")
+            if getattr(window.session, "remote", False):
+                shown = "this window shows a remote worker, read-only (This machine in the Environment box)"
+            else:
+                shown = "this window shows a file, read-only (Back to live in the banner)"
+            action.setToolTip(f"{why}: {shown}")
 
     def _task_done(self, name: str, ok: bool) -> None:
         window = self.window

@@ -75,6 +75,7 @@ def test_add_a_remote_environment_compare_it_and_show_it(qtbot, settings, as_loc
     assert "1.1" in " ".join(str(extra.siblingAtColumn(c).data()) for c in range(6))
     assert window.snapshots.banner.isVisibleTo(window) and "worker" in window.snapshots.banner.label.text()
     assert not window.act_rebuild.isEnabled() and not window.act_invalidate_all.isEnabled()
+    assert "remote worker, read-only" in window.act_rebuild.toolTip()
 
     with task(qtbot, window, "Discovery"):
         window.remotes.show_environment(0)
