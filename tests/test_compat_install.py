@@ -103,4 +103,38 @@ def test_run_a_module_and_a_script_unedited(tmp_path):
     assert as_script.returncode == 0, as_script.stderr
     assert as_script.stdout.split()[:2] == ["registry_core.compat.metaclass_registry", "tool.py"]
     usage = subprocess.run([python, "-m", "registry_core.compat"], env=env, capture_output=True, text=True)
-    assert usage.returncode == 2 and "run -m MODULE" in usage.stderr + usage.stdout
+    assert usage.returncode == 2 and "run -m MODULE" in usage.stderr and not usage.stdout
+
+
+def test_run_gives_a_script_its_own_folder_and_misuse_one_line(tmp_path):
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "helper.py").write_text("VALUE = 'beside the script'\n")
+    (program / "main.py").write_text("import sys, helper\nprint(helper.VALUE, sys.path[0])\n")
+    env = _env(tmp_path)
+    ran = subprocess.run(
+        [sys.executable, "-m", "registry_core.compat", "run", str(program / "main.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["beside", "the", "script", str(program)]
+    missing_module = subprocess.run(
+        [sys.executable, "-m", "registry_core.compat", "run", "-m", "no_such_module_xyz"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert missing_module.returncode == 1
+    assert missing_module.stderr.strip().endswith("No module named no_such_module_xyz")
+    assert "Traceback" not in missing_module.stderr
+    missing_script = subprocess.run(
+        [sys.executable, "-m", "registry_core.compat", "run", str(tmp_path / "nope.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert missing_script.returncode == 2 and "can't open file" in missing_script.stderr
+    assert "Traceback" not in missing_script.stderr
