@@ -230,9 +230,17 @@ def default_registry_name(class_name: str) -> str:
     return " ".join(w.lower() for w in words) or class_name.lower()
 
 
+#: slug's answers (a pure function of its string; every registry's cache asks at each start).
+_SLUGS: dict[str, str] = {}
+
+
 def slug(text: str) -> str:
     """A name safe for entry-point groups, env vars and file names."""
+    known = _SLUGS.get(text)
+    if known is not None:
+        return known
     out = "".join(ch if ch.isalnum() else "_" for ch in text.strip().lower())
     while "__" in out:
         out = out.replace("__", "_")
-    return out.strip("_") or "registry"
+    _SLUGS[text] = out = out.strip("_") or "registry"
+    return out

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from stat import S_ISLNK
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -185,22 +187,29 @@ def entry_points_fingerprint(group: str | None, folders: list | None, advertised
     return {"group": group, "paths": paths, "files": files}
 
 
-def check_entry_points(fingerprint: dict[str, Any]) -> str | None:
+def check_entry_points(fingerprint: dict[str, Any], seen: dict | None = None) -> str | None:
+    """What changed in the distributions installed along sys.path, or None. The sys.path folders' ``os.stat``
+    results go into ``seen`` (by path; None: it failed), for the checks of the same validation after it."""
     known = set()
+    if seen is None:
+        seen = {}
     for path, mtime, *rest in fingerprint.get("paths", []):
         known.add(path)
         if mtime is None:
             # Held no distributions when the cache was written: stale only if one was installed there since.
-            if rest and _first_distribution_installed(path, rest[0]):
+            if rest and _first_distribution_installed(path, rest[0], seen):
                 return f"entry points changed: a distribution was installed in {path}"
             continue
         if type(mtime) is not int or (rest and type(rest[0]) is not int):
             raise TypeError(f"sys.path folder stamp {[mtime, *rest]!r} is not a pair of integers")
         try:
-            if os.stat(path or ".").st_mtime_ns == mtime:
-                continue
+            st = os.stat(path or ".")
         except OSError:
             return f"entry points changed: {path} is gone"
+        if path:
+            seen[path] = st
+        if st.st_mtime_ns == mtime:
+            continue
         # The folder changed. Its distributions too, or only other files in it? (Caches written before
         # the digest existed have none: any change is an install there.)
         if not (rest and _same_distributions(path, rest[0])):
@@ -244,11 +253,16 @@ def _same_distributions(path: str, digest: int) -> bool:
     return bool(found) and _distributions_digest(path, found[0][1]) == digest
 
 
-def _first_distribution_installed(path: str, mtime: int | None) -> bool:
+def _first_distribution_installed(path: str, mtime: int | None, seen: dict) -> bool:
     try:
-        if os.stat(path or ".").st_mtime_ns == mtime:
-            return False
+        st = os.stat(path or ".")
     except OSError:
+        if path:
+            seen[path] = None
+        return False
+    if path:
+        seen[path] = st
+    if st.st_mtime_ns == mtime:
         return False
     from .._entry_points import distribution_folders
 
@@ -282,12 +296,14 @@ def import_paths_fingerprint(package: str) -> dict[str, Any]:
     return {"top": top, "found": _where_found(top)}
 
 
-def check_import_paths(fingerprint: dict[str, Any]) -> str | None:
+def check_import_paths(fingerprint: dict[str, Any], seen: dict | None = None) -> str | None:
+    """Why the package is found elsewhere along sys.path now, or None. ``seen`` holds the ``os.stat`` results
+    (None: it failed) this validation already took, by path (see :func:`_where_found_now`)."""
     top = fingerprint["top"]
     if not isinstance(top, str):
         raise TypeError(f"package name {top!r} is not a string")
     recorded = [tuple(item) for item in fingerprint["found"]]
-    current = _where_found(top)
+    current = _where_found_now(top, {} if seen is None else seen)
     if current == recorded:
         return None
     before, now = {path: kind for path, kind in recorded}, dict(current)
@@ -312,7 +328,17 @@ _NORMAL = _normal if os.sep == "/" and os.altsep is None else (lambda path: Fals
 
 def _where_found(top: str) -> list[tuple[str, str]]:
     """``(path, "portion" | "package" | "module")`` per sys.path entry holding ``top``, up to the winner."""
-    stat = os.stat
+    return _search(top, None)[0]
+
+
+def _search(top: str, seen: dict | None) -> tuple[list[tuple[str, str]], list | None]:
+    """:func:`_where_found`'s answer; with ``seen`` (stat results of this validation, by path), also what the
+    answer depends on, for :func:`_where_found_now`: ``(path, stamp)`` of each sys.path entry looked in, taken
+    before looking there, and of each folder named ``top`` found. None instead when the answer depends on
+    anything those stamps do not cover: the working directory (a relative entry), or a symbolic link on the
+    way (its target can change without any of them moving)."""
+    stamps: list | None = [] if seen is not None else None
+    probe = os.stat if seen is None else os.lstat  # (lstat: a symbolic link is seen as one)
     found = []
     for entry in sys.path:
         try:
@@ -321,28 +347,92 @@ def _where_found(top: str) -> list[tuple[str, str]]:
             base = os.path.join(entry, top)
             if not (base[:1] == os.sep and _NORMAL(base)):  # (abspath of a normal absolute path is itself)
                 base = os.path.abspath(base)
+                stamps = None
         except (TypeError, ValueError):
             continue
+        if stamps is not None and seen is not None:
+            stamps.append((entry, _stamp(entry, seen)))
         try:
-            stat(base)
+            st = probe(base)
         except OSError:
             try:
-                stat(base + ".py")
+                st = probe(base + ".py")
             except OSError:
                 continue
+            if seen is not None and S_ISLNK(st.st_mode):
+                return _search(top, None)
             found.append((base + ".py", "module"))
             break
         except (TypeError, ValueError):  # a non-string or NUL-holding sys.path entry: the import system skips it
             continue
+        if seen is not None:
+            if S_ISLNK(st.st_mode):
+                return _search(top, None)
+            if stamps is not None:
+                stamps.append((base, _stamp_of(st)))
         try:
-            stat(os.path.join(base, "__init__.py"))
+            st = probe(os.path.join(base, "__init__.py"))
         except OSError:
             if (base, "portion") not in found:  # one folder reached through two entries is one portion
                 found.append((base, "portion"))
             continue
+        if seen is not None and S_ISLNK(st.st_mode):
+            return _search(top, None)
         found.append((base, "package"))
         break
+    return found, stamps
+
+
+#: :func:`_where_found`'s answers in this process, by (top-level name, *sys.path): (answer, stamps).
+_WHERE_FOUND: dict[tuple, tuple[list, list]] = {}
+#: A folder modified this recently (ns) when its stamp is taken may change again within the file system's
+#: timestamp granularity (a coarse clock tick, or a second) without its stamp moving: its answer is not kept.
+RECENT_NS = 2_000_000_000
+
+
+def _where_found_now(top: str, seen: dict) -> list[tuple[str, str]]:
+    """:func:`_where_found`, answered from this process's earlier answer (another registry's validation) while
+    sys.path is the same list and every folder that answer depended on (each sys.path entry looked in, each
+    folder named ``top`` found) has the same device, inode, modification and change time. What decides the
+    answer is which names those folders hold (``top``, ``top.py``, ``top/__init__.py``): adding, removing or
+    renaming one moves its folder's times, as the import system's own finders assume. Stamps taken within
+    ``RECENT_NS`` of a change are not trusted (two changes within one timestamp tick look like one), nor
+    answers that go through a symbolic link or the working directory: those are worked out every time."""
+    try:
+        key = (top, *sys.path)
+        memo = _WHERE_FOUND.get(key)
+    except TypeError:  # an unhashable sys.path entry
+        return _where_found(top)
+    if memo is not None:
+        for path, stamp in memo[1]:
+            if _stamp(path, seen) != stamp:
+                break
+        else:
+            return memo[0]
+    now = time.time_ns()
+    found, stamps = _search(top, seen)
+    if stamps is not None and all(stamp is None or stamp[2] < now - RECENT_NS for _, stamp in stamps):
+        _WHERE_FOUND[key] = (found, stamps)
+    else:
+        _WHERE_FOUND.pop(key, None)
     return found
+
+
+def _stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _stamp(path: str, seen: dict) -> tuple[int, int, int, int] | None:
+    """``path``'s stamp, from the stat this validation took of it (``seen``), else stat-ed now (and kept)."""
+    if path in seen:
+        st = seen[path]
+    else:
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            st = None
+        seen[path] = st
+    return None if st is None else _stamp_of(st)
 
 
 # -- environment -------------------------------------------------------------

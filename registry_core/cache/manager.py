@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from itertools import accumulate
 
 from .._log import get_logger
 from .fingerprint import (
@@ -95,9 +96,8 @@ _CRC_TABLE = (
 )
 # fmt: on
 
-#: Adler-32's modulus, and the most bytes its sums can take before they must be reduced (zlib's NMAX).
+#: Adler-32's modulus.
 _ADLER_MOD = 65521
-_ADLER_NMAX = 5552
 
 
 def crc32(data: bytes) -> int:
@@ -110,15 +110,9 @@ def crc32(data: bytes) -> int:
 
 
 def adler32(data: bytes) -> int:
-    """``zlib.adler32(data)``."""
-    a, b = 1, 0
-    for start in range(0, len(data), _ADLER_NMAX):
-        for byte in data[start : start + _ADLER_NMAX]:
-            a += byte
-            b += a
-        a %= _ADLER_MOD
-        b %= _ADLER_MOD
-    return (b << 16) | a
+    """``zlib.adler32(data)``: A = 1 + the bytes' sum, B = the sum of every prefix's A, both modulo 65521 (Python's
+    integers never overflow, so reducing once at the end gives zlib's numbers; the sums run in C)."""
+    return ((len(data) + sum(accumulate(data))) % _ADLER_MOD) << 16 | (1 + sum(data)) % _ADLER_MOD
 
 
 class RegistryCacheManager:
@@ -291,14 +285,15 @@ class RegistryCacheManager:
             changed = check_environment(doc["environment"], self.env_vars)
             if changed:
                 return Reason(changed, ReasonKind.ENVIRONMENT)
+            seen: dict = {}  # (the sys.path folders' stats, taken by the first check, read by the second)
             entry_points = doc.get("entry_points")
             if entry_points:
-                changed = check_entry_points(entry_points)
+                changed = check_entry_points(entry_points, seen)
                 if changed:
                     return Reason(changed, ReasonKind.ENTRY_POINTS)
             import_paths = doc.get("import_paths")
             if import_paths:
-                changed = check_import_paths(import_paths)
+                changed = check_import_paths(import_paths, seen)
                 if changed:
                     return Reason(changed, ReasonKind.IMPORT_PATH)
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
@@ -489,15 +484,17 @@ def _parse(raw: bytes) -> tuple[dict | None, str]:
         if not isinstance(files.get("roots"), dict) or not isinstance(files.get("recursive"), bool):
             return None, "wrong shape: 'files' lacks roots/recursive"
         for root, entries in files["roots"].items():
-            if not isinstance(entries, list) or not all(
-                isinstance(e, list)
-                and len(e) >= 3
-                and isinstance(e[0], str)
-                and isinstance(e[1], int)
-                and isinstance(e[2], int)
-                for e in entries
-            ):
+            if not isinstance(entries, list):
                 return None, f"wrong shape: file fingerprint of {root!r} is malformed"
+            for e in entries:  # (a loop, not all() of a generator: a warm start checks every entry of every root)
+                if not (
+                    isinstance(e, list)
+                    and len(e) >= 3
+                    and isinstance(e[0], str)
+                    and isinstance(e[1], int)
+                    and isinstance(e[2], int)
+                ):
+                    return None, f"wrong shape: file fingerprint of {root!r} is malformed"
     return doc, ""
 
 

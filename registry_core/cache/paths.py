@@ -36,10 +36,17 @@ def set_read_only(on: bool = True) -> None:
         os.environ.pop(NO_WRITE_VAR, None)
 
 
+#: namespace_var's answers (a pure function of its two strings; every cache read asks).
+_NAMESPACE_VARS: dict[tuple[str, str], str] = {}
+
+
 def namespace_var(namespace: str, suffix: str) -> str:
     """``openhcs`` + ``DISABLE_REGISTRY_CACHE`` -> ``OPENHCS_DISABLE_REGISTRY_CACHE``."""
-    prefix = "".join(ch if ch.isalnum() else "_" for ch in namespace).upper()
-    return f"{prefix}_{suffix}"
+    name = _NAMESPACE_VARS.get((namespace, suffix))
+    if name is None:
+        prefix = "".join(ch if ch.isalnum() else "_" for ch in namespace).upper()
+        name = _NAMESPACE_VARS[namespace, suffix] = f"{prefix}_{suffix}"
+    return name
 
 
 def disable_var(namespace: str) -> str:

@@ -14,6 +14,7 @@ import sys
 from .._config import slug
 from .._log import get_logger
 from .._placeholder import Unloaded
+from .._version import __version__ as _CORE_VERSION
 from .fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
 from .manager import RegistryCacheManager, stable_hash
 from .paths import cache_disabled_reason, env_flag, no_gpu_var
@@ -28,11 +29,9 @@ CONTENT_HASH_VAR = "REGISTRY_CORE_CACHE_CONTENT_HASH"
 
 
 def _package_version(package: str) -> str:
-    from .._version import __version__ as core_version
-
     root = sys.modules.get(package.partition(".")[0])
     version = getattr(root, "__version__", None)
-    return f"{version if isinstance(version, str) else 'unversioned'} (registry_core {core_version})"
+    return f"{version if isinstance(version, str) else 'unversioned'} (registry_core {_CORE_VERSION})"
 
 
 class RegistryCache:
