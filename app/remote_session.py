@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry_core.diagnostics import describe_snapshot, snapshot_from_document
-from registry_core.sources import RemoteError, RemoteHost, remote_json
+from registry_core.sources import RemoteError, RemoteHost, remote_json, worker_error_line
 
 from .snapshot_session import SnapshotSession
 
@@ -76,7 +76,9 @@ class RemoteSession(SnapshotSession):
             error = (document or {}).get("error") if isinstance(document, dict) else None
             said = (error or {}).get("message") if isinstance(error, dict) else None
             lines = [line for line in answer.stderr.splitlines() if line.strip()]
-            why = said or (lines[-1].removeprefix("registry-inspector: ") if lines else f"exit {answer.code}")
+            if said:
+                raise RemoteError(worker_error_line(self.host, error or {}, self.targets))
+            why = lines[-1].removeprefix("registry-inspector: ") if lines else f"exit {answer.code}"
             raise RemoteError(f"--remote {self.host}: {why}")
         self.snapshot = snapshot_from_document(document)
         return self.snapshot

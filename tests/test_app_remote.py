@@ -151,3 +151,28 @@ def test_back_to_live_from_a_worker_is_this_machine(qtbot, settings, as_local_us
         window.snapshots.banner.back.click()
     assert back.args == ["Discovery", True] and window.session is local
     assert window.remotes.combo.currentIndex() == 0 and not window.snapshots.banner.isVisibleTo(window)
+
+
+class _State:
+    """What ``RemoteSession.take_snapshot`` reads of a task's state: progress and whether it is cancelled."""
+
+    def progress(self, *_args):
+        pass
+
+    def cancelled(self):
+        return False
+
+
+def test_a_worker_without_targets_and_a_malformed_ssh_command_are_one_line(as_local_user, monkeypatch):
+    """The same lines as the CLI's: the window names the target to give, and the variable to fix."""
+    from registry_core.sources import RemoteError
+
+    with pytest.raises(RemoteError) as raised:
+        RemoteSession("worker", "~/venv", targets=None).take_snapshot(_State())
+    assert str(raised.value) == (
+        "--remote worker: the targets declare no registries; give --target MODULE, a module of the worker's "
+        "environment that declares registries (the embedded demo only exists on this machine)"
+    )
+    monkeypatch.setenv("REGISTRY_INSPECTOR_SSH_COMMAND", "ssh -F '/tmp/ut/sshcfg")
+    said = check_remote("worker", "")
+    assert said.startswith("--remote worker: REGISTRY_INSPECTOR_SSH_COMMAND has a quote that is never closed"), said

@@ -244,3 +244,44 @@ def test_snapshot_output_is_written_here_and_an_existing_file_kept(local_env, tm
     written = remote("snapshot", "-o", str(existing), "--force", env=local_env)
     assert written.returncode == 0 and written.stdout.startswith(f"wrote {existing}"), written
     assert json.loads(existing.read_text())["list"]["registries"][0]["name"] == "plugin"
+
+
+@pytest.mark.parametrize(
+    "value, wrong",
+    [
+        ("ssh -F '/tmp/ut/sshcfg", "has a quote that is never closed (its value: ssh -F '/tmp/ut/sshcfg)"),
+        ("ssh -F cfg\\", "ends with a backslash that escapes nothing (its value: ssh -F cfg\\)"),
+        ("", "is set but empty"),
+        ("  ", "is set but blank"),
+    ],
+    ids=["unclosed quote", "trailing backslash", "empty", "blank"],
+)
+def test_a_malformed_ssh_command_variable_is_one_line(tmp_path, value, wrong):
+    """Said before ssh is started (no server needed): the variable, what is wrong with it, the fix; exit 2."""
+    env = home_env(tmp_path, REGISTRY_INSPECTOR_SSH_COMMAND=value)
+    line = one_line(inspector("status", "--remote", "worker", env=env))
+    assert line.startswith(f"registry-inspector: --remote worker: REGISTRY_INSPECTOR_SSH_COMMAND {wrong}"), line
+    assert "unset it to use ssh" in line and "Traceback" not in line, line
+    document = json.loads(inspector("status", "--remote", "worker", "--json", env=env).stdout)
+    assert document["error"]["kind"] == "environment" and wrong in document["error"]["message"]
+
+
+def test_a_worker_without_targets_is_one_line_with_the_remote_prefix_and_the_fix(local_env):
+    """No --target: the worker has no embedded demo (it stays on this machine) and nothing advertised there."""
+    result = inspector("status", "--remote", "worker", "--remote-python", "~/venv", env=local_env)
+    line = one_line(result)
+    assert line == (
+        "registry-inspector: --remote worker: the targets declare no registries; give --target MODULE, a module "
+        "of the worker's environment that declares registries (the embedded demo only exists on this machine)"
+    ), line
+    as_json = inspector("status", "--remote", "worker", "--remote-python", "~/venv", "--json", env=local_env)
+    assert as_json.returncode == 2 and as_json.stderr.strip() == line
+    error = json.loads(as_json.stdout)["error"]
+    assert error["kind"] == "target" and error["message"] == line.removeprefix("registry-inspector: ")
+    named = one_line(
+        inspector(
+            "list", "--target", "no_such_module", "--remote", "worker", "--remote-python", "~/venv", env=local_env
+        )
+    )
+    assert named.startswith("registry-inspector: --remote worker: cannot import target 'no_such_module'"), named
+    assert "embedded demo" not in named  # a target was named: the worker's own reason is the fix

@@ -2,14 +2,16 @@
 
 The worker answers with the command's ``--json`` document and its exit code; this module renders that
 document with the renderer the command uses locally, so a remote answer reads like a local one. What the
-worker says on stderr is relayed, each line prefixed with the host. ``snapshot -o FILE`` writes FILE here.
+worker says on stderr is relayed, each line prefixed with the host; when the command fails there, its error
+document becomes this side's one line, ``--remote HOST: MESSAGE``, as every remote failure. ``snapshot -o FILE``
+writes FILE here.
 """
 
 from __future__ import annotations
 
 import sys
 
-from ._common import EXIT_USAGE, emit_json, fail
+from ._common import ERROR_KINDS, EXIT_USAGE, emit_json, fail
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ def run_remote(args: Any, arguments: list[str], python: str | None) -> int:
     """Run ``args.command`` on ``args.remote``; render or print its document; the worker's exit code."""
     from ..cache.paths import read_only
     from ..sources.environment import Cancelled
-    from ..sources.remote import RemoteError, RemoteHost, remote_json
+    from ..sources.remote import RemoteError, RemoteHost, remote_json, worker_error_line
 
     if python:
         return fail(
@@ -47,12 +49,13 @@ def run_remote(args: Any, arguments: list[str], python: str | None) -> int:
         return fail(str(exc), as_json=args.json, kind="environment")
     except (Cancelled, KeyboardInterrupt):
         return 130
+    document = answer.document
+    error = _error_of(document)
     for line in answer.stderr.splitlines():
-        if line.strip():
+        if line.strip() and not (error and line == f"registry-inspector: {error.get('message')}"):
             said = line.removeprefix("registry-inspector: ")
             prefix = "registry-inspector: " if said != line else ""
             print(f"{prefix}{worker.host}: {said}", file=sys.stderr)
-    document = answer.document
     if not isinstance(document, dict):
         return fail(
             f"--remote {worker.host}: {args.command} gave no document (exit {answer.code}); "
@@ -60,10 +63,14 @@ def run_remote(args: Any, arguments: list[str], python: str | None) -> int:
             as_json=args.json,
             kind="environment",
         )
-    if "error" in document and "schema" in document and len(document) <= 3:
-        if args.json:  # the worker said why on stderr (relayed above)
-            emit_json(document)
-        return answer.code or EXIT_USAGE
+    if error is not None:  # one line, as every remote failure: the worker's own line is not relayed above
+        return fail(
+            worker_error_line(worker.host, error, args.target),
+            as_json=args.json,
+            kind=error["kind"] if error.get("kind") in ERROR_KINDS else "environment",
+            details=error.get("details") if isinstance(error.get("details"), str) else None,
+            code=answer.code or EXIT_USAGE,
+        )
     if args.command == "snapshot" and getattr(args, "output", None):
         return _write(document, args) or answer.code
     try:
@@ -76,6 +83,14 @@ def run_remote(args: Any, arguments: list[str], python: str | None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return answer.code
+
+
+def _error_of(document: Any) -> dict[str, Any] | None:
+    """The ``error`` of a worker's error document (``error.schema.json``), or None for any other answer."""
+    if not isinstance(document, dict) or "schema" not in document or len(document) > 3:
+        return None
+    error = document.get("error")
+    return error if isinstance(error, dict) else None
 
 
 def strip_local(arguments: list[str]) -> list[str]:

@@ -14,10 +14,10 @@ from .targets import TargetError, default_targets, load_targets, nothing_declare
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .remote import RemoteAnswer, RemoteError, RemoteHost, remote_json
+    from .remote import RemoteAnswer, RemoteError, RemoteHost, remote_json, worker_error_line
 
 #: Names served by ``remote``, imported on first use (the CLI never loads the ssh code without --remote).
-_REMOTE = ("RemoteAnswer", "RemoteError", "RemoteHost", "remote_json")
+_REMOTE = ("RemoteAnswer", "RemoteError", "RemoteHost", "remote_json", "worker_error_line")
 
 
 def __getattr__(name: str) -> object:
@@ -42,4 +42,5 @@ __all__ = [
     "remote_json",
     "run_json",
     "set_default_targets",
+    "worker_error_line",
 ]

@@ -143,6 +143,35 @@ class RemoteError(Exception):
     """``--remote HOST`` could not give an answer; ``str()`` is one line naming the host and the fix."""
 
 
+def ssh_command_from_environment(host: str) -> list[str]:
+    """The ssh client's words: ``$REGISTRY_INSPECTOR_SSH_COMMAND`` split as a shell would, else ``["ssh"]``.
+
+    A value that does not split (an unclosed quote, a trailing backslash) or holds no word is a
+    :class:`RemoteError` naming the variable, what is wrong and its value, not a traceback or ssh run as "".
+    """
+    import shlex
+
+    value = os.environ.get(SSH_COMMAND_VAR)
+    if value is None:
+        return ["ssh"]
+    fix = "give the ssh command as a shell would read it (e.g. ssh -F ~/cluster/ssh_config), or unset it to use ssh"
+    try:
+        words = shlex.split(value)
+    except ValueError as exc:
+        wrong = _SPLIT_ERRORS.get(str(exc), f"cannot be split into words ({exc})")
+        raise RemoteError(f"--remote {host}: {SSH_COMMAND_VAR} {wrong} (its value: {value}); {fix}") from None
+    if not words:
+        raise RemoteError(f"--remote {host}: {SSH_COMMAND_VAR} is set but {'blank' if value else 'empty'}; {fix}")
+    return words
+
+
+#: shlex's reasons, said for people.
+_SPLIT_ERRORS = {
+    "No closing quotation": "has a quote that is never closed",
+    "No escaped character": "ends with a backslash that escapes nothing",
+}
+
+
 class RemoteHost:
     """How to reach a worker: the ssh destination, its Python (None: ``python3`` on its PATH), whether to use
     a registry_core installed there, and the ssh client command (default ``ssh``, or
@@ -163,9 +192,7 @@ class RemoteHost:
         self.installed = installed
         self.connect_timeout = connect_timeout
         if ssh_command is None:
-            import shlex
-
-            ssh_command = shlex.split(os.environ.get(SSH_COMMAND_VAR) or "ssh")
+            ssh_command = ssh_command_from_environment(host)
         self.ssh_command = ssh_command
 
     @property
@@ -205,6 +232,22 @@ class RemoteAnswer:
         self.stderr = stderr
         self.python = python
         self.version = version
+
+
+def worker_error_line(host: str, error: dict[str, Any], targets: list[str] | None) -> str:
+    """The worker's error document (its ``error``) as this side's one line, ``--remote HOST: MESSAGE``, with the
+    fix that only this side can give.
+
+    Without ``--target`` the worker has only its own default targets: the embedded demo comes with this
+    machine's app, not with the core sent over ssh, so on a worker a target must be named.
+    """
+    message = f"--remote {host}: {error.get('message') or 'the command failed there'}"
+    if error.get("kind") == "target" and not targets:
+        message += (
+            "; give --target MODULE, a module of the worker's environment that declares registries "
+            "(the embedded demo only exists on this machine)"
+        )
+    return message
 
 
 _PAYLOAD: tuple[str, dict[str, str]] | None = None
