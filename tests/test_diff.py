@@ -127,3 +127,18 @@ def test_live_against_a_snapshot_of_itself_is_the_same(cli, tmp_path):
     written = cli("snapshot", "-o", str(snapshot))
     assert written.stdout.startswith(f"wrote {snapshot} (")
     assert cli("diff", "live", str(snapshot)).returncode == 0
+
+
+def test_a_truncated_bundle_is_one_line_with_the_fix(cli, tmp_path):
+    """``head -c 5000 bundle.zip > trunc.zip; registry-inspector diff trunc.zip live``: exit 2, one line."""
+    truncated = tmp_path / "trunc.zip"
+    truncated.write_bytes(OLD_BUNDLE.read_bytes()[:5000])
+    result = cli("diff", str(truncated), "live", expect=2)
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"registry-inspector: {truncated} is a damaged or truncated zip (bundle): it starts as a zip, but its end, "
+        "the zip's table of contents, is missing (5000 bytes: cut short?); copy the whole file again, or export "
+        "the bundle again (registry-inspector bundle -o FILE.zip)"
+    ]
+    document = cli("diff", str(truncated), "live", "--json", expect=2).json()
+    assert document["error"]["kind"] == "snapshot" and "damaged or truncated zip" in document["error"]["message"]

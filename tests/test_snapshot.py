@@ -167,3 +167,36 @@ def test_what_is_not_a_snapshot_is_said_in_one_line(tmp_path, content, message):
     with pytest.raises(SnapshotError, match="^" + str(path)) as raised:
         load_snapshot(str(path))
     assert message in str(raised.value) and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("cut", [5000, 2], ids=["cut at 5000 bytes", "only the zip magic"])
+def test_a_truncated_bundle_is_said_to_be_one_with_the_fix(tmp_path, cut):
+    """A bundle cut short (a copy or a download that did not finish) starts with the zip magic but has no
+    end; it is named as a damaged or truncated zip, not read as text ("'utf-8' codec can't decode...")."""
+    whole = OLD_BUNDLE.read_bytes()
+    assert len(whole) > cut
+    path = tmp_path / "trunc.zip"
+    path.write_bytes(whole[:cut])
+    with pytest.raises(SnapshotError) as raised:
+        load_snapshot(str(path))
+    message = str(raised.value)
+    assert message.startswith(f"{path} is a damaged or truncated zip (bundle): it starts as a zip, but its end")
+    assert f"({cut} bytes: cut short?)" in message
+    assert "copy the whole file again, or export the bundle again" in message
+    assert "utf-8" not in message and "neither" not in message and "\n" not in message
+
+
+def test_a_bundle_damaged_inside_is_said_to_be_one(tmp_path):
+    """The table of contents intact but a member's deflated bytes overwritten: zlib's error, in the same line."""
+    path = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(OLD_BUNDLE) as archive:
+        info = archive.getinfo("registries.json")
+    data = bytearray(OLD_BUNDLE.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10 : start + 80] = b"\xff" * 70
+    path.write_bytes(bytes(data))
+    with pytest.raises(SnapshotError) as raised:
+        load_snapshot(str(path))
+    message = str(raised.value)
+    assert message.startswith(f"{path} is a damaged or truncated zip (bundle): it starts as a zip, but its contents")
+    assert "export the bundle again" in message and "\n" not in message

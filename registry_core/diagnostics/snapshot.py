@@ -92,6 +92,7 @@ def load_snapshot(path: str) -> dict[str, Any]:
     Raises :class:`SnapshotError` (one line: what the file is, and why it cannot be read).
     """
     import zipfile
+    import zlib
 
     shown = os.path.expanduser(path)
     if not os.path.exists(shown):
@@ -99,15 +100,37 @@ def load_snapshot(path: str) -> dict[str, Any]:
     if os.path.isdir(shown):
         raise SnapshotError(f"{path} is a folder; name a snapshot (.json) or a bundle (.zip)")
     try:
-        if zipfile.is_zipfile(shown):
-            return _from_bundle(shown, path)
+        with open(shown, "rb") as handle:
+            starts_as_zip = handle.read(2) == b"PK"  # every zip's first local header (or an empty zip's end)
+        if starts_as_zip or zipfile.is_zipfile(shown):  # (is_zipfile: a zip behind a prefix, as zipfile reads it)
+            try:
+                return _from_bundle(shown, path)
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                raise SnapshotError(_damaged_zip(path, shown, exc)) from None
         with open(shown, encoding="utf-8") as handle:
             document = json.load(handle)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise SnapshotError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    except OSError as exc:
+        raise SnapshotError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise SnapshotError(f"{path} is neither a bundle (zip) nor a JSON snapshot: {exc}") from None
     return from_document(document, path)
+
+
+def _damaged_zip(path: str, shown: str, exc: BaseException) -> str:
+    """Why a file that starts as a zip cannot be opened as one (cut short, most often: a copy, a download or an
+    attachment that did not finish; else damaged inside), and the fix."""
+    try:
+        size = f"{os.path.getsize(shown)} bytes"
+    except OSError:
+        size = "its size unknown"
+    if str(exc) == "File is not a zip file":  # zipfile found no end of central directory
+        why = f"its end, the zip's table of contents, is missing ({size}: cut short?)"
+    else:
+        why = f"its contents cannot be read ({exc or type(exc).__name__}; {size})"
+    return (
+        f"{path} is a damaged or truncated zip (bundle): it starts as a zip, but {why}; copy the whole file "
+        "again, or export the bundle again (registry-inspector bundle -o FILE.zip)"
+    )
 
 
 def from_document(document: Any, path: str | None = None) -> dict[str, Any]:
