@@ -21,6 +21,7 @@ CASES = [
     (("list", "--no-such-flag"), "usage", "unrecognized arguments: --no-such-flag"),
     (("status", "--python", "/no/such/python"), "environment", "/no/such/python"),
     (("bundle", "-o", "/nonexistent/folder/bug.zip"), "bundle", "cannot write the bundle"),
+    (("diff", "/nonexistent/worker.json", "live"), "snapshot", "/nonexistent/worker.json: no such file"),
 ]
 
 
@@ -53,3 +54,21 @@ def test_the_error_schema_rejects_a_document_without_a_message():
     assert validator.is_valid(
         {"schema": 1, "tool": TOOL, "error": {"message": "x", "kind": "usage", "details": None}, "new": 1}
     )
+
+
+def test_every_kind_the_cli_can_emit_is_in_the_schema_and_the_readme():
+    """The kinds named at each ``fail(..., kind=...)`` of the CLI, ``ERROR_KINDS``, the schema's enum and the
+    README's list are the same set (a new kind cannot be emitted without being documented)."""
+    import re
+    from pathlib import Path
+
+    from registry_core.cli._common import ERROR_KINDS
+
+    root = Path(__file__).resolve().parents[1]
+    emitted = {"usage"}  # fail()'s default
+    for source in (root / "registry_core" / "cli").glob("*.py"):
+        emitted |= set(re.findall(r'\bkind="([a-z_]+)"', source.read_text()))
+    assert emitted == set(ERROR_KINDS)
+    assert set(load_schema("error")["properties"]["error"]["properties"]["kind"]["enum"]) == set(ERROR_KINDS)
+    listed = re.search(r'"kind":\s*"([a-z|]+)"', (root / "README.md").read_text())
+    assert listed is not None and set(listed.group(1).split("|")) == set(ERROR_KINDS)
