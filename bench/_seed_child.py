@@ -259,20 +259,23 @@ def combined_floor(manifest: str) -> dict:
 
 
 def _stats_during(action: object) -> list[str]:
-    """Every path ``os.stat`` was asked about while ``action()`` ran (once each, in order)."""
+    """Every path ``os.stat`` or ``os.lstat`` was asked about while ``action()`` ran (once each, in order)."""
     seen: list[str] = []
-    real = os.stat
+    real_stat, real_lstat = os.stat, os.lstat
 
-    def stat(path: object, *args: object, **kwargs: object) -> os.stat_result:
-        if isinstance(path, str) and path not in seen:
-            seen.append(path)
-        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+    def caught(real: object) -> object:
+        def stat(path: object, *args: object, **kwargs: object) -> os.stat_result:
+            if isinstance(path, str) and path not in seen:
+                seen.append(path)
+            return real(path, *args, **kwargs)  # type: ignore[operator]
 
-    os.stat = stat  # type: ignore[assignment]
+        return stat
+
+    os.stat, os.lstat = caught(real_stat), caught(real_lstat)  # type: ignore[assignment]
     try:
         action()  # type: ignore[operator]
     finally:
-        os.stat = real
+        os.stat, os.lstat = real_stat, real_lstat
     return seen
 
 
