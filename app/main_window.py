@@ -201,12 +201,14 @@ class MainWindow(QMainWindow):
         if self.session.inventory:
             self._watcher.watch(self.session.inventory)
 
-    def _saved_profiles(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    def _saved_profiles(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]], str | None]:
+        """The profile and history the Timing tab shows, and what it says without one (None: its default)."""
         if getattr(self.session, "read_only", False):
-            return self.session.profile_document, []  # the file's, not this machine's history
+            # The file's, not this machine's history; and no "press Profile": it is greyed out here.
+            return self.session.profile_document, [], self.session.no_profile_text
         from registry_core.diagnostics import latest_profile, load_history
 
-        return latest_profile(), load_history()
+        return latest_profile(), load_history(), None
 
     def _maybe_announce_loaded(self) -> None:
         """``loaded``, once: after the first discovery's task is over and every tab is built."""

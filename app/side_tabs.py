@@ -29,10 +29,11 @@ class SideTabs(QObject):
         parent: QWidget,
         *,
         dark: bool,
-        profiles: Callable[[], tuple[Any, list[Any]]],
+        profiles: Callable[[], tuple[Any, list[Any], str | None]],
         enums: Callable[[], list[dict[str, Any]]],
     ) -> None:
-        """``profiles()`` gives the latest profile and the history; ``enums()`` the enum documents to show."""
+        """``profiles()`` gives the latest profile, the history and what the Timing tab says without a profile
+        (None: its default); ``enums()`` the enum documents to show."""
         super().__init__(parent)
         self.dark = dark
         self._profiles = profiles

@@ -72,6 +72,23 @@ class SnapshotSession(Session):
         self.empty_reason = None if self.inventory.get("registries") else self._why_empty()
         return {"inventory": self.inventory, "caches": self.caches}
 
+    @property
+    def no_profile_text(self) -> str:
+        """What the Timing tab says when the file carries no profile (Profile is greyed out here, so not "press
+        Profile"): the snapshot's reason, if it gives one."""
+        why = ((self.snapshot or {}).get("absent") or {}).get("profile")
+        why = f" ({why})" if why else ""
+        if getattr(self, "remote", False):  # (a RemoteSession: it carries the worker's latest profile, if any)
+            host = getattr(self, "host", "HOST")
+            return (
+                f"The worker's snapshot carries no profile{why}. registry-inspector profile --remote {host} "
+                "records one there"
+            )
+        return (
+            f"This file carries no profile{why}. Profiling needs a live environment: Back to live (in the banner), "
+            "then Profile (Ctrl+P)"
+        )
+
     def _why_empty(self) -> str:
         why = (self.snapshot or {}).get("absent", {}).get("list")
         return f"This file holds no registries: {why}" if why else "This file lists no registry"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from xml.dom import minidom
@@ -14,6 +15,7 @@ from PyQt6.QtGui import QColor, QImage
 from app import theme
 from app.widgets.chart_axes import CategoryAxis
 from app.widgets.chart_data import (
+    discovering_rows,
     export_paths,
     history_points,
     registry_rows,
@@ -64,6 +66,25 @@ def make_profile(created: float | None = None, scale: float = 1.0, modules: int 
         "python": "3.11.9 (main)",
         "runs": 3,
     }
+
+
+def with_partial(profile: dict, count: int = 8) -> dict:
+    """``profile`` plus ``count`` partial registries (no discovery of their own, as polystore has 8): the few µs of
+    reading a dict, a meaningless ratio, and the ``partial`` flag the profiler's entry carries."""
+    for i in range(count):
+        cold, warm = 0.002 + 0.001 * i, 0.0025
+        profile["registries"].append(
+            {
+                "name": f"converter {i}",
+                "partial": True,
+                "cold": _timing(cold),
+                "warm": _timing(warm),
+                "speedup": cold / warm,
+                "timed_out": None,
+                "error": None,
+            }
+        )
+    return profile
 
 
 def make_history(count: int = 4) -> list[dict]:
@@ -145,6 +166,89 @@ def test_history_points_use_medians_over_healthy_registries():
     assert len(points) == 3
     assert points[1]["registries"] == 4
     assert all(p["cold"] > p["warm"] > 0 for p in points)
+
+
+def test_partial_registries_give_no_ratio_and_no_bars(panel, qtbot):
+    """A registry with no discovery of its own: no speed-up (its ratio is noise), no bars of a few µs; named
+    under the chart and above the charts instead, so the registries that discover keep the width and the scale."""
+    profile = with_partial(make_profile(), 3)
+    rows = registry_rows(profile)
+    partial = [r for r in rows if r["partial"]]
+    assert [r["name"] for r in partial] == ["converter 0", "converter 1", "converter 2"]
+    assert all(r["speedup"] is None and r["problem"] is None for r in partial)
+    assert [r["name"] for r in discovering_rows(rows)] == list(REGISTRIES)
+    assert all(r["speedup"] for r in discovering_rows(rows))
+    panel.set_profile(profile)
+    panel.show()
+    qtbot.waitExposed(panel)
+    item = panel.plots["discovery"].getPlotItem()
+    assert item.getAxis("bottom").categories == list(REGISTRIES)
+    cold, warm = _items(panel, "discovery", pg.BarGraphItem)
+    assert len(cold.opts["x"]) == len(warm.opts["x"]) == len(REGISTRIES)
+    speedups = [t for t in _texts(panel, "discovery") if t.endswith("×")]
+    assert speedups == ["20.0×", "23.3×", "25.0×", "26.0×", "26.7×"]  # the demo's, none for the partial ones
+    assert "not drawn: 3 registries with no discovery of their own" in item.getAxis("bottom").labelString()
+    assert "Not charted, no discovery of their own" in panel.notes.text()
+    assert "converter 0, converter 1, converter 2" in panel.notes.text()
+    assert panel._hover["discovery"](0.1, 10).startswith(f"<b>{REGISTRIES[0]}</b>")  # hover follows the slots
+    # One that failed to be listed is a labelled gap like any other (the flag hides no failure).
+    profile["registries"][-1].update(error="ImportError: boom")
+    assert registry_rows(profile)[-1]["partial"] is False and registry_rows(profile)[-1]["problem"] == "error"
+    # None discovers: the chart says so instead of drawing noise.
+    panel.set_profile(with_partial({"registries": [], "created": time.time()}, 2))
+    assert "No registry here discovers: 2 registries with no discovery of its own, nothing to time" in _texts(
+        panel, "discovery"
+    )
+    assert not [t for t in _texts(panel, "discovery") if t.endswith("×")]
+
+
+def test_the_log_axis_labels_plain_numbers():
+    from app.widgets.chart_axes import PlainLogAxis
+
+    axis = PlainLogAxis("left")
+    assert axis.logTickStrings([0, 1, 3, 3.30103, math.log10(0.002), 7], 1, 1) == [
+        "1",
+        "10",
+        "1000",
+        "2000",  # a backend's 2 s in ms: not 2e+03
+        "0.002",
+        "1e+07",
+    ]
+
+
+def test_history_median_is_over_registries_that_discover():
+    """polystore: one registry that discovers (2.9 s cold, 1.05 s warm) and eight partial ones (µs): the median
+    over all nine was ~0.002 ms; over those that discover it is the backend's."""
+    profile = make_profile(time.time())
+    profile["registries"] = [dict(profile["registries"][0], name="backend", cold=_timing(2900), warm=_timing(1050))]
+    with_partial(profile, 8)
+    [point] = history_points([profile])
+    assert point["cold"] == pytest.approx(2900) and point["warm"] == pytest.approx(1050)
+    assert point["registries"] == 1 and point["partial"] == 8
+    # None discovers: no median (not the partial ones' µs).
+    [empty] = history_points([with_partial({"created": 1.7e9, "registries": []}, 3)])
+    assert empty["cold"] is None and empty["warm"] is None and empty["registries"] == 0 and empty["partial"] == 3
+
+
+def test_the_history_chart_plots_the_median_of_registries_that_discover(panel):
+    profile = make_profile(time.time())
+    profile["registries"] = [dict(profile["registries"][0], name="backend", cold=_timing(2900), warm=_timing(1050))]
+    with_partial(profile, 8)
+    panel.set_history([profile])
+    panel.set_profile(profile)
+    item = panel.plots["history"].getPlotItem()
+    cold, warm = item.listDataItems()
+    assert list(cold.getOriginalDataset()[1]) == pytest.approx([2900])  # (getData() is log10 on this axis)
+    assert list(warm.getOriginalDataset()[1]) == pytest.approx([1050])
+    assert "median over registries that discover" in panel.plots["history"].title_variants[0]
+    hover = panel._hover["history"](profile["created"], 1)
+    assert "cold 2900.00 ms" in hover and "median of 1 registry that discovers; 8 with no discovery of their" in hover
+    # None discovers: said, and nothing plotted.
+    nothing = with_partial({"created": time.time(), "registries": []}, 3)
+    panel.set_history([nothing])
+    panel.set_profile(nothing)
+    assert all(line.getData()[0] is None or not len(line.getData()[0]) for line in item.listDataItems())
+    assert any("No registry in these profiles discovers" in t for t in _texts(panel, "history"))
 
 
 def test_export_paths_by_suffix():

@@ -102,6 +102,27 @@ def test_a_bundle_with_parts_left_out_says_so(qtbot, window, tmp_path):
     )
 
 
+def test_a_file_without_a_profile_says_so_in_the_timing_tab(qtbot, window, tmp_path):
+    """Profile is greyed out on a file: the Timing tab says the file carries none, not "press Profile"."""
+    from registry_core.diagnostics import build_bundle
+
+    path = tmp_path / "no-profile.zip"
+    build_bundle(str(path), window.session.registries, sections=["registries"])
+    open_file(qtbot, window, path)
+    qtbot.waitUntil(lambda: window.charts is not None and not window.charts.is_drawing())
+    charts = window.charts
+    assert charts.stack.currentWidget() is charts.empty_label
+    text = charts.empty_label.text()
+    assert text.startswith("This file carries no profile (") and "left out" in text, text
+    assert "Back to live" in text and "press Profile" not in text
+    assert not window.action_by_id["profile"].isEnabled()
+    # Back to live: Profile works again, and the tab says to press it.
+    with qtbot.waitSignal(window.task_done, timeout=TASK_TIMEOUT_MS, check_params_cb=lambda n, ok: n == "Discovery"):
+        window.snapshots.banner.back.click()
+    qtbot.waitUntil(lambda: not charts.is_drawing())
+    assert charts.empty_label.text().startswith("No profile yet: press Profile (Ctrl+P)")
+
+
 def test_a_file_that_is_not_a_snapshot_leaves_the_view_as_it_was(qtbot, window, tmp_path):
     bad = tmp_path / "notes.json"
     bad.write_text('{"hello": 1}')

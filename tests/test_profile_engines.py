@@ -137,8 +137,9 @@ def two_engine_profile() -> dict:
     backend = {"name": "backend", "qualified_name": BACKEND, **mine, "engine": INSTALLED}
     backend["engines"] = {INSTALLED: mine, REGISTRY_CORE: ours}
     backend["engine_speedup"] = {"cold": 1950 / 2050, "warm": 610 / 2.1}
+    # A partial registry (no discovery of its own): its "times" are a dict read, flagged so (profiling's entry).
     partial = {"name": "zarr compressor factory", "qualified_name": "polystore.config.ZarrCompressorFactory"}
-    partial.update(_block(0.05, 0.04), keys=5, engine=INSTALLED)
+    partial.update(_block(0.005, 0.004), keys=5, engine=INSTALLED, partial=True)
     return {
         "schema": 1,
         "created": 1.7e9,
@@ -193,9 +194,11 @@ def test_the_cold_warm_chart_shows_the_two_engines_side_by_side(qtbot):
     assert len(bars) == 4
     cold, warm = bars["cold (no cache), as installed"], bars["warm (from cache), as installed"]
     rc_cold, rc_warm = bars["cold, on registry_core"], bars["warm, on registry_core"]
-    # backend: four bars left to right (installed cold, warm, registry_core cold, warm); the other registry a pair.
+    # backend: four bars left to right (installed cold, warm, registry_core cold, warm); the partial registry,
+    # with no discovery of its own, none (named under the axis instead).
     assert cold.opts["x"][0] < warm.opts["x"][0] < rc_cold.opts["x"][0] < rc_warm.opts["x"][0] < 0.5
-    assert len(cold.opts["x"]) == len(warm.opts["x"]) == 2 and len(rc_cold.opts["x"]) == 1
+    assert len(cold.opts["x"]) == len(warm.opts["x"]) == len(rc_cold.opts["x"]) == 1
+    assert plot.getPlotItem().getAxis("bottom").categories == ["backend"]
     assert list(rc_warm.opts["height"]) == pytest.approx([2.1])
     legend = plot.getPlotItem().legend
     qtbot.waitUntil(lambda: len(legend.items) == 4)
@@ -287,3 +290,70 @@ def test_the_text_says_which_engine_ran_and_pairs_the_two():
     render_profile({**two_engine_profile(), "engine": REGISTRY_CORE}, alone)
     assert "ran on registry_core (each child called registry_core.compat.install() first)" in alone.getvalue()
     assert "ran on registry_core" not in both.getvalue()
+
+
+def _text(profile: dict) -> str:
+    out = io.StringIO()
+    render_profile(profile, out)
+    return out.getvalue()
+
+
+def _row(text: str, name: str) -> str:
+    """The registry's row in the first table (cold, warm, speed-up...)."""
+    return next(line for line in text.splitlines() if line.strip().startswith(name))
+
+
+def test_a_range_shows_its_unit_on_both_ends_when_they_differ():
+    """The user's trial printed ``953.1-1.14 s`` for a warm range of 953 ms to 1.14 s (read: 953 seconds)."""
+    profile = two_engine_profile()
+    backend = profile["registries"][0]
+    backend["warm"].update(min_s=0.9531, max_s=1.14)
+    row = _row(_text(profile), "backend")
+    assert "953.1 ms-1.14 s" in row and "953.1-1.14 s" not in row
+    assert "1.75-2.15 s" in row  # one unit for both ends when they share it: cold, 1755-2145 ms
+    backend["warm"].update(min_s=0.549, max_s=0.671)
+    assert "549.0-671.0 ms" in _row(_text(profile), "backend")
+    backend["warm"].update(min_s=0.0095, max_s=0.0105)  # 9.50 ms and 10.5 ms: both in ms, one unit
+    assert "9.50-10.5 ms" in _row(_text(profile), "backend")
+    backend["warm"].update(min_s=None)
+    assert _row(_text(profile), "backend").split()[7] == "-"  # no range without both ends
+
+
+def test_a_registry_with_no_discovery_of_its_own_shows_no_times_and_no_ratio():
+    """polystore's partial registries (implicit or plain dicts) list what registered at import: their figures
+    time a dict read (µs), and their "speed-ups" are noise; the text says what they are instead."""
+    from registry_core.diagnostics.bundle.environment import environment_document
+    from registry_core.diagnostics.render.markdown import report_markdown
+
+    profile = two_engine_profile()
+    text = _text(profile)
+    row = _row(text, "zarr compressor factory")
+    assert row.split()[3:] == ["-", "-", "-", "-", "-", "5", "no", "discovery", "of", "its", "own"]
+    assert "ms" not in row and "x " not in row
+    assert "no discovery of its own: a partial registry (implicit, or a plain dict)" in text
+    assert "0.8x" not in text and "1.2x" not in text  # (its cold/warm ratio: 0.005 / 0.004 ms)
+    assert "610.0 ms" in _row(text, "backend")  # the registry that discovers keeps its figures
+    # In the bundle's report.md too.
+    report = report_markdown(environment_document([]), {"registries": []}, {"caches": []}, profile, [], False)
+    assert "| zarr compressor factory | - | - | - | no discovery of its own |" in report
+    # A partial registry that could not be listed (its target failed) says so: the flag hides no failure.
+    profile["registries"][1].update(error="ImportError: boom")
+    assert _row(_text(profile), "zarr compressor factory").split()[-1] == "ERROR"
+    # A profile recorded before the flag is shown as it was.
+    del profile["registries"][1]["partial"]
+    profile["registries"][1]["error"] = None
+    assert "1.2x" in _row(_text(profile), "zarr compressor factory")
+
+
+def test_cli_profile_flags_a_partial_registry_of_polystore(cli, stack_python, tmp_path):
+    """On the real stack, the registry's own ``partial`` attribute reaches the entry: timed once, whatever
+    the engine, and printed without times."""
+    env = {"REGISTRY_INSPECTOR_DATA_DIR": str(tmp_path / "data")}
+    argv = ("--python", stack_python, "profile", "--target", "polystore", "--registry", "zarr compressor factory")
+    doc = cli(*argv, "--runs", "1", "--engine", "both", "--no-history", "--json", env=env).json()
+    assert not list(Draft202012Validator(load_schema("profile")).iter_errors(doc))
+    [entry] = doc["registries"]
+    assert entry["partial"] is True and entry["error"] is None
+    assert "engines" not in entry and "engine_speedup" not in entry
+    row = _row(_text(doc), "zarr compressor factory")
+    assert row.endswith("no discovery of its own") and " ms" not in row

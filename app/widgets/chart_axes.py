@@ -200,7 +200,15 @@ class PlainLogAxis(pg.AxisItem):
             value = 10**v * scale
             mantissa = round(value / 10 ** math.floor(math.log10(value) + 1e-9), 3) if value > 0 else 0
             if mantissa == 1 or (mantissa in (2, 5) and self._px_per_decade >= 70):
-                labels.append(f"{value:.3g}")
+                labels.append(_plain(value))
             else:
                 labels.append("")
         return labels
+
+
+def _plain(value: float) -> str:
+    """1, 20, 0.002, 2000 (a second's worth of ms reads as 2000, not 2e+03); exponents only beyond that."""
+    text = f"{value:.3g}"
+    if "e" in text and 1e-4 <= value < 1e7:
+        text = f"{float(text):.6f}".rstrip("0").rstrip(".")
+    return text

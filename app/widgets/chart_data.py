@@ -45,6 +45,8 @@ def registry_rows(profile: dict[str, Any] | None) -> list[dict[str, Any]]:
         if not isinstance(reg, dict):
             continue
         cold, warm, problem = _timed(reg)
+        # No discovery of its own: its figures time a dict read (a few µs), with no ratio worth a label.
+        partial = reg.get("partial") is True and problem is None
         speedup = finite_number(reg.get("speedup"))
         if speedup is None and cold["median"] and warm["median"]:
             speedup = cold["median"] / warm["median"]
@@ -53,13 +55,23 @@ def registry_rows(profile: dict[str, Any] | None) -> list[dict[str, Any]]:
                 "name": str(reg.get("name") or f"registry {index + 1}"),
                 "cold": cold,
                 "warm": warm,
-                "speedup": speedup if problem is None else None,
+                "speedup": speedup if problem is None and not partial else None,
                 "problem": problem,
+                "partial": partial,
                 "error": _error_text(reg),
                 "engines": engine_timings(reg) if problem is None else None,
             }
         )
     return rows
+
+
+#: What the charts say of a partial registry (no discovery of its own) instead of its times.
+NO_DISCOVERY = "no discovery of its own"
+
+
+def discovering_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of registries that discover (or failed to be timed): those the cold/warm bars are for."""
+    return [r for r in rows if not r["partial"]]
 
 
 def _timed(block: dict[str, Any]) -> tuple[dict[str, float | None], dict[str, float | None], str | None]:
@@ -212,7 +224,9 @@ def top_modules(profile: dict[str, Any] | None, count: int = TOP_MODULES) -> lis
 
 
 def history_points(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per profile run (oldest first): its time and the median over registries of cold and warm (ms)."""
+    """Per profile run (oldest first): its time and the median of cold and warm (ms) over the registries that
+    discover and were timed (``registries`` of them; ``partial``: how many have no discovery of their own, left
+    out: their few µs would drown the registries that do). ``cold``/``warm`` are None when none discovers."""
     points = []
     for doc in history or []:
         if not isinstance(doc, dict):
@@ -220,7 +234,8 @@ def history_points(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
         created = finite_number(doc.get("created"))
         if created is None:
             continue
-        rows = [r for r in registry_rows(doc) if r["problem"] is None]
+        timed = [r for r in registry_rows(doc) if r["problem"] is None]
+        rows = discovering_rows(timed)
         colds = [r["cold"]["median"] for r in rows if r["cold"]["median"] is not None]
         warms = [r["warm"]["median"] for r in rows if r["warm"]["median"] is not None]
         points.append(
@@ -229,6 +244,7 @@ def history_points(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "cold": statistics.median(colds) if colds else None,
                 "warm": statistics.median(warms) if warms else None,
                 "registries": len(rows),
+                "partial": len(timed) - len(rows),
                 "runs": doc.get("runs"),
             }
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor, QFontMetrics
 
 from .chart_axes import CategoryAxis
-from .chart_data import ratio_text, registry_rows, speedup_text
+from .chart_data import NO_DISCOVERY, discovering_rows, ratio_text, registry_rows, speedup_text
 from .chart_style import ChartSpec, ChartStyle, Hover, clip, ms_text
 
 
@@ -26,7 +27,12 @@ class DiscoveryChart(ChartSpec):
         self, style: ChartStyle, plot: pg.PlotWidget, profile: dict[str, Any], history: list[dict[str, Any]]
     ) -> Hover:
         c = style.colors()
-        rows = registry_rows(profile)
+        every = registry_rows(profile)
+        # A registry with no discovery of its own has nothing to compare: a bar of a few µs and a ratio of
+        # noise. Left out (named on the axis line and above the charts) so the registries that discover keep
+        # the whole width and the scale.
+        rows = discovering_rows(every)
+        partial = [r["name"] for r in every if r["partial"]]
         runs = profile.get("runs")
         runs_text = f"median of {runs} runs" if isinstance(runs, int) else "median"
         style.style(
@@ -37,7 +43,7 @@ class DiscoveryChart(ChartSpec):
                 "Cold vs warm discovery",
             ],
             "discovery time (ms)",
-            "",
+            _left_out(partial),
         )
         item = plot.getPlotItem()
         axis: CategoryAxis = item.getAxis("bottom")  # type: ignore[assignment]
@@ -45,6 +51,10 @@ class DiscoveryChart(ChartSpec):
         legend = style.legend(plot, columns=2)
         legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-10, 8))
         if not rows:
+            if partial:
+                return style.show_empty(
+                    plot, f"No registry here discovers: {_count(len(partial))} with {NO_DISCOVERY}, nothing to time"
+                )
             return style.show_empty(plot, "This profile times no registry")
         width = 0.36
         narrow = 0.19  # four bars in a registry's slot: cold and warm as installed, then on registry_core
@@ -242,6 +252,20 @@ class DiscoveryChart(ChartSpec):
                 size=10,
                 share=None if clear else 1.0,
             )
+
+
+def _count(n: int) -> str:
+    return f"{n} registr{'y' if n == 1 else 'ies'}"
+
+
+def _left_out(names: list[str]) -> str:
+    """The axis line under the bars: which registries are not drawn, and why (named above the charts; here
+    the names would overflow a narrow plot)."""
+    if not names:
+        return ""
+    if len(names) == 1:
+        return f"not drawn: {html.escape(names[0])}, with {NO_DISCOVERY}"
+    return f"not drawn: {len(names)} registries with no discovery of their own"
 
 
 def _tint(colour: str, dark: bool) -> QColor:

@@ -32,7 +32,8 @@ class HistoryChart(ChartSpec):
         style.style(
             plot,
             [
-                f"History: median over registries, {runs}{hint}",
+                f"History: median over registries that discover, {runs}{hint}",
+                f"History: median over registries that discover, {runs}",
                 f"History: median over registries, {runs}",
                 f"History ({runs})",
             ],
@@ -68,6 +69,15 @@ class HistoryChart(ChartSpec):
             pad = 1800.0 if high == low else max((high - low) * 0.08, 2.0)
             item.setXRange(low - pad, high + pad, padding=0)
         values = [p[k] for p in points for k in ("cold", "warm") if p[k] and p[k] > 0]
+        if xs and not values:
+            # Nothing to plot: say why (registries with no discovery of their own have no median to give).
+            why = (
+                "No registry in these profiles discovers (none has a discovery of its own): nothing to time"
+                if any(p["partial"] for p in points)
+                else "No registry was timed in these profiles"
+            )
+            style.text(plot, why, ((min(xs) + max(xs)) / 2, 0.5), (0.5, 0.5), c["muted"], size=11)
+            item.setYRange(0, 1, padding=0)
         if values:
             low, high = math.log10(min(values)) - 0.25, math.log10(max(values)) + 0.1
             item.setYRange(low, high + 0.35, padding=0)
@@ -85,6 +95,10 @@ class HistoryChart(ChartSpec):
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(nearest["created"]))
             cold = "–" if nearest["cold"] is None else f"{nearest['cold']:.2f} ms"
             warm = "–" if nearest["warm"] is None else f"{nearest['warm']:.2f} ms"
-            return f"<b>{when}</b><br>cold {cold} · warm {warm}<br>{nearest['registries']} registries timed"
+            n = nearest["registries"]
+            timed = f"median of {n} registr{'y that discovers' if n == 1 else 'ies that discover'}"
+            if nearest["partial"]:
+                timed += f"; {nearest['partial']} with no discovery of their own left out"
+            return f"<b>{when}</b><br>cold {cold} · warm {warm}<br>{timed}"
 
         return hover

@@ -27,6 +27,8 @@ from .chart_imports import ImportsChart
 from .chart_style import ChartSpec, ChartStyle, Hover, clip
 
 EMPTY_TEXT = "No profile yet: press Profile (Ctrl+P) to time cold and warm discovery in fresh processes"
+#: Above the charts: the registries left out of the cold/warm bars and of the history's medians.
+NO_DISCOVERY_NOTE = "Not charted, no discovery of their own (what registered at import; nothing to time): "
 
 #: Every chart by name, in export order (``chart_data.CHARTS``).
 SPECS: dict[str, ChartSpec] = {spec.name: spec for spec in (DiscoveryChart(), ImportsChart(), HistoryChart())}
@@ -220,10 +222,14 @@ class ChartsPanel(QWidget):
             self._held.setUpdatesEnabled(True)
             self._held = None
 
-    def show_profile(self, profile: dict[str, Any] | None, history: list[dict[str, Any]] | None) -> None:
-        """Set both and draw the charts one at a time (what the window uses after a profile run)."""
+    def show_profile(
+        self, profile: dict[str, Any] | None, history: list[dict[str, Any]] | None, empty_text: str | None = None
+    ) -> None:
+        """Set both and draw the charts one at a time (what the window uses after a profile run);
+        ``empty_text`` is what the tab says while there is no profile (None: ``EMPTY_TEXT``, press Profile)."""
         self.profile = profile if isinstance(profile, dict) else None
         self.history = [doc for doc in (history or []) if isinstance(doc, dict)]
+        self.empty_label.setText(empty_text or EMPTY_TEXT)
         self._render(staged=True)
 
     def _show_notes(self, profile: dict[str, Any]) -> None:
@@ -244,6 +250,12 @@ class ChartsPanel(QWidget):
             lines.append(
                 f"<span style='color:{c['foreground']}'>On registry_core (compat.install()) vs as installed: "
                 f"{html.escape(' · '.join(both))}</span>"
+            )
+        partial = [r["name"] for r in rows if r["partial"]]
+        if partial:
+            lines.append(
+                f"<span style='color:{c['muted']}'>{html.escape(clip(NO_DISCOVERY_NOTE + ', '.join(partial), 400))}"
+                "</span>"
             )
         caveats = [str(n) for n in profile.get("notes") or [] if n]
         names = {id(reg): reg.get("name") for reg in profile.get("registries") or [] if isinstance(reg, dict)}

@@ -367,7 +367,16 @@ def _empty_block() -> dict[str, Any]:
 
 
 def _empty_entry(registry: Any, qualified_name: str) -> dict[str, Any]:
-    return {"name": registry.name, "qualified_name": qualified_name, **_empty_block(), "modules": []}
+    """A registry's entry before it is timed; ``partial``: it has no discovery of its own (a metaclass-registry
+    registry that is implicit or a plain dict, an entry-point group listed unloaded), so its figures time a read
+    of what registered at import, and the renderers and charts leave them out."""
+    return {
+        "name": registry.name,
+        "qualified_name": qualified_name,
+        "partial": bool(getattr(registry, "partial", False)),
+        **_empty_block(),
+        "modules": [],
+    }
 
 
 def _problem(result: ChildResult, phase: str, index: int, timeout: float) -> dict[str, Any] | None:

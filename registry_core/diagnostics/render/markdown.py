@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .profile import NO_DISCOVERY, without_discovery
 from .text import human_size, milliseconds
 
 TYPE_CHECKING = False
@@ -225,6 +226,9 @@ def report_markdown(
             elif r.get("error"):
                 problem = str(r["error"])
             speedup = r.get("speedup")
+            if without_discovery(r):
+                rows.append([r.get("name"), "-", "-", "-", NO_DISCOVERY])
+                continue
             rows.append(
                 [
                     r.get("name"),

@@ -9,6 +9,16 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+#: What a partial registry's row says instead of times and ratios.
+NO_DISCOVERY = "no discovery of its own"
+
+
+def without_discovery(entry: dict[str, Any]) -> bool:
+    """A profile entry of a partial registry (implicit, or a plain dict; its ``partial`` flag) that was listed
+    without a problem: the figures a child took are the time of reading a dict, nothing to compare."""
+    return entry.get("partial") is True and not entry.get("timed_out") and not entry.get("error")
+
+
 def _us(us: float | None) -> str:
     return "-" if us is None else milliseconds(us / 1e6)
 
@@ -38,6 +48,10 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
     for r in regs:
         cold, warm = r["cold"], r["warm"]
         speedup = r["speedup"]
+        keys = "-" if r["keys"] is None else r["keys"]
+        if without_discovery(r):  # its "times" are a dict read: no cold, no warm, no ratio to show
+            rows.append([r["name"], "-", "-", "-", "-", "-", keys, NO_DISCOVERY])
+            continue
         rows.append(
             [
                 r["name"],
@@ -46,13 +60,18 @@ def render_profile(document: dict[str, Any], out: Any, verbose: bool = False) ->
                 milliseconds(warm["median_s"]),
                 _range(warm),
                 "-" if speedup is None else f"{speedup:.1f}x",
-                "-" if r["keys"] is None else r["keys"],
+                keys,
                 "TIMED OUT" if r["timed_out"] else "ERROR" if r["error"] else (r.get("warm_cache_state") or "-"),
             ]
         )
     out.write(
         table(["registry", "cold", "cold min-max", "warm", "warm min-max", "speedup", "keys", "warm cache"], rows)
     )
+    if any(without_discovery(r) for r in regs):
+        out.write(
+            f"  {NO_DISCOVERY}: a partial registry (implicit, or a plain dict) lists what registered at import; "
+            "no discovery, no cache, nothing to time\n"
+        )
     _render_engines(regs, out)
     for r in regs:
         if r["timed_out"]:
@@ -171,7 +190,11 @@ def _render_engines(regs: list[dict[str, Any]], out: Any) -> None:
 
 
 def _range(block: dict[str, Any]) -> str:
-    low, high = block.get("min_s"), block.get("max_s")
-    if low is None or high is None:
+    """``352.6-899.9 ms``, ``1.97-2.71 s``; the unit on both ends when they differ: ``953.1 ms-1.14 s``."""
+    low, high = milliseconds(block.get("min_s")), milliseconds(block.get("max_s"))
+    if low == "-" or high == "-":
         return "-"
-    return f"{milliseconds(low)}-{milliseconds(high)}".replace(" ms-", "-")
+    low_value, _, low_unit = low.partition(" ")
+    if low_unit == high.partition(" ")[2]:
+        return f"{low_value}-{high}"
+    return f"{low}-{high}"
