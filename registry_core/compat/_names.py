@@ -7,6 +7,8 @@ import re
 
 #: How the inspector names the library of a registry that runs on the compat layer.
 COMPAT_LIBRARY = "metaclass_registry on registry_core.compat"
+#: What the inspector says of a metaclass-registry registry without a discovery package (implicit or plain dict).
+PARTIAL_NOTE = "no discovery of its own: lists what registered once the modules that declare it were imported"
 
 
 def library_registry_name(owner_name: str) -> str:

@@ -39,6 +39,7 @@ from .._report import (
     ModuleOutcome,
     first_line,
 )
+from ..compat._names import COMPAT_LIBRARY, PARTIAL_NOTE
 from .metaclass_registry_cache import cache_for, mark_shared_cache_files, private_cache, rebuild
 from .observed import ObservedConfig, ObservedRegistry, ObservedSecondary
 
@@ -256,8 +257,6 @@ def _name_of(owner: type, registry: dict) -> str:
 def _library_name(owner: type) -> str:
     """A plain-dict registry of a program switched over to registry_core.compat is still the compat layer's."""
     if type(owner).__module__.startswith("registry_core.compat."):
-        from ..compat._names import COMPAT_LIBRARY
-
         return COMPAT_LIBRARY
     return LIBRARY
 
@@ -315,7 +314,7 @@ def _observe(owner: type, registry: dict, version: str, target_failures: list[Mo
         cache=cache_for(registry, name, owner, str(package)) if not partial else None,
         partial=partial,
         note=(
-            "no discovery of its own: lists what registered once the modules that declare it were imported"
+            PARTIAL_NOTE
             if partial
             else (
                 f"its discovery stopped: {type(discovery_error).__name__}: {discovery_error}"

@@ -100,9 +100,9 @@ class LazyDiscoveryDict(_EngineDict):
 
     @property
     def note(self) -> str:
-        if self.partial:
-            return "no discovery of its own: lists what registered once the modules that declare it were imported"
-        return ""
+        from .._names import PARTIAL_NOTE
+
+        return PARTIAL_NOTE if self.partial else ""
 
     @property
     def state(self) -> str:
