@@ -152,8 +152,13 @@ def test_caches_tab_keeps_file_names_and_shows_the_selected_cache(qtbot, window,
     assert proxy.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) == "microscope handler"
     # The space below the table: every field of the selected cache's status document.
     text = window.cache_details.toPlainText()
-    for field in ("Path", "State", "Reason", "Detail", "Reason kind", "Size", "Age", "Items", "Library"):
+    for field in ("Path", "State", "Reason", "Reason kind", "Size", "Age", "Items", "Library"):
         assert f"{field}\n" in text or f"{field} " in text, field
+    # As in the table's Reason column: the reason, else (a valid cache has none) what it was checked against;
+    # a Detail line only beside a reason.
+    shown = data.get("reason") or data.get("detail")
+    assert shown and f"Reason\n{shown}" in text
+    assert ("Detail\n" in text) == bool(data.get("reason") and data.get("detail"))
     assert "~" + os.sep in text and os.path.basename(data["path"]) in text and "registry_core" in text
     assert window.cache_details.isVisible() and window.cache_details.height() > 100
 

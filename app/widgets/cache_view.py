@@ -135,8 +135,9 @@ def cache_details_html(row: dict[str, Any] | None) -> str:
     fields = [
         ("Path", f'<a href="{esc(folder_url)}">{esc(home_short(path))}</a>' if path else "<i>none</i>"),
         ("State", f"<b>{esc(row.get('state'))}</b>"),
-        ("Reason", esc(home_short(row.get("reason") or "")) or "—"),
-        ("Detail", esc(home_short(row.get("detail") or "")) or "—"),
+        # As the table's Reason column: a valid cache has no reason, only what it was checked against.
+        ("Reason", esc(home_short(row.get("reason") or row.get("detail") or "")) or "—"),
+        *([("Detail", esc(home_short(row["detail"])))] if row.get("reason") and row.get("detail") else []),
         ("Reason kind", esc(getattr(kind, "value", kind)) if kind else "—"),
         ("Size", esc(human_size(row.get("size"))) or "—"),
         ("Age", esc(human_age(row.get("age_s"))) or "—"),
