@@ -15,6 +15,7 @@ from PyQt6.QtGui import QColor, QImage
 from app import theme
 from app.widgets.chart_axes import CategoryAxis
 from app.widgets.chart_data import (
+    MAX_MODULE_LABEL,
     discovering_rows,
     export_paths,
     history_points,
@@ -148,6 +149,11 @@ def test_speedup_text_and_module_labels():
     long = "pkg." + ".".join(f"component{i}" for i in range(8)) + ".leaf"
     (label,), _ = shorten_modules([long], limit=40)
     assert len(label) <= 40 and label.startswith("pkg…") and label.endswith(".leaf")
+    # Two modules that would elide alike keep what tells them apart.
+    twins = ["scipy.special._support_alternative_backends", "scipy.ndimage._support_alternative_backends"]
+    labels, _ = shorten_modules([*twins, "dask.array.ufunc"])
+    assert len(set(labels)) == 3 and "special" in labels[0] and "ndimage" in labels[1]
+    assert all(len(label) <= MAX_MODULE_LABEL for label in labels) and labels[2] == "dask.array.ufunc"
 
 
 def test_top_modules_sorted_and_capped():

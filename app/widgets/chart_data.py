@@ -195,11 +195,21 @@ def shorten_modules(names: list[str], limit: int = MAX_MODULE_LABEL) -> tuple[li
                     break
                 tail.insert(0, component)
             label = f"{rest[0]}…{'.'.join(tail)}" if tail else "…" + rest[-1]
-        if len(label) > limit:
-            keep = limit - 1
-            label = label[: keep // 2] + "…" + label[len(label) - (keep - keep // 2) :]
-        labels.append(label)
+        labels.append(_elide_middle(label, limit))
+    # Two modules elided to the same label (scipy.special._x and scipy.ndimage._x both "scipy…_x"): keep their
+    # characters from both ends instead, where the differing middle components show.
+    clashing = {label for label in labels if labels.count(label) > 1}
+    for index, label in enumerate(labels):
+        if label in clashing:
+            labels[index] = _elide_middle(".".join(parts[index][len(prefix) :]), limit)
     return labels, (".".join(prefix) + "." if prefix else "")
+
+
+def _elide_middle(label: str, limit: int) -> str:
+    if len(label) <= limit:
+        return label
+    keep = limit - 1
+    return label[: keep // 2] + "…" + label[len(label) - (keep - keep // 2) :]
 
 
 def top_modules(profile: dict[str, Any] | None, count: int = TOP_MODULES) -> list[dict[str, Any]]:
