@@ -351,17 +351,23 @@ def remote_json(
         assert process.stdout is not None
         # A login script may print before our bootstrap runs (a banner, conda's notes): skip up to 100 lines.
         line = b""
-        for _ in range(100):
-            line = process.stdout.readline()
-            if not line or line.startswith(HEADER.encode()):
-                break
-        header.append(line)
-        got_header.set()
-        out.append(process.stdout.read())
+        try:
+            for _ in range(100):
+                line = process.stdout.readline()
+                if not line or line.startswith(HEADER.encode()):
+                    break
+            header.append(line)
+            got_header.set()
+            out.append(process.stdout.read())
+        except (ValueError, OSError):
+            pass  # the pipe was closed under us: the run was stopped (cancel, timeout) and reports that itself
 
     def read_stderr() -> None:
         assert process.stderr is not None
-        err.append(process.stderr.read())
+        try:
+            err.append(process.stderr.read())
+        except (ValueError, OSError):
+            pass  # stopped, as above
 
     readers = [threading.Thread(target=read_stdout, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
     for reader in readers:
