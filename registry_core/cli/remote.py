@@ -72,7 +72,9 @@ def run_remote(args: Any, arguments: list[str], python: str | None) -> int:
             code=answer.code or EXIT_USAGE,
         )
     if args.command == "snapshot" and getattr(args, "output", None):
-        return _write(document, args) or answer.code
+        from .snapshot import write_snapshot_file
+
+        return write_snapshot_file(document, args) or answer.code
     try:
         if args.json:
             emit_json(document)
@@ -149,25 +151,3 @@ def _refused_output(args: Any) -> str | None:
     if not os.path.isdir(os.path.dirname(path)):
         return f"cannot write the snapshot: folder {os.path.dirname(path)} does not exist"
     return None
-
-
-def _write(document: dict[str, Any], args: Any) -> int:
-    """The worker's snapshot written to ``-o FILE`` here, as ``snapshot`` writes one; 0, or the failure's code."""
-    import os
-
-    from ..diagnostics.bundle import BundleExistsError
-    from ..diagnostics.snapshot import write_snapshot
-
-    try:
-        size = write_snapshot(document, args.output, force=args.force)
-    except BundleExistsError as exc:
-        return fail(str(exc), as_json=args.json, kind="snapshot")
-    except (OSError, ValueError) as exc:
-        return fail(f"cannot write the snapshot: {exc}", as_json=args.json, kind="snapshot")
-    if args.json:
-        emit_json(document)
-    else:
-        from ..diagnostics.render.snapshot import render_snapshot_written
-
-        render_snapshot_written(document, os.path.abspath(args.output), size, sys.stdout)
-    return 0

@@ -12,14 +12,21 @@ if TYPE_CHECKING:
 
 
 def run_snapshot(args: Any) -> int:
-    from ..diagnostics.snapshot import build_snapshot, write_snapshot
+    from ..diagnostics.snapshot import build_snapshot
 
     snapshot = build_snapshot(args.registries, redact=not args.no_redact, targets=args.target)
     if not args.output:
         # The document is the point: printed whether or not --json was asked for.
         emit_json(snapshot)
         return EXIT_OK
+    return write_snapshot_file(snapshot, args)
+
+
+def write_snapshot_file(snapshot: dict[str, Any], args: Any) -> int:
+    """``snapshot`` written to ``args.output`` (``--force`` replaces it), then said (or printed, ``--json``); the
+    exit code. ``snapshot --remote -o FILE`` writes the worker's document here through it too."""
     from ..diagnostics.bundle import BundleExistsError
+    from ..diagnostics.snapshot import write_snapshot
 
     try:
         size = write_snapshot(snapshot, args.output, force=args.force)
