@@ -207,25 +207,17 @@ class RegistryCache:
         for outcome in report.registered:
             if outcome.outside_package and not from_entry_point(report, outcome.module):
                 continue  # a discovery hook's or user's class: it registers when its importer runs again
-            key = outcome.key
+            key = stored = outcome.key
             if codec is not None and type(key) not in JSON_KEY_TYPES:
                 try:
-                    encoded = codec.encode(key)
+                    stored = codec.encode(key)
                 except (TypeError, ValueError) as exc:
                     self.manager._fail(f"not cached: key {key!r} of {outcome.qualname}: {exc}")
                     return False
-                items[f"{type(key).__name__}:{key!r}"] = [
-                    _relative(outcome.module, package),
-                    outcome.qualname,
-                    outcome.doc or "",
-                    _secondary_of(registry, key),
-                    encoded,
-                ]
-                continue
-            if not isinstance(key, JSON_KEY_TYPES):
+            elif not isinstance(key, JSON_KEY_TYPES):
                 self.manager._fail(f"key {key!r} of {outcome.qualname} is not a JSON value; keys must be str/int")
                 return False
-            if type(key) not in JSON_KEY_TYPES:
+            elif type(key) not in JSON_KEY_TYPES:
                 # A StrEnum/IntEnum member is a str/int, but a warm start would hand back the plain value
                 # (key.name would raise): the same key objects or no cache.
                 plain = next(kind.__name__ for kind in (bool, int, float, str) if isinstance(key, kind))
@@ -234,15 +226,15 @@ class RegistryCache:
                     f"start would return as a plain {plain}"
                 )
                 return False
-            name = key if isinstance(key, str) else f"{type(key).__name__}:{key!r}"
+            name = key if type(key) is str else f"{type(key).__name__}:{key!r}"
             item: list = [
                 _relative(outcome.module, package),
                 outcome.qualname,
                 outcome.doc or "",
                 _secondary_of(registry, key),
             ]
-            if not isinstance(key, str):
-                item.append(key)
+            if type(key) is not str:
+                item.append(stored)
             items[name] = item
         files = files_fingerprint(result.files, registry.config.discovery_recursive, self.content_hash)
         extra = {

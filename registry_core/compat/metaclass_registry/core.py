@@ -396,25 +396,19 @@ def _declared_registry(new_class: type, attrs: dict[str, Any]) -> tuple | None:
     key_extractor = attrs.get("__key_extractor__")
     if key_extractor is None and mixin is not None:
         key_extractor = getattr(mixin, "__key_extractor__", None)
-    if "__skip_if_no_key__" in attrs:
-        skip_if_no_key = attrs["__skip_if_no_key__"]
-    elif isinstance(family, RegistryFamily):
-        skip_if_no_key = family.skip_if_no_key
-    elif mixin is not None:
-        skip_if_no_key = getattr(mixin, "__skip_if_no_key__", True)
-    else:
-        skip_if_no_key = True
     secondary_registries = attrs.get("__secondary_registries__")
     if secondary_registries is None and mixin is not None:
         secondary_registries = getattr(mixin, "__secondary_registries__", None)
-    if "__registry_name__" in attrs:
-        registry_name = attrs["__registry_name__"]
-    elif isinstance(family, RegistryFamily):
-        registry_name = family.registry_name
-    elif mixin is not None:
-        registry_name = getattr(mixin, "__registry_name__", None)
-    else:
-        registry_name = None
+
+    def declared(attr: str, family_field: str, default: Any) -> Any:
+        if attr in attrs:
+            return attrs[attr]
+        if isinstance(family, RegistryFamily):
+            return getattr(family, family_field)
+        return getattr(mixin, attr, default) if mixin is not None else default
+
+    skip_if_no_key = declared("__skip_if_no_key__", "skip_if_no_key", True)
+    registry_name = declared("__registry_name__", "registry_name", None)
     return registry_dict, key_attribute, key_extractor, skip_if_no_key, secondary_registries, registry_name
 
 
