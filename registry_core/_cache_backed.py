@@ -12,6 +12,9 @@ from ._lazy_reads import _LazyReads
 from ._placeholder import Unloaded, identity_of, live_class
 from ._report import DiscoveryReport
 
+# Every configured registry reads its cache on first access: loaded with the registry class, not by that read.
+from .cache.registry_cache import RegistryCache, import_placeholder
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -97,7 +100,8 @@ class _CacheBacked(_LazyReads):
         setitem = dict.__setitem__
         config = self._engine_config
         assert config is not None  # a configured registry is the only kind that fills itself
-        targets = {s.attr_name: s.registry_dict for s in config.secondary_registries}
+        secondaries = config.secondary_registries
+        targets = {s.attr_name: s.registry_dict for s in secondaries} if secondaries else {}
         for key, module, qualname, secondary in entries:
             if not contains(self, key):
                 setitem(self, key, Unloaded(key, module, qualname, None))
@@ -108,12 +112,13 @@ class _CacheBacked(_LazyReads):
                         setitem(target, secondary_key, Unloaded(secondary_key, value_module, value_qualname, None, key))
         # The report is rebuilt only if someone reads it: the warm start does not need it.
         self._pending_report = doc
-        for target in targets.values():
-            if type(target) is dict:
-                # A plain dict cannot load lazily on read: load what it holds now.
-                for value in list(target.values()):
-                    if type(value) is Unloaded:
-                        self._resolve(value.primary_key)
+        if targets:
+            for target in targets.values():
+                if type(target) is dict:
+                    # A plain dict cannot load lazily on read: load what it holds now.
+                    for value in list(target.values()):
+                        if type(value) is Unloaded:
+                            self._resolve(value.primary_key)
         if cache.startup_status.refresh:
             cache.refresh_stamps(doc)
         return True
@@ -123,8 +128,6 @@ class _CacheBacked(_LazyReads):
     def cache(self) -> Any:
         """This registry's RegistryCache (path, status, clear, save), or None before configuration."""
         if self._cache is None and self._engine_config is not None:
-            from .cache.registry_cache import RegistryCache
-
             self._cache = RegistryCache(self)
         return self._cache
 
@@ -169,8 +172,6 @@ class _CacheBacked(_LazyReads):
         value = dict.get(self, key)
         if type(value) is not Unloaded:
             return value
-        from .cache.registry_cache import import_placeholder
-
         problem = import_placeholder(self, value)
         current = dict.get(self, key)
         if type(current) is Unloaded or (current is None and problem is None):

@@ -198,15 +198,17 @@ class LazyDiscoveryDict(_CacheBacked):
         if self._discovering_thread == me:
             # A plugin module read the registry while discovery imports it.
             return
-        _WAITING[me] = self
-        try:
-            if _would_deadlock(self, me):
-                # Its discoverer waits (maybe through others) for a discovery this thread runs, e.g. plugins
-                # of two registries reading each other's: read what has registered so far, as a nested read.
-                return
-            self._lock.acquire()
-        finally:
-            del _WAITING[me]
+        # Free (the usual first read): taken without waiting, so nobody can be waiting for this thread.
+        if not self._lock.acquire(False):
+            _WAITING[me] = self
+            try:
+                if _would_deadlock(self, me):
+                    # Its discoverer waits (maybe through others) for a discovery this thread runs, e.g. plugins
+                    # of two registries reading each other's: read what has registered so far, as a nested read.
+                    return
+                self._lock.acquire()
+            finally:
+                del _WAITING[me]
         try:
             if self._discovered or self._discovering_thread == me:
                 return

@@ -90,3 +90,7 @@ def _isolated_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("REGISTRY_INSPECTOR_DATA_DIR", str(tmp_path / "data"))
     # ``status``/``explain``/``--no-write`` run in-process switch writing off through this variable: undone after.
     monkeypatch.setenv("REGISTRY_CORE_NO_WRITE", "")
+    # Each test's first validation looks at the environment anew, as a new process would.
+    from registry_core.cache.validation_window import look_again
+
+    look_again()

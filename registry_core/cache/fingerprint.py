@@ -12,6 +12,8 @@ import sys
 import time
 from stat import S_ISLNK
 
+from .._environ import env_get
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -190,10 +192,19 @@ def entry_points_fingerprint(group: str | None, folders: list | None, advertised
 def check_entry_points(fingerprint: dict[str, Any], seen: dict | None = None) -> str | None:
     """What changed in the distributions installed along sys.path, or None. The sys.path folders' ``os.stat``
     results go into ``seen`` (by path; None: it failed), for the checks of the same validation after it."""
+    return check_distribution_folders(fingerprint.get("paths", []), seen) or check_entry_point_files(
+        fingerprint.get("files", [])
+    )
+
+
+def check_distribution_folders(paths: list, seen: dict | None = None) -> str | None:
+    """The part of :func:`check_entry_points` every registry of a process shares: whether a distribution was
+    installed, removed or reinstalled along sys.path (``paths``: the fingerprint's), or sys.path gained an entry
+    holding distributions."""
     known = set()
     if seen is None:
         seen = {}
-    for path, mtime, *rest in fingerprint.get("paths", []):
+    for path, mtime, *rest in paths:
         known.add(path)
         if mtime is None:
             # Held no distributions when the cache was written: stale only if one was installed there since.
@@ -202,25 +213,15 @@ def check_entry_points(fingerprint: dict[str, Any], seen: dict | None = None) ->
             continue
         if type(mtime) is not int or (rest and type(rest[0]) is not int):
             raise TypeError(f"sys.path folder stamp {[mtime, *rest]!r} is not a pair of integers")
-        try:
-            st = os.stat(path or ".")
-        except OSError:
+        st = _stat(path, seen)
+        if st is None:
             return f"entry points changed: {path} is gone"
-        if path:
-            seen[path] = st
         if st.st_mtime_ns == mtime:
             continue
         # The folder changed. Its distributions too, or only other files in it? (Caches written before
         # the digest existed have none: any change is an install there.)
         if not (rest and _same_distributions(path, rest[0])):
             return f"entry points changed: a distribution was installed, removed or reinstalled in {path}"
-    for path, size, mtime in fingerprint.get("files", []):
-        try:
-            st = os.stat(path)
-        except OSError:
-            return f"entry points changed: {os.path.basename(os.path.dirname(path))} was uninstalled"
-        if st.st_size != size or st.st_mtime_ns != mtime:
-            return f"entry points changed: {os.path.basename(os.path.dirname(path))}/entry_points.txt was edited"
     new = [entry for entry in sys.path if entry not in known]
     if new:
         from .._entry_points import distribution_folders
@@ -228,6 +229,18 @@ def check_entry_points(fingerprint: dict[str, Any], seen: dict | None = None) ->
         for entry, names in distribution_folders(new):
             if names:
                 return f"entry points changed: new sys.path entry with distributions: {entry}"
+    return None
+
+
+def check_entry_point_files(files: list) -> str | None:
+    """Whether an ``entry_points.txt`` that advertised the registry's group was edited or uninstalled."""
+    for path, size, mtime in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return f"entry points changed: {os.path.basename(os.path.dirname(path))} was uninstalled"
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return f"entry points changed: {os.path.basename(os.path.dirname(path))}/entry_points.txt was edited"
     return None
 
 
@@ -254,15 +267,8 @@ def _same_distributions(path: str, digest: int) -> bool:
 
 
 def _first_distribution_installed(path: str, mtime: int | None, seen: dict) -> bool:
-    try:
-        st = os.stat(path or ".")
-    except OSError:
-        if path:
-            seen[path] = None
-        return False
-    if path:
-        seen[path] = st
-    if st.st_mtime_ns == mtime:
+    st = _stat(path, seen)
+    if st is None or st.st_mtime_ns == mtime:
         return False
     from .._entry_points import distribution_folders
 
@@ -284,6 +290,11 @@ def distributions_unchanged(stamp: dict[str, Any]) -> bool:
 
 
 # -- where the package imports from ---------------------------------------------
+#: A folder modified this recently (ns) when its stamp is taken may change again within the file system's
+#: timestamp granularity (a coarse clock tick, or a second) without its stamp moving: such stamps are not kept.
+RECENT_NS = 2_000_000_000
+
+
 def import_paths_fingerprint(package: str) -> dict[str, Any]:
     """Where ``package``'s top-level name is found along sys.path, up to the entry that wins.
 
@@ -291,19 +302,30 @@ def import_paths_fingerprint(package: str) -> dict[str, Any]:
     portion of a namespace package. A sys.path entry added later (PYTHONPATH, a
     .pth file, another working directory) that brings a new portion, or a copy of
     the package that shadows ours, makes the cache stale: its plugins differ.
+
+    With the answer, what it depends on (see :func:`_search`): while that holds, a later
+    start knows the answer without looking for the name again (:func:`stamps_hold`).
     """
     top = package.partition(".")[0]
-    return {"top": top, "found": _where_found(top)}
+    found, stamps, looked = _search(top, {})
+    fingerprint: dict[str, Any] = {"top": top, "found": found}
+    searched = sys.path[:looked]
+    if stamps is not None and all(type(entry) is str for entry in searched) and _settled(stamps):
+        fingerprint["searched"] = searched
+        fingerprint["stamps"] = [[path, *stamp] if stamp else [path] for path, stamp in stamps]
+    return fingerprint
 
 
 def check_import_paths(fingerprint: dict[str, Any], seen: dict | None = None) -> str | None:
     """Why the package is found elsewhere along sys.path now, or None. ``seen`` holds the ``os.stat`` results
-    (None: it failed) this validation already took, by path (see :func:`_where_found_now`)."""
+    (None: it failed) this validation already took, by path."""
     top = fingerprint["top"]
     if not isinstance(top, str):
         raise TypeError(f"package name {top!r} is not a string")
+    if stamps_hold(fingerprint, {} if seen is None else seen):
+        return None
     recorded = [tuple(item) for item in fingerprint["found"]]
-    current = _where_found_now(top, {} if seen is None else seen)
+    current = _where_found(top)
     if current == recorded:
         return None
     before, now = {path: kind for path, kind in recorded}, dict(current)
@@ -331,16 +353,20 @@ def _where_found(top: str) -> list[tuple[str, str]]:
     return _search(top, None)[0]
 
 
-def _search(top: str, seen: dict | None) -> tuple[list[tuple[str, str]], list | None]:
-    """:func:`_where_found`'s answer; with ``seen`` (stat results of this validation, by path), also what the
-    answer depends on, for :func:`_where_found_now`: ``(path, stamp)`` of each sys.path entry looked in, taken
-    before looking there, and of each folder named ``top`` found. None instead when the answer depends on
-    anything those stamps do not cover: the working directory (a relative entry), or a symbolic link on the
-    way (its target can change without any of them moving)."""
+def _search(top: str, seen: dict | None) -> tuple[list[tuple[str, str]], list | None, int]:
+    """:func:`_where_found`'s answer; with ``seen`` (stat results, by path), also what the answer depends on:
+    ``(path, stamp)`` of each sys.path entry looked in, taken before looking there, and of each folder named
+    ``top`` found. What decides the answer is which names those folders hold (``top``, ``top.py``,
+    ``top/__init__.py``): adding, removing or renaming one moves its folder's times, as the import system's
+    own finders assume. None instead of the stamps when the answer depends on anything they do not cover: the
+    working directory (a relative entry), or a symbolic link on the way (its target can change without any of
+    them moving). Third, how many sys.path entries were looked in (those after the winner are not)."""
     stamps: list | None = [] if seen is not None else None
     probe = os.stat if seen is None else os.lstat  # (lstat: a symbolic link is seen as one)
     found = []
+    looked = 0
     for entry in sys.path:
+        looked += 1
         try:
             # Absolute: "" (the working directory) and the .pth entry of an editable install can name the
             # same folder; started from the project root or elsewhere, the answer must be the same.
@@ -380,42 +406,51 @@ def _search(top: str, seen: dict | None) -> tuple[list[tuple[str, str]], list | 
             return _search(top, None)
         found.append((base, "package"))
         break
-    return found, stamps
+    return found, stamps, looked
 
 
-#: :func:`_where_found`'s answers in this process, by (top-level name, *sys.path): (answer, stamps).
-_WHERE_FOUND: dict[tuple, tuple[list, list]] = {}
-#: A folder modified this recently (ns) when its stamp is taken may change again within the file system's
-#: timestamp granularity (a coarse clock tick, or a second) without its stamp moving: its answer is not kept.
-RECENT_NS = 2_000_000_000
-
-
-def _where_found_now(top: str, seen: dict) -> list[tuple[str, str]]:
-    """:func:`_where_found`, answered from this process's earlier answer (another registry's validation) while
-    sys.path is the same list and every folder that answer depended on (each sys.path entry looked in, each
-    folder named ``top`` found) has the same device, inode, modification and change time. What decides the
-    answer is which names those folders hold (``top``, ``top.py``, ``top/__init__.py``): adding, removing or
-    renaming one moves its folder's times, as the import system's own finders assume. Stamps taken within
-    ``RECENT_NS`` of a change are not trusted (two changes within one timestamp tick look like one), nor
-    answers that go through a symbolic link or the working directory: those are worked out every time."""
-    try:
-        key = (top, *sys.path)
-        memo = _WHERE_FOUND.get(key)
-    except TypeError:  # an unhashable sys.path entry
-        return _where_found(top)
-    if memo is not None:
-        for path, stamp in memo[1]:
-            if _stamp(path, seen) != stamp:
-                break
-        else:
-            return memo[0]
+def _settled(stamps: list) -> bool:
+    """Whether no folder among ``stamps`` changed within ``RECENT_NS`` (see there) of now: two changes within
+    one timestamp tick look like one."""
     now = time.time_ns()
-    found, stamps = _search(top, seen)
-    if stamps is not None and all(stamp is None or stamp[2] < now - RECENT_NS for _, stamp in stamps):
-        _WHERE_FOUND[key] = (found, stamps)
-    else:
-        _WHERE_FOUND.pop(key, None)
-    return found
+    return all(stamp is None or stamp[2] < now - RECENT_NS for _, stamp in stamps)
+
+
+def sys_path_stamps() -> dict[str, Any] | None:
+    """What whether a top-level module is importable depends on: which names each sys.path entry holds, so each
+    entry's stamp (adding, removing or renaming a name moves it; None: absent), with sys.path itself. None when
+    a stamp cannot be trusted (see :func:`_search`): a relative entry, or a folder changed just now."""
+    entries = list(sys.path)
+    if not all(type(entry) is str and os.path.isabs(entry) for entry in entries):
+        return None
+    seen: dict = {}
+    stamps = [(entry, _stamp(entry, seen)) for entry in entries]
+    if not _settled(stamps):
+        return None
+    return {"searched": entries, "stamps": [[path, *stamp] if stamp else [path] for path, stamp in stamps]}
+
+
+def stamps_hold(fingerprint: dict[str, Any], seen: dict) -> bool:
+    """Whether what :func:`import_paths_fingerprint` or :func:`sys_path_stamps` recorded an answer to depend on
+    holds now: sys.path begins with the entries that were looked in, in that order, and every stamped path
+    (those entries, the folders named ``top`` found) has the same stamp, or is still absent. Then looking
+    again would find what was found. ``seen``: the stat results taken so far, by path (see :func:`_stat`)."""
+    try:
+        searched = fingerprint.get("searched")
+        stamps = fingerprint.get("stamps")
+        if not (searched and stamps and sys.path[: len(searched)] == searched):
+            return False
+        for stamp in stamps:
+            path = stamp[0]
+            st = seen[path] if path in seen else _stat(path, seen)
+            if st is None:
+                if len(stamp) != 1:
+                    return False
+            elif len(stamp) != 5 or (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns) != tuple(stamp[1:]):
+                return False
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError):  # a malformed record: look again
+        return False
+    return True
 
 
 def _stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -424,33 +459,49 @@ def _stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
 
 def _stamp(path: str, seen: dict) -> tuple[int, int, int, int] | None:
     """``path``'s stamp, from the stat this validation took of it (``seen``), else stat-ed now (and kept)."""
-    if path in seen:
-        st = seen[path]
-    else:
-        try:
-            st = os.stat(path)
-        except (OSError, ValueError):
-            st = None
-        seen[path] = st
+    st = _stat(path, seen)
     return None if st is None else _stamp_of(st)
+
+
+def _stat(path: str, seen: dict) -> os.stat_result | None:
+    """``os.stat(path)`` ("": the working directory; None: it failed), from ``seen`` (the stats this validation,
+    or this window of validations, took), else taken now and kept there."""
+    if path in seen:
+        return seen[path]
+    try:
+        st = os.stat(path or ".")
+    except (OSError, ValueError):
+        st = None
+    seen[path] = st
+    return st
 
 
 # -- environment -------------------------------------------------------------
 def environment_fingerprint(env_vars: Iterable[str]) -> dict[str, Any]:
-    return {
-        "python": "{}.{}.{}".format(*sys.version_info[:3]),
-        "implementation": sys.implementation.cache_tag,
-        "prefix": sys.prefix,
-        "env": {name: os.environ.get(name) for name in sorted(set(env_vars))},
-    }
+    return {**_INTERPRETER, "prefix": sys.prefix, "env": {name: env_get(name) for name in sorted(set(env_vars))}}
+
+
+#: What environment_fingerprint records of the interpreter, fixed for the life of a process (sys.prefix is
+#: read each time: a program may point it elsewhere).
+_INTERPRETER = {"python": "{}.{}.{}".format(*sys.version_info[:3]), "implementation": sys.implementation.cache_tag}
 
 
 def check_environment(recorded: dict[str, Any], env_vars: Iterable[str]) -> str | None:
+    old_env = recorded.get("env") or {}
+    if (
+        recorded.get("python") == _INTERPRETER["python"]
+        and recorded.get("implementation") == _INTERPRETER["implementation"]
+        and recorded.get("prefix") == sys.prefix
+    ):
+        for name in env_vars:
+            if old_env.get(name) != env_get(name):
+                break
+        else:
+            return None  # (the usual answer, without building the current fingerprint to name a difference)
     current = environment_fingerprint(env_vars)
     for field in ("python", "implementation", "prefix"):
         if recorded.get(field) != current[field]:
             return f"environment changed: {field} {recorded.get(field)!r} -> {current[field]!r}"
-    old_env = recorded.get("env") or {}
     for name, value in current["env"].items():
         if old_env.get(name) != value:
             return f"environment changed: {name} {_env_value(old_env.get(name))} -> {_env_value(value)}"

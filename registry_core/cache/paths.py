@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from .._environ import env_get
 from .fingerprint import _NORMAL
 
 #: Overrides the cache root for every namespace: ``$REGISTRY_CORE_CACHE_DIR/<namespace>/``.
@@ -16,7 +17,7 @@ _TRUE = {"1", "true", "yes", "on"}
 
 
 def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in _TRUE
+    return (env_get(name) or "").strip().lower() in _TRUE
 
 
 #: ``=1``: nothing is written anywhere (caches, their stamps, the profile history, the log): looking only.
@@ -44,7 +45,10 @@ def namespace_var(namespace: str, suffix: str) -> str:
     """``openhcs`` + ``DISABLE_REGISTRY_CACHE`` -> ``OPENHCS_DISABLE_REGISTRY_CACHE``."""
     name = _NAMESPACE_VARS.get((namespace, suffix))
     if name is None:
-        prefix = "".join(ch if ch.isalnum() else "_" for ch in namespace).upper()
+        if namespace.isascii() and namespace.replace("_", "").isalnum():
+            prefix = namespace.upper()  # (the usual namespace, a Python name: every character stays)
+        else:
+            prefix = "".join(ch if ch.isalnum() else "_" for ch in namespace).upper()
         name = _NAMESPACE_VARS[namespace, suffix] = f"{prefix}_{suffix}"
     return name
 
@@ -74,13 +78,24 @@ def get_cache_dir(namespace: str = "registry_core") -> str:
 
     The seed's ``get_openhcs_cache_dir()`` is ``get_cache_dir("openhcs")``.
     """
-    override = os.environ.get(CACHE_DIR_VAR)
+    override = env_get(CACHE_DIR_VAR)
     if override:
         # (abspath of a normal absolute path is itself: every cache read asks, and normpath is the cost)
         if not (override[:1] == "/" and _NORMAL(override)):
             override = os.path.abspath(os.path.expanduser(override))
-        return os.path.join(override, namespace)
+        return join(override, namespace)
     return user_cache_dir(namespace)
+
+
+_POSIX_PATHS = os.sep == "/" and os.altsep is None
+
+
+def join(folder: str, name: str) -> str:
+    """``os.path.join(folder, name)``, for a ``name`` that is not absolute, in one concatenation on POSIX (every
+    cache read asks twice; posixpath.join is ~50 bytecode steps)."""
+    if _POSIX_PATHS and name[:1] != "/":
+        return folder + name if not folder or folder[-1] == "/" else folder + "/" + name
+    return os.path.join(folder, name)
 
 
 def user_cache_dir(namespace: str) -> str:
@@ -91,7 +106,7 @@ def user_cache_dir(namespace: str) -> str:
     ``tests/test_cache_location.py`` checks the two agree.
     """
     if sys.platform.startswith("linux"):
-        base = os.environ.get("XDG_CACHE_HOME", "")  # used verbatim when absolute, as platformdirs does
+        base = env_get("XDG_CACHE_HOME") or ""  # used verbatim when absolute, as platformdirs does
         if not os.path.isabs(base):
             home = os.path.expanduser("~")
             if not os.path.isabs(os.environ.get("HOME", "/")):  # an empty/relative HOME counts as unset

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 
 from .._config import slug
 from .._log import get_logger
 from .._placeholder import Unloaded
 from .._version import __version__ as _CORE_VERSION
-from .fingerprint import entry_points_fingerprint, files_fingerprint, import_paths_fingerprint
-from .manager import RegistryCacheManager, stable_hash
-from .paths import cache_disabled_reason, env_flag, no_gpu_var
-from .status import CORRUPT, JSON_KEY_TYPES, STALE, CacheConfig, CacheStatus, Reason, ReasonKind
+from .fingerprint import (
+    entry_points_fingerprint,
+    files_fingerprint,
+    import_paths_fingerprint,
+    stamps_hold,
+    sys_path_stamps,
+)
+from .manager import RegistryCacheManager, read_plainly_valid, stable_hash
+from .paths import cache_disabled_reason, env_flag, get_cache_dir, join, no_gpu_var
+from .status import CORRUPT, JSON_KEY_TYPES, STALE, VALID, CacheConfig, CacheStatus, Reason, ReasonKind
+from .validation_window import shared_answer, shared_stats
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,6 +34,8 @@ if TYPE_CHECKING:
 
 #: ``=1``: also compare file contents (sha256), catching edits that keep size and mtime.
 CONTENT_HASH_VAR = "REGISTRY_CORE_CACHE_CONTENT_HASH"
+#: A registry cache older than this is rebuilt (a week: caches of packages nobody edits still get refreshed).
+MAX_AGE_DAYS = 7
 
 
 def _package_version(package: str) -> str:
@@ -38,36 +48,55 @@ class RegistryCache:
     """Binds one LazyDiscoveryDict to its cache file."""
 
     def __init__(self, registry: Any) -> None:
+        # Only what a warm start reads: the manager (reasons, writing, status) is made on first use.
         self.registry = registry
-        config = registry.config
-        namespace = config.cache_namespace
-        package = config.discovery_package
-        identity = {
-            "name": registry.qualified_name,
-            "registry": registry.name,
-            "package": package,
-            "prefix": sys.prefix,
-        }
-        unique = stable_hash("|".join([registry.qualified_name, package, sys.prefix, sys.implementation.cache_tag]))
-        self.namespace = namespace
+        config = registry._engine_config
+        #: ``module.BaseClass``: the registry's name in its cache file (identity) and in the file's name.
+        self.identity_name: str = registry.qualified_name
+        self.namespace = namespace = config.cache_namespace
+        self.package = config.discovery_package
         self.content_hash = env_flag(CONTENT_HASH_VAR)
-        self.manager = RegistryCacheManager(
-            f"registry_{slug(registry.name)}-{unique}",
-            version_getter=lambda: _package_version(package),
-            config=CacheConfig(max_age_days=7, check_mtimes=True, content_hash=self.content_hash),
-            namespace=namespace,
-            kind="registry",
-            identity=identity,
-            env_vars=(no_gpu_var(namespace), *config.cache_env_vars),
-            enabled=registry.cache_enabled,
-        )
+        self.env_vars = (no_gpu_var(namespace), *config.cache_env_vars)
+        self._file_name: str | None = None
+        self._manager: RegistryCacheManager | None = None
         #: What happened at discovery: the state the cache was found in (and so whether it was used).
         self.startup_status: CacheStatus | None = None
         self.healed: list[str] = []
 
     @property
+    def file_name(self) -> str:
+        """``registry_<slug>-<hash>.json``: one file per registry, package, environment and Python."""
+        if self._file_name is None:
+            unique = stable_hash("|".join([self.identity_name, self.package, sys.prefix, sys.implementation.cache_tag]))
+            self._file_name = f"registry_{slug(self.registry.name)}-{unique}.json"
+        return self._file_name
+
+    @property
+    def manager(self) -> RegistryCacheManager:
+        manager = self._manager
+        if manager is None:
+            registry = self.registry
+            package = self.package
+            manager = self._manager = RegistryCacheManager(
+                self.file_name[: -len(".json")],
+                version_getter=lambda: _package_version(package),
+                config=CacheConfig(max_age_days=MAX_AGE_DAYS, check_mtimes=True, content_hash=self.content_hash),
+                namespace=self.namespace,
+                kind="registry",
+                identity={
+                    "name": self.identity_name,
+                    "registry": registry.name,
+                    "package": package,
+                    "prefix": sys.prefix,
+                },
+                env_vars=self.env_vars,
+                enabled=registry.cache_enabled,
+            )
+        return manager
+
+    @property
     def path(self) -> str:
-        return self.manager.cache_path
+        return join(get_cache_dir(self.namespace), self.file_name)
 
     def disabled_reason(self) -> str | None:
         return cache_disabled_reason(self.namespace, self.registry.cache_enabled) or self.manager._write_failure
@@ -76,45 +105,85 @@ class RegistryCache:
     def load(self) -> tuple[dict, list] | None:
         """A valid cache's document and its validated entries ``(key, module, qualname, secondary)``;
         None when there is none to use (``startup_status`` says why). Nothing is imported."""
+        plain = self._load_plainly_valid()
+        if plain is not None:
+            return plain
         doc, status = self.manager.read()
         self.startup_status = status
         if doc is None:
             return None
         entries, problem = self.validate_items(doc)
-        state = CORRUPT if problem else STALE
         problem = problem or failures_changed(doc)
         if problem:
+            state = _state_of(problem)
             self.startup_status = _restated(status, state, problem)
             if state == CORRUPT:
                 get_logger("cache").warning("%s cache rejected: %s", self.registry.name, problem)
             return None
         return doc, entries
 
-    def validate_items(self, doc: dict) -> tuple[list, str | None]:
+    def _load_plainly_valid(self) -> tuple[dict, list] | None:
+        """:meth:`load` of a cache that passes every check plainly (``read_plainly_valid``), with no manager
+        made; None for :meth:`load` to go the whole way (and say why, when it is not valid)."""
+        registry = self.registry
+        manager = self._manager
+        if (
+            self.content_hash
+            or (manager is not None and manager._write_failure is not None)
+            or cache_disabled_reason(self.namespace, registry.cache_enabled)
+        ):
+            return None
+        path = self.path
+        package = self.package
+        plain = read_plainly_valid(
+            path, "registry", self.identity_name, lambda: _package_version(package), self.env_vars, MAX_AGE_DAYS
+        )
+        if plain is None:
+            return None
+        doc, size, checked = plain
+        entries, problem = self.validate_items(doc)
+        if problem is not None or failures_changed(doc) is not None:
+            return None
+        status = CacheStatus(
+            VALID,
+            "",
+            path,
+            size=size,
+            created=doc["created"],
+            items=len(doc["items"]),
+            name=self.identity_name,
+            kind="registry",
+        )
+        status.detail = f"matches all {checked} source files and folders"
+        self.startup_status = status
+        return doc, entries
+
+    def validate_items(self, doc: dict) -> tuple[list, Reason | None]:
         """(entries, None) when every item is well formed and inside the package or its entry points.
 
         One pass over the items; on the warm path it is the only per-item work
         besides creating the placeholder.
         """
-        package = self.registry.config.discovery_package
+        config = self.registry._engine_config
+        package = config.discovery_package
         report = doc.get("report") or {}
         allowed = report.get("entry_point_modules") or []
         if not isinstance(allowed, list):
             return [], Reason("wrong shape: report.entry_point_modules is not a list", ReasonKind.WRONG_SHAPE)
-        excludes = self.registry.config.exclude_patterns
-        # registry_core.compat's registries keep enum and tuple keys, as the library they stand in for does.
-        codec = getattr(self.registry, "_cache_key_codec", None)
+        excludes = config.exclude_patterns
+        codec: Any = None
         entries = []
         for name, item in doc["items"].items():
             if type(item) is not list or len(item) < 2:
                 return [], Reason(
                     f"wrong shape: item {name!r} is not a [module, qualname, ...] list", ReasonKind.WRONG_SHAPE
                 )
-            module, qualname = item[0], item[1]
+            module = item[0]
+            qualname = item[1]
             if type(module) is not str or type(qualname) is not str or not module or not qualname:
                 return [], Reason(f"wrong shape: item {name!r} lacks module/qualname", ReasonKind.WRONG_SHAPE)
             if module[0] == ".":
-                module = package if module == "." else package + module
+                module = package + module if module != "." else package
                 if excludes and _excluded(module, excludes):
                     return [], Reason(
                         f"tampered: plugin {name!r} points at module {module!r}, which the registry's "
@@ -127,32 +196,45 @@ class RegistryCache:
                     f"{package} and its entry points; it was not imported",
                     ReasonKind.TAMPERED,
                 )
-            key = item[4] if len(item) > 4 else name
-            if not isinstance(key, JSON_KEY_TYPES):
-                if codec is None:
-                    return [], Reason(
-                        f"wrong shape: item {name!r} has a key that is not a JSON scalar", ReasonKind.WRONG_SHAPE
-                    )
-                try:
-                    key = codec.decode(key)
-                except Exception as exc:  # the key's enum was renamed or removed: the cache no longer describes it
-                    return [], Reason(
-                        f"the key of plugin {name!r} no longer decodes ({type(exc).__name__}: {exc})",
-                        ReasonKind.WRONG_SHAPE,
-                    )
-            secondary = item[3] if len(item) > 3 else None
-            if secondary and (
-                type(secondary) is not dict
-                or not all(
-                    type(v) is list
-                    and len(v) == 3
-                    and type(v[1]) is str
-                    and type(v[2]) is str
-                    and isinstance(v[0], JSON_KEY_TYPES)
-                    for v in secondary.values()
-                )
-            ):
-                return [], Reason(f"wrong shape: item {name!r} has malformed secondary entries", ReasonKind.WRONG_SHAPE)
+            key = name  # (a JSON object's key: a str)
+            secondary = None
+            if len(item) > 3:
+                secondary = item[3]
+                if len(item) > 4:
+                    key = item[4]
+                    if not isinstance(key, JSON_KEY_TYPES):
+                        # registry_core.compat's registries keep enum and tuple keys, as the library they stand
+                        # in for does.
+                        codec = codec or getattr(self.registry, "_cache_key_codec", None)
+                        if codec is None:
+                            return [], Reason(
+                                f"wrong shape: item {name!r} has a key that is not a JSON scalar",
+                                ReasonKind.WRONG_SHAPE,
+                            )
+                        try:
+                            key = codec.decode(key)
+                        except Exception as exc:  # the key's enum was renamed or removed: the cache is out of date
+                            return [], Reason(
+                                f"the key of plugin {name!r} no longer decodes ({type(exc).__name__}: {exc})",
+                                ReasonKind.WRONG_SHAPE,
+                            )
+                if secondary:
+                    malformed = type(secondary) is not dict
+                    if not malformed:
+                        for v in secondary.values():
+                            if not (
+                                type(v) is list
+                                and len(v) == 3
+                                and type(v[1]) is str
+                                and type(v[2]) is str
+                                and isinstance(v[0], JSON_KEY_TYPES)
+                            ):
+                                malformed = True
+                                break
+                    if malformed:
+                        return [], Reason(
+                            f"wrong shape: item {name!r} has malformed secondary entries", ReasonKind.WRONG_SHAPE
+                        )
             entries.append((key, module, qualname, secondary))
         return entries, None
 
@@ -167,7 +249,7 @@ class RegistryCache:
                     return _restated(status, CORRUPT, problem)
                 problem = failures_changed(doc)
                 if problem:
-                    return _restated(status, STALE, problem)
+                    return _restated(status, _state_of(problem), problem)
         return status
 
     def refresh_stamps(self, doc: dict) -> None:
@@ -402,7 +484,11 @@ def failure_watch(report: Any) -> dict[str, list]:
                 missing.append(found.group(1))
         elif failure.error_type in _TRANSIENT:
             transient.append(f"{failure.name}: {failure.error_type}: {failure.error_message}")
-    return {"missing": missing, "transient": transient}
+    watch: dict[str, Any] = {"missing": missing, "transient": transient}
+    if any("." not in name for name in missing):
+        # While sys.path and its folders are as they were, a missing top-level module is still missing.
+        watch.update(sys_path_stamps() or {})
+    return watch
 
 
 def failures_changed(doc: dict) -> Any:
@@ -413,12 +499,32 @@ def failures_changed(doc: dict) -> Any:
     transient = watch.get("transient") or []
     if isinstance(transient, list) and transient:
         return Reason(f"a plugin failed with what may pass now ({transient[0]}): trying again", ReasonKind.ENVIRONMENT)
-    from .._scan import locate
-
-    for name in watch.get("missing") or []:
-        if isinstance(name, str) and name and locate(name) is not None:
+    missing = watch.get("missing") or []
+    if not isinstance(missing, list):
+        return Reason("wrong shape: failures.missing is not a list", ReasonKind.WRONG_SHAPE)
+    unchanged = None
+    for name in missing:
+        if not (isinstance(name, str) and name):
+            continue
+        if "." not in name:
+            if unchanged is None:
+                unchanged = shared_answer("sys.path stamps", watch, lambda: stamps_hold(watch, shared_stats()))
+            if unchanged:
+                continue
+        if shared_answer("importable", name, partial(_importable, name)):
             return Reason(f"{name} is importable now (a plugin failed for want of it)", ReasonKind.IMPORT_PATH)
     return None
+
+
+def _state_of(problem: Reason) -> str:
+    """A document that is not what this library writes, or points outside the package: corrupt; else stale."""
+    return CORRUPT if problem.kind in (ReasonKind.WRONG_SHAPE, ReasonKind.TAMPERED) else STALE
+
+
+def _importable(name: str) -> bool:
+    from .._scan import locate
+
+    return locate(name) is not None
 
 
 def _excluded(module: str, patterns: Any) -> bool:

@@ -13,12 +13,25 @@ from __future__ import annotations
 import os
 import stat
 
+from .validation_window import shared_answer
+
 #: A cache file larger than this is not a cache of ours (a corrupt state, never a 40 s read of 1 GB).
 MAX_CACHE_BYTES = 32 * 1024 * 1024
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # (a FIFO opened for reading would block until a writer comes)
 _WARNED: set[str] = set()
+_POSIX = os.name == "posix"
+
+
+def _posix_dirname(path: str) -> str:
+    """``os.path.dirname`` of a path without repeated separators, as cache paths are (posixpath's is ~45 steps)."""
+    head, sep, _ = path.rpartition("/")
+    return head or sep
+
+
+_dirname = _posix_dirname if os.sep == "/" and os.altsep is None else os.path.dirname
+_WRITABLE_BY_OTHERS = stat.S_IWOTH | stat.S_IWGRP
 
 
 class Refused(Exception):
@@ -78,21 +91,31 @@ def read_cache_file(path: str, *, check_owner: bool = True) -> bytes:
         if st.st_size > MAX_CACHE_BYTES:
             raise Refused(f"{path} is {st.st_size} bytes, over the {MAX_CACHE_BYTES}-byte limit of a cache file")
         if check_owner:
-            problem = ownership_problem(path, st, "cache file")
+            # (ours and writable by us alone, the usual case, answered here; anything else by ownership_problem)
+            plain = not _POSIX or (st.st_uid == os.getuid() and not st.st_mode & _WRITABLE_BY_OTHERS)
+            problem = None if plain else ownership_problem(path, st, "cache file")
             if problem is None:
-                folder = os.path.dirname(path)
-                problem = ownership_problem(folder, os.stat(folder), "cache folder")
+                folder = _dirname(path)
+                # (one look per burst: every cache of a namespace lives in this folder)
+                problem = shared_answer(
+                    "cache folder", folder, lambda: ownership_problem(folder, os.stat(folder), "cache folder")
+                )
             if problem:
                 raise Refused(problem)
-        chunks = []
-        left = st.st_size + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
+        size = st.st_size
+        data = os.read(fd, size + 1)
+        if len(data) != size:
+            # A short read (some network and FUSE file systems), or a file that grew since fstat (only a
+            # writer that does not replace the file, as ours do, can make it grow): read on to its end.
+            chunks = [data]
+            total = len(data)
+            while total <= MAX_CACHE_BYTES:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+            data = b"".join(chunks)
         if len(data) > MAX_CACHE_BYTES:
             raise Refused(f"{path} grew past the {MAX_CACHE_BYTES}-byte limit of a cache file while being read")
         return data

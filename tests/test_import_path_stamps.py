@@ -1,9 +1,11 @@
-"""Where a package is found along sys.path is worked out once per process and reused by the next registry's
-validation only while nothing it depends on moved (issue 17): every change made between two registries'
-checks is still caught by the later one.
+"""Where a package is found along sys.path is looked for when its cache is written, and a later start takes
+that answer again only while everything it depends on holds (issue 17): the sys.path entries looked in, in
+order, and the stamps of those folders and of the folders found. Every change since is caught.
 
 Two cache managers stand for two registries of one package (the demo's five share ``openhcs_demo``); each
-load runs the real validation (``_invalid_reason``: entry points, then import paths).
+load runs the real validation (entry points, then import paths). A change made between two loads is seen by
+the next look at the environment: ``look_again()`` stands for the time that passes between one start-up
+burst's window and the next (``validation_window``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 from registry_core.cache import fingerprint
 from registry_core.cache.fingerprint import import_paths_fingerprint
 from registry_core.cache.manager import CacheConfig, RegistryCacheManager
+from registry_core.cache.validation_window import look_again
 
 TOP = "memo_host_pkg"
 PAST = time.time() - 3600
@@ -26,7 +29,7 @@ PAST = time.time() - 3600
 def layout(tmp_path, monkeypatch):
     """sys.path = [early, site, ...]: ``TOP`` is a regular package in ``site``; ``early`` is looked in first."""
     monkeypatch.setenv("REGISTRY_CORE_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(fingerprint, "_WHERE_FOUND", {})
+    look_again()
     early, site = tmp_path / "early", tmp_path / "site"
     (site / TOP).mkdir(parents=True)
     (site / TOP / "__init__.py").write_text("")
@@ -57,8 +60,10 @@ def _registries(n: int = 2) -> list[RegistryCacheManager]:
     return managers
 
 
-def _key() -> tuple:
-    return (TOP, *sys.path)
+def _recorded(manager: RegistryCacheManager) -> dict:
+    doc, _ = manager.read()
+    assert doc is not None
+    return doc["import_paths"]
 
 
 def _count_searches(monkeypatch) -> list:
@@ -73,14 +78,15 @@ def _count_searches(monkeypatch) -> list:
     return calls
 
 
-def test_the_second_registry_reuses_the_answer_while_nothing_moved(layout, monkeypatch):
+def test_the_recorded_answer_is_taken_while_nothing_moved(layout, monkeypatch):
     first, second = _registries()
+    assert _recorded(first)["searched"] == sys.path[:2]  # looked in early, found in site: no further
     calls = _count_searches(monkeypatch)
-    assert first.load_cache() == {"a": 1}
-    assert _key() in fingerprint._WHERE_FOUND
-    assert second.load_cache() == {"a": 1}
-    assert first.load_cache() == {"a": 1}
-    assert calls == [TOP]  # looked for once; the later validations stat-ed the folders it depends on
+    for _ in range(2):
+        assert first.load_cache() == {"a": 1}
+        assert second.load_cache() == {"a": 1}
+        look_again()
+    assert calls == []  # never looked for again: the folders it depends on were stat-ed
 
 
 @pytest.mark.parametrize(
@@ -93,11 +99,11 @@ def test_the_second_registry_reuses_the_answer_while_nothing_moved(layout, monke
         ("package_removed", "is no longer found at {site}/{top}"),
     ],
 )
-def test_a_change_between_two_registries_is_caught_by_the_second(layout, change, reason):
+def test_a_change_after_the_cache_was_written_is_caught(layout, change, reason):
     early, site = layout
     first, second = _registries()
+    assert "stamps" in _recorded(first)
     assert first.load_cache() == {"a": 1}
-    assert _key() in fingerprint._WHERE_FOUND
     if change == "portion":
         (early / TOP).mkdir()
     elif change == "module":
@@ -110,6 +116,7 @@ def test_a_change_between_two_registries_is_caught_by_the_second(layout, change,
     else:
         (site / TOP / "__init__.py").unlink()
         (site / TOP).rmdir()
+    look_again()
     assert second.load_cache() is None
     status = second.last_status
     assert status is not None and status.state == "stale", status
@@ -117,15 +124,16 @@ def test_a_change_between_two_registries_is_caught_by_the_second(layout, change,
     assert first.load_cache() is None  # and the first registry's next check too
 
 
-def test_a_change_within_the_same_timestamp_tick_is_caught(layout):
-    """Two changes of a folder within one tick of the file system's clock leave its times as they were: a
-    stamp of a folder changed this recently is not trusted, so the answer is worked out again."""
+def test_a_folder_changed_just_before_writing_is_not_trusted(layout):
+    """Two changes of a folder within one tick of the file system's clock leave its times as they were: stamps
+    taken that soon after a change are not recorded, so every start looks for the package again."""
     early, _site = layout
     (early / "unrelated.txt").write_text("")  # early changed just now
     first, second = _registries()
+    assert "stamps" not in _recorded(first)
     assert first.load_cache() == {"a": 1}
-    assert _key() not in fingerprint._WHERE_FOUND
     (early / TOP).mkdir()  # possibly within the same tick: early's times may not have moved
+    look_again()
     assert second.load_cache() is None
     assert "a namespace portion" in second.last_status.reason
 
@@ -136,7 +144,7 @@ def test_another_sys_path_is_another_answer(layout, tmp_path, monkeypatch):
     other = tmp_path / "other"
     (other / TOP).mkdir(parents=True)
     _age(other / TOP, other)
-    monkeypatch.setattr(sys, "path", [str(other), *sys.path])
+    monkeypatch.setattr(sys, "path", [str(other), *sys.path])  # (a new sys.path closes the window by itself)
     assert second.load_cache() is None
     assert f"now also found at {other / TOP} (a namespace portion)" in second.last_status.reason
 
@@ -146,15 +154,16 @@ def test_a_sys_path_entry_appearing_is_caught(layout, tmp_path, monkeypatch):
     absent = tmp_path / "absent"
     monkeypatch.setattr(sys, "path", [str(absent), *sys.path])
     first, second = _registries()
+    assert [absent.as_posix()] in _recorded(first)["stamps"]  # recorded as absent
     assert first.load_cache() == {"a": 1}
-    assert _key() in fingerprint._WHERE_FOUND
     (absent / TOP).mkdir(parents=True)
+    look_again()
     assert second.load_cache() is None
     assert f"now also found at {absent / TOP} (a namespace portion)" in second.last_status.reason
 
 
 @pytest.mark.skipif(os.name != "posix", reason="symbolic links")
-def test_an_answer_through_a_symbolic_link_is_never_reused(layout, tmp_path, monkeypatch):
+def test_an_answer_through_a_symbolic_link_is_never_taken_again(layout, tmp_path, monkeypatch):
     """A link's target can change with no folder on the way moving: such an answer is worked out each time."""
     early, site = layout
     elsewhere = tmp_path / "elsewhere"
@@ -162,21 +171,23 @@ def test_an_answer_through_a_symbolic_link_is_never_reused(layout, tmp_path, mon
     (early / TOP).symlink_to(elsewhere / TOP)  # dangling: no portion yet
     _age(early)
     first, second = _registries()
+    assert "stamps" not in _recorded(first)
     assert first.load_cache() == {"a": 1}
-    assert _key() not in fingerprint._WHERE_FOUND
     (elsewhere / TOP).mkdir()  # the link now leads to a folder: a namespace portion, no folder stamp moved
+    look_again()
     assert second.load_cache() is None
     assert f"now also found at {early / TOP} (a namespace portion)" in second.last_status.reason
 
 
-def test_a_relative_sys_path_entry_is_never_memoized(layout, tmp_path, monkeypatch):
+def test_a_relative_sys_path_entry_is_never_taken_again(layout, tmp_path, monkeypatch):
     """The empty entry (the working directory) names another folder when the process changes directory."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", ["", *sys.path])
     first, second = _registries()
+    assert "stamps" not in _recorded(first)
     assert first.load_cache() == {"a": 1}
-    assert _key() not in fingerprint._WHERE_FOUND
     (tmp_path / TOP).mkdir()
+    look_again()
     assert second.load_cache() is None
     assert f"now also found at {tmp_path / TOP} (a namespace portion)" in second.last_status.reason
 
