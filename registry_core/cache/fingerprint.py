@@ -442,7 +442,7 @@ def stamps_hold(fingerprint: dict[str, Any], seen: dict) -> bool:
             return False
         for stamp in stamps:
             path = stamp[0]
-            st = seen[path] if path in seen else _stat(path, seen)
+            st = _stat(path, seen)
             if st is None:
                 if len(stamp) != 1:
                     return False
