@@ -135,18 +135,19 @@ class RegistryCacheManager:
         return reason or self._write_failure
 
     # -- reading ---------------------------------------------------------------
-    def read(self) -> tuple[dict | None, CacheStatus]:
-        """The validated document (or None) and the status that says why."""
+    def read(self, *, plainly_first: bool = True) -> tuple[dict | None, CacheStatus]:
+        """The validated document (or None) and the status that says why. ``plainly_first=False``: the caller
+        tried :func:`read_plainly_valid` already (it read the file and found it not plainly valid)."""
         path = self.cache_path
         disabled = cache_disabled_reason(self.namespace, self.enabled)
         if disabled:
             return None, self._status(DISABLED, disabled, path)
-        plain = self._read_plainly_valid(path)
+        plain = self._read_plainly_valid(path) if plainly_first else None
         if plain is not None:
-            valid, size, checked = plain
-            status = self._status(VALID, "", path, size=size, created=valid["created"], items=len(valid["items"]))
-            status.detail = f"matches all {checked} source files and folders"
-            return valid, status
+            self.last_status = status = plainly_valid_status(
+                path, plain, self.identity.get("name", self.cache_name), self.kind
+            )
+            return plain[0], status
         try:
             raw = read_cache_file(path)
         except Refused as exc:
@@ -198,8 +199,7 @@ class RegistryCacheManager:
                 )
         files = doc.get("files")
         if self.config.check_mtimes and files:
-            checked = sum(len(entries) for entries in files["roots"].values())
-            status.detail = f"matches all {checked} source files and folders"
+            status.detail = _matches_all(sum(len(entries) for entries in files["roots"].values()))
         else:
             status.detail = f"written for {doc['version']}"
         if self._write_failure:
@@ -504,6 +504,20 @@ def read_plainly_valid(
     except Exception:  # (any: read() reads the file again and names what is wrong)
         return None
     return doc, len(raw), checked
+
+
+def plainly_valid_status(path: str, plain: tuple[dict, int, int], name: str, kind: str) -> CacheStatus:
+    """The status of the cache :func:`read_plainly_valid` returned ``plain`` (document, size, files checked) for."""
+    doc, size, checked = plain
+    status = CacheStatus(
+        VALID, "", path, size=size, created=doc["created"], items=len(doc["items"]), name=name, kind=kind
+    )
+    status.detail = _matches_all(checked)
+    return status
+
+
+def _matches_all(checked: int) -> str:
+    return f"matches all {checked} source files and folders"
 
 
 def _has_content_hashes(files: Any) -> bool:

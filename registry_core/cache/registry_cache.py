@@ -23,9 +23,9 @@ from .fingerprint import (
     stamps_hold,
     sys_path_stamps,
 )
-from .manager import RegistryCacheManager, read_plainly_valid, stable_hash
+from .manager import RegistryCacheManager, plainly_valid_status, read_plainly_valid, stable_hash
 from .paths import cache_disabled_reason, env_flag, get_cache_dir, join, no_gpu_var
-from .status import CORRUPT, JSON_KEY_TYPES, STALE, VALID, CacheConfig, CacheStatus, Reason, ReasonKind
+from .status import CORRUPT, JSON_KEY_TYPES, STALE, CacheConfig, CacheStatus, Reason, ReasonKind
 from .validation_window import shared_answer, shared_stats
 
 TYPE_CHECKING = False
@@ -57,19 +57,20 @@ class RegistryCache:
         self.package = config.discovery_package
         self.content_hash = env_flag(CONTENT_HASH_VAR)
         self.env_vars = (no_gpu_var(namespace), *config.cache_env_vars)
-        self._file_name: str | None = None
+        self._cache_name: str | None = None
         self._manager: RegistryCacheManager | None = None
         #: What happened at discovery: the state the cache was found in (and so whether it was used).
         self.startup_status: CacheStatus | None = None
         self.healed: list[str] = []
 
     @property
-    def file_name(self) -> str:
-        """``registry_<slug>-<hash>.json``: one file per registry, package, environment and Python."""
-        if self._file_name is None:
+    def cache_name(self) -> str:
+        """``registry_<slug>-<hash>``, the file's name without ``.json``: one per registry, package, environment
+        and Python."""
+        if self._cache_name is None:
             unique = stable_hash("|".join([self.identity_name, self.package, sys.prefix, sys.implementation.cache_tag]))
-            self._file_name = f"registry_{slug(self.registry.name)}-{unique}.json"
-        return self._file_name
+            self._cache_name = f"registry_{slug(self.registry.name)}-{unique}"
+        return self._cache_name
 
     @property
     def manager(self) -> RegistryCacheManager:
@@ -78,7 +79,7 @@ class RegistryCache:
             registry = self.registry
             package = self.package
             manager = self._manager = RegistryCacheManager(
-                self.file_name[: -len(".json")],
+                self.cache_name,
                 version_getter=lambda: _package_version(package),
                 config=CacheConfig(max_age_days=MAX_AGE_DAYS, check_mtimes=True, content_hash=self.content_hash),
                 namespace=self.namespace,
@@ -96,7 +97,7 @@ class RegistryCache:
 
     @property
     def path(self) -> str:
-        return join(get_cache_dir(self.namespace), self.file_name)
+        return join(get_cache_dir(self.namespace), self.cache_name + ".json")
 
     def disabled_reason(self) -> str | None:
         return cache_disabled_reason(self.namespace, self.registry.cache_enabled) or self.manager._write_failure
@@ -108,7 +109,7 @@ class RegistryCache:
         plain = self._load_plainly_valid()
         if plain is not None:
             return plain
-        doc, status = self.manager.read()
+        doc, status = self.manager.read(plainly_first=False)
         self.startup_status = status
         if doc is None:
             return None
@@ -140,22 +141,11 @@ class RegistryCache:
         )
         if plain is None:
             return None
-        doc, size, checked = plain
+        doc = plain[0]
         entries, problem = self.validate_items(doc)
         if problem is not None or failures_changed(doc) is not None:
             return None
-        status = CacheStatus(
-            VALID,
-            "",
-            path,
-            size=size,
-            created=doc["created"],
-            items=len(doc["items"]),
-            name=self.identity_name,
-            kind="registry",
-        )
-        status.detail = f"matches all {checked} source files and folders"
-        self.startup_status = status
+        self.startup_status = plainly_valid_status(path, plain, self.identity_name, "registry")
         return doc, entries
 
     def validate_items(self, doc: dict) -> tuple[list, Reason | None]:

@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 
-_POSIX_PATHS = os.sep == "/" and os.altsep is None
-
 #: How long (ns) one look at the environment answers for: a warm start of many registries takes a few ms.
 WINDOW_NS = 100_000_000
 
@@ -46,7 +44,7 @@ class _Window:
         # A relative sys.path entry ("" from `python -c`, `python -m`) is looked up from the working directory.
         self.cwd = None
         for entry in self.path:
-            if not (type(entry) is str and (entry[:1] == "/" if _POSIX_PATHS else os.path.isabs(entry))):
+            if not (type(entry) is str and os.path.isabs(entry)):
                 self.cwd = _cwd()
                 break
         #: kind -> [(what the cache recorded, the answer)]: a handful of distinct records per kind.
