@@ -95,7 +95,7 @@ class _CacheBacked(_LazyReads):
         loaded = cache.load()
         if loaded is None:
             return False
-        doc, entries = loaded
+        pending, entries = loaded
         contains = dict.__contains__
         setitem = dict.__setitem__
         config = self._engine_config
@@ -111,7 +111,7 @@ class _CacheBacked(_LazyReads):
                     if target is not None and not contains(target, secondary_key):
                         setitem(target, secondary_key, Unloaded(secondary_key, value_module, value_qualname, None, key))
         # The report is rebuilt only if someone reads it: the warm start does not need it.
-        self._pending_report = doc
+        self._pending_report = pending
         if targets:
             for target in targets.values():
                 if type(target) is dict:
@@ -119,8 +119,8 @@ class _CacheBacked(_LazyReads):
                     for value in list(target.values()):
                         if type(value) is Unloaded:
                             self._resolve(value.primary_key)
-        if cache.startup_status.refresh:
-            cache.refresh_stamps(doc)
+        if cache.startup_status.refresh and type(pending) is dict:  # (only the whole read refreshes: a document)
+            cache.refresh_stamps(pending)
         return True
 
     # -- the cache -------------------------------------------------------------

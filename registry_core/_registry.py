@@ -163,6 +163,10 @@ class LazyDiscoveryDict(_CacheBacked):
             from .cache.cached_report import report_from_cache
 
             self._pending_report = None
+            if type(pending) is bytes:  # (the valid file's own bytes, kept instead of its parsed document)
+                import json
+
+                pending = json.loads(pending.decode("utf-8"))
             self._report_obj = report_from_cache(self, pending, self._report_obj)
         return self._report_obj
 

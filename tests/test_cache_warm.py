@@ -193,6 +193,36 @@ def test_warm_report_keeps_failures_skips_and_explain(make_package, tmp_path):
     assert "not imported yet" in warm["explain"]["beta"][2]
 
 
+NO_DOCUMENT = """
+import gc
+from {pkg}.base import REGISTRY as R
+keys = sorted(R)
+# A parsed cache document is a dict holding these: none may outlive the warm start.
+fields = {{"format", "environment", "files", "items"}}
+documents = sum(1 for o in gc.get_objects() if type(o) is dict and fields <= o.keys())
+state = R.cache.startup_status.state
+report = R.report
+print(json.dumps({{"state": state, "keys": keys, "documents": documents, "source": report.source,
+                  "registered": sorted([c.class_name, c.key] for c in report.registered)}}))
+"""
+
+
+def test_warm_start_keeps_no_parsed_document(make_package, tmp_path):
+    """The document a warm start validated is let go (its bytes are kept for the report, parsed if it is read):
+    five kept documents were enough to set off a garbage collection in the middle of a warm start."""
+    pkg = "cwm_nodoc"
+    root = _package(make_package, pkg)
+    cache_dir = tmp_path / "cache"
+    cold = child(root, NO_DOCUMENT.format(pkg=pkg), env=cache_env(cache_dir))
+    # (the first warm start may store the folder stamps the cold start's __pycache__ moved: the whole read)
+    child(root, NO_DOCUMENT.format(pkg=pkg), env=cache_env(cache_dir))
+    warm = child(root, NO_DOCUMENT.format(pkg=pkg), env=cache_env(cache_dir))
+    assert (cold["source"], warm["source"]) == ("discovery", "cache")
+    assert warm["state"] == "valid" and warm["documents"] == 0
+    assert warm["keys"] == cold["keys"] == KEYS
+    assert warm["registered"] == cold["registered"] == [[f"Plugin_{k}", k] for k in KEYS]
+
+
 # -- self-healing ------------------------------------------------------------------------------
 
 HEAL = """

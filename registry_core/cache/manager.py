@@ -206,7 +206,7 @@ class RegistryCacheManager:
             status.reason = f"valid, but not writable: {self._write_failure}"
         return doc, status
 
-    def _read_plainly_valid(self, path: str) -> tuple[dict, int, int] | None:
+    def _read_plainly_valid(self, path: str) -> tuple[dict, bytes, int] | None:
         """:func:`read_plainly_valid` for this cache; None also where the rest of :meth:`read` has more to do: a
         version stamp, content hashes, no mtime checks, a failed write to report."""
         config = self.config
@@ -422,8 +422,8 @@ def read_plainly_valid(
     version_getter: Callable[[], str],
     env_vars: tuple[str, ...],
     max_age_days: float | None,
-) -> tuple[dict, int, int] | None:
-    """(document, file size, files checked) of the cache file at ``path`` when it passes every check
+) -> tuple[dict, bytes, int] | None:
+    """(document, the file's bytes, files checked) of the cache file at ``path`` when it passes every check
     :meth:`RegistryCacheManager.read` makes (``kind``, identity ``name``, version, age, environment, entry
     points, import path, every source file's size and mtime), each passed plainly; else None, for ``read``
     to say why, or to accept what this leaves to it (a folder stamp that moved: a new module, or only a
@@ -503,14 +503,14 @@ def read_plainly_valid(
                         return None
     except Exception:  # (any: read() reads the file again and names what is wrong)
         return None
-    return doc, len(raw), checked
+    return doc, raw, checked
 
 
-def plainly_valid_status(path: str, plain: tuple[dict, int, int], name: str, kind: str) -> CacheStatus:
-    """The status of the cache :func:`read_plainly_valid` returned ``plain`` (document, size, files checked) for."""
-    doc, size, checked = plain
+def plainly_valid_status(path: str, plain: tuple[dict, bytes, int], name: str, kind: str) -> CacheStatus:
+    """The status of the cache :func:`read_plainly_valid` returned ``plain`` (document, bytes, files checked) for."""
+    doc, raw, checked = plain
     status = CacheStatus(
-        VALID, "", path, size=size, created=doc["created"], items=len(doc["items"]), name=name, kind=kind
+        VALID, "", path, size=len(raw), created=doc["created"], items=len(doc["items"]), name=name, kind=kind
     )
     status.detail = _matches_all(checked)
     return status
