@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from registry_core.sources import Cancelled, run_json
+from registry_core.sources import Cancelled, PythonEnvironmentError, interpreter, run_json
 
 from .session import Session
 
@@ -53,8 +53,6 @@ def installed_modules(python: str | None) -> list[str]:
     import json
     import subprocess
 
-    from registry_core.sources import interpreter
-
     try:
         result = subprocess.run(
             [interpreter(python), "-c", _MODULES_SCRIPT], capture_output=True, text=True, timeout=60
@@ -81,6 +79,15 @@ class EnvironmentSession(Session):
     @property
     def interpreter_label(self) -> str:
         return self.python or sys.executable
+
+    def _interpreter(self) -> str:
+        # The child's sys.executable, which a profile records: run_json runs interpreter(--python).
+        if not self.python:
+            return sys.executable
+        try:
+            return interpreter(self.python)
+        except PythonEnvironmentError:
+            return self.python  # (then it has no profile either: it never ran)
 
     # -- the child --------------------------------------------------------------------------------------------
     def _target_args(self) -> list[str]:

@@ -206,9 +206,11 @@ class MainWindow(QMainWindow):
         if getattr(self.session, "read_only", False):
             # The file's, not this machine's history; and no "press Profile": it is greyed out here.
             return self.session.profile_document, [], self.session.no_profile_text
-        from registry_core.diagnostics import latest_profile, load_history
+        from registry_core.diagnostics import load_history
 
-        return latest_profile(), load_history(), None
+        # This session's interpreter and targets only: the history file holds every project profiled here.
+        history = load_history(subject=self.session.profile_subject())
+        return (history[-1] if history else None), history, None
 
     def _maybe_announce_loaded(self) -> None:
         """``loaded``, once: after the first discovery's task is over and every tab is built."""
@@ -272,7 +274,7 @@ class MainWindow(QMainWindow):
 
         # One chart per event-loop turn: drawing all three at once froze the window ~120-165 ms.
         self.tabs.setCurrentIndex(TAB_TIMING)
-        self.charts.show_profile(profile, load_history())
+        self.charts.show_profile(profile, load_history(subject=self.session.profile_subject()))
 
     def export_bundle(self, path: str | None = None, redact: bool = True, sections: list[str] | None = None) -> None:
         if path is None:

@@ -6,6 +6,7 @@ documents (``registry_core.diagnostics.documents``); the window only presents th
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
@@ -33,6 +34,16 @@ class Session:
         self.enums: list[dict[str, Any]] = []
         self.discovered_at: float | None = None
         self.discovery_s: float | None = None
+
+    def profile_subject(self) -> tuple[str, tuple[str, ...]]:
+        """Whose profiles the Timing tab shows: the inspected interpreter's, of these targets."""
+        from registry_core.diagnostics import profile_subject
+
+        return profile_subject(self._interpreter(), self.targets)
+
+    def _interpreter(self) -> str:
+        """The interpreter that runs this session's profiles (the inspector's own, here)."""
+        return sys.executable
 
     # -- worker functions: (state, ...) -> result ---------------------------------
     def load(self, state: Any) -> dict[str, Any]:

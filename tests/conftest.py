@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -35,8 +36,12 @@ def demo_in_process(monkeypatch):
     monkeypatch.syspath_prepend(str(DEMO_PATH))
     before = set(sys.modules)
     yield
+    demo = str(DEMO_PATH) + os.sep
     for name in set(sys.modules) - before:
-        if name.split(".")[0] == "openhcs_demo":
+        # The demo's third-party plugins too (acme_hcs_plugins, ...): a later test's registry would get back the
+        # old module, whose classes registered with the old registry, and lose its entry-point plugins.
+        file = getattr(sys.modules[name], "__file__", None) or ""
+        if name.split(".")[0] == "openhcs_demo" or file.startswith(demo):
             del sys.modules[name]
 
 

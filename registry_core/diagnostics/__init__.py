@@ -6,7 +6,7 @@ first use, so importing this package costs nothing.
 - documents: ``inventory`` (``list --json``), ``cache_inventory`` (``status --json``),
   ``enum_documents``, ``enum_cache_statuses``;
 - fresh-process tools: ``verify_registries``, ``profile_registries`` (and the
-  history: ``latest_profile``, ``load_history``), ``build_bundle``, ``bundle_sections``;
+  history: ``latest_profile``, ``load_history``, ``profile_subject``), ``build_bundle``, ``bundle_sections``;
 - snapshots: ``build_snapshot``, ``load_snapshot`` (a snapshot file or a bundle), ``resolve_snapshot``
   (also ``"live"``), ``snapshot_from_document`` (a snapshot read elsewhere: a remote worker's answer),
   ``describe_snapshot``, ``snapshot_counts``, ``SnapshotError``; ``diff_snapshots`` (two snapshots -> a
@@ -43,6 +43,7 @@ _EXPORTS = {
     "inventory": ("documents", "inventory"),
     "latest_profile": ("history", "latest_profile"),
     "load_history": ("history", "load_history"),
+    "profile_subject": ("history", "profile_subject"),
     "load_snapshot": ("snapshot", "load_snapshot"),
     "profile_registries": ("profiling", "profile_registries"),
     "registry_document": ("documents", "registry_document"),

@@ -78,7 +78,9 @@ def snapshot_from_documents(gathered: Any, *, redact: bool = True, targets: list
     for part, attribute, _member, _section, _keys in PARTS:
         document[part] = getattr(view, attribute)
     if document["profile"] is None:
-        document["absent"]["profile"] = "no profile recorded yet (registry-inspector profile records one)"
+        from .history import NO_PROFILE
+
+        document["absent"]["profile"] = NO_PROFILE
     python = (document["environment"] or {}).get("interpreter", {}).get("executable")
     document["source"]["python"] = python
     result: dict[str, Any] = json.loads(redactor.text(json.dumps(document, default=repr)))

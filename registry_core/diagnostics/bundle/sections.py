@@ -158,7 +158,9 @@ def _caches(gathered: Gathered) -> tuple[list[tuple[str, str]], str | None]:
 
 def _profile(gathered: Gathered) -> tuple[list[tuple[str, str]], str | None]:
     if gathered.profile is None:
-        return [], "no profile recorded yet (registry-inspector profile records one)"
+        from ..history import NO_PROFILE
+
+        return [], NO_PROFILE
     return [("profile.json", dump(gathered.profile))], None
 
 

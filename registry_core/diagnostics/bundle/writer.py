@@ -258,9 +258,10 @@ def gather_documents(
 
         gathered.environment = environment_document(registries, extra_environment)
     if "profile" in need:
-        from ..history import latest_profile
+        from ..history import latest_profile, profile_subject
 
-        gathered.profile = latest_profile()
+        # This interpreter's profile of these targets: the history file holds every project profiled here.
+        gathered.profile = latest_profile(profile_subject(sys.executable, targets))
     if "verified" in need:
         from ..verify import verify_registries
 
