@@ -14,20 +14,22 @@ if TYPE_CHECKING:
 def run_profile(args: Any) -> int:
     from ..diagnostics.profiling import profile_registries
     from ..diagnostics.render.profile import render_profile
+    from ._progress import Progress
 
-    def progress(done: int, total: int, message: str) -> None:
-        if args.verbose:
-            print(f"[{done}/{total}] {message}", file=sys.stderr, flush=True)
-
-    document = profile_registries(
-        select(args),
-        args.target,
-        runs=args.runs,
-        timeout=args.timeout,
-        progress=progress,
-        record=not args.no_history,
-        engine=args.engine,
-    )
+    # A profile of a real package takes minutes: a terminal sees each step, a pipe only the result.
+    progress = Progress(args.verbose)
+    try:
+        document = profile_registries(
+            select(args),
+            args.target,
+            runs=args.runs,
+            timeout=args.timeout,
+            progress=progress,
+            record=not args.no_history,
+            engine=args.engine,
+        )
+    finally:
+        progress.close()
     if args.json:
         emit_json(document)
     else:
