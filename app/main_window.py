@@ -220,16 +220,21 @@ class MainWindow(QMainWindow):
 
     # -- actions -----------------------------------------------------------------------------
     def selected_registry(self) -> str | None:
-        item = self.registry_page.current_item()
-        if item:
-            return item.get("registry") or item.get("name")
-        data = self.cache_view.current_item()
-        return data.get("registry") if data else None
+        """The registry of the row the user sees selected, on the Registries or the Caches tab; None elsewhere,
+        and for a row the filter hid: "Invalidate selected" never acts on what is not on screen."""
+        tab = self.tabs.currentIndex()
+        if tab == TAB_CACHES:
+            data = self.cache_view.current_item()
+            return data.get("registry") if data else None
+        item = self.registry_page.current_item() if tab == TAB_REGISTRIES else None
+        return (item.get("registry") or item.get("name")) if item else None
 
     def invalidate_selected(self) -> None:
         name = self.selected_registry()
         if name is None:
-            self.statusBar().showMessage("Select a registry (or one of its rows) to invalidate its cache", 5000)
+            self.statusBar().showMessage(
+                "Select a registry (or one of its rows) on the Registries or Caches tab to invalidate its cache", 5000
+            )
             return
         self.invalidate([name])
 

@@ -287,6 +287,30 @@ def test_columns_sort_when_the_header_is_clicked(qtbot, window):
 # -- cache actions ----------------------------------------------------------------------------------
 
 
+def test_invalidate_selected_acts_only_on_a_row_on_screen(qtbot, window):
+    """A row the filter hid, or one on a tab not shown, is no selection: nothing is deleted, and the details
+    pane stops describing the hidden row."""
+    rebuild_all(qtbot, window)
+    click_row(qtbot, window, find_row(window, "microscope handler", "imagexpress"))
+    assert window.selected_registry() == "microscope handler"
+    with qtbot.waitSignal(window.filter_bar.applied, timeout=5000) as blocker:
+        qtbot.keyClicks(window.filter_bar.edit, "fiji")  # imagexpress's row goes; fiji rows stay
+    assert blocker.args[0] > 0
+    assert window.registry_page.current_item() is None and window.selected_registry() is None
+    assert window.details.toPlainText().startswith("Nothing selected: the filter hides the row that was")
+    window.act_invalidate.trigger()
+    assert window.statusBar().currentMessage().startswith("Select a registry (or one of its rows)")
+    assert not window.busy and set(demo_cache_states(window).values()) == {"valid"}
+
+    # The Caches tab's current row is the selection there, and only there.
+    window.tabs.setCurrentIndex(TAB_CACHES)
+    window.cache_view.setCurrentIndex(window.cache_view.model().index(0, 0))
+    cached = window.cache_view.current_item()["registry"]
+    assert window.selected_registry() == cached
+    window.tabs.setCurrentIndex(TAB_TIMING)
+    assert window.selected_registry() is None
+
+
 def test_invalidate_selected_then_all_then_rebuild_with_f5(qtbot, window):
     rebuild_all(qtbot, window)
     assert set(demo_cache_states(window).values()) == {"valid"}

@@ -62,7 +62,7 @@ class RegistryPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # Column widths from the rows on screen and a few more, not 1000 rows per column (~0.3 s at 10 000).
         header.setResizeContentsPrecision(100)
-        self.filter_bar.applied.connect(lambda shown, _total: self._expand_small_registries(shown))
+        self.filter_bar.applied.connect(self._filtered)
         self.details = DetailsPane(explain, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(self.splitter)
@@ -149,6 +149,17 @@ class RegistryPage(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.details.show_item(current.data(DATA_ROLE) if current.isValid() else None)
+
+    def _filtered(self, shown: int, _total: int) -> None:
+        self._expand_small_registries(shown)
+        if not self.tree.currentIndex().isValid() and not self.is_empty():
+            # The filter hid the current row (Qt says nothing of it): its details would describe a row nobody
+            # sees, and "Invalidate selected" would act on it.
+            self.details.show_message(
+                "Nothing selected: the filter hides the row that was. Click a row to see its details."
+                if shown
+                else "No row matches the filter."
+            )
 
 
 class LeftElideDelegate(QStyledItemDelegate):
