@@ -373,9 +373,34 @@ def test_rebuild_all_then_one(cli):
     assert item["registry"] == "library registry"
     assert (item["plugins"], item["failures"], item["skipped"]) == (4, 0, 1)
     assert item["state"] == "valid" and item["path"] == caches["library registry"]["path"]
-    assert isinstance(item["seconds"], float)
+    assert item["written"] is True and isinstance(item["seconds"], float)
     assert os.stat(item["path"]).st_mtime_ns >= before
     assert check_status(cli("status", "--json").json())["library registry"]["state"] == "valid"
+
+
+def test_rebuild_that_cannot_write_a_cache_says_why_and_exits_1(cli, tmp_path):
+    """Discovered, not written: a script that rebuilds before shipping must not take it for success."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    cache_dir = {"REGISTRY_CORE_CACHE_DIR": str(blocker / "caches")}  # (a file stands where a folder must)
+    result = cli("rebuild", "--registry", "zmq server", env=cache_dir, expect=1)
+    [line, said] = result.stdout.splitlines()
+    assert line.startswith("rebuilt zmq server: 3 plugins") and "-> disabled: cache folder " in line
+    assert "a file stands in its place" in line
+    assert said == "not written: the cache of zmq server (discovered now; the next start discovers again)"
+    [item] = cli("rebuild", "--registry", "zmq server", "--json", env=cache_dir, expect=1).json()["rebuilt"]
+    assert (item["state"], item["written"]) == ("disabled", False)
+
+    # Caching turned off on purpose is no failure: nothing was to be written.
+    off = cli("rebuild", "--registry", "zmq server", "--json", env={"REGISTRY_CORE_DISABLE_CACHE": "1"})
+    [item] = off.json()["rebuilt"]
+    assert (item["state"], item["written"], item["reason"]) == (
+        "disabled",
+        None,
+        "disabled by REGISTRY_CORE_DISABLE_CACHE=1",
+    )
+    text = cli("rebuild", "--registry", "zmq server", env={"REGISTRY_CORE_DISABLE_CACHE": "1"}).stdout
+    assert "-> disabled by REGISTRY_CORE_DISABLE_CACHE=1 (" in text and "not written" not in text
 
 
 # -- unknown registry names ----------------------------------------------------------------------------

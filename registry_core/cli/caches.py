@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import EXIT_OK, emit_json, fail, select
+from ._common import EXIT_FINDINGS, EXIT_OK, emit_json, fail, select
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ def run_rebuild(args: Any) -> int:
                 "path": registry.cache_path,
                 "state": status.state if status else None,
                 "reason": status.reason if status else None,
+                "written": _written(status),
             }
         )
     document = {"schema": 1, "rebuilt": rebuilt}
@@ -87,4 +88,18 @@ def run_rebuild(args: Any) -> int:
         emit_json(document)
     else:
         render_rebuilt(document, sys.stdout)
-    return EXIT_OK
+    # Discovered, but a cache that should have been written was not (a folder that refuses it): a script
+    # that rebuilds before shipping must not take that for success.
+    return EXIT_FINDINGS if any(item["written"] is False for item in rebuilt) else EXIT_OK
+
+
+def _written(status: Any) -> bool | None:
+    """Whether the rebuild left a valid cache; None where none is kept by choice (``enable_cache=False``, a
+    ``...DISABLE...`` variable) or at all (another library's registry)."""
+    if status is None:
+        return None
+    from ..cache.manager import DISABLED, VALID
+
+    if status.state == DISABLED and str(status.reason or "").startswith("disabled by "):
+        return None
+    return status.state == VALID

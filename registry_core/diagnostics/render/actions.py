@@ -36,9 +36,21 @@ def render_rebuilt(document: dict[str, Any], out: TextIO) -> None:
         out.write(
             f"rebuilt {item['registry']}: {count(item['plugins'], 'plugin')}, "
             f"{count(item['failures'], 'failed module')}, {count(item['skipped'], 'skipped class', 'skipped classes')} "
-            f"in {item['seconds'] * 1000:.0f} ms -> {item['state']} "
-            f"({item['path']})\n"
+            f"in {item['seconds'] * 1000:.0f} ms -> {_outcome(item)} ({item['path']})\n"
         )
+    unwritten = [item["registry"] for item in document["rebuilt"] if item.get("written") is False]
+    if unwritten:
+        out.write(
+            f"not written: the cache of {', '.join(unwritten)} (discovered now; the next start discovers again)\n"
+        )
+
+
+def _outcome(item: dict[str, Any]) -> str:
+    """``valid``; else the state with its reason (``disabled by ...`` alone: it says the state already)."""
+    state, reason = str(item["state"]), item.get("reason")
+    if state == "valid" or not reason:
+        return state
+    return reason if reason.startswith(state) else f"{state}: {reason}"
 
 
 def render_bundle_result(result: Any, out: TextIO, verbose: bool = False) -> None:
