@@ -160,6 +160,7 @@ def test_polystore_backend_registry_is_what_the_library_reports(polystore):
     assert backend["partial"] is False
     assert backend["failures"] == []
     assert all(p["loaded"] for p in backend["plugins"])
+    assert backend["source"] == "discovery"  # (no cache file yet: the library discovered)
 
 
 def test_polystore_other_registries_are_listed_partial_with_their_note(polystore):
@@ -288,6 +289,8 @@ def test_list_and_explain_leave_a_valid_cache_byte_identical(cli, stack, valid_b
     registries = check_inventory(cli("list", "--python", stack, "--target", "polystore", "--json").json())
     assert keys(registries["backend"]) == BACKEND_KEYS
     assert registries["backend"]["cache_at_start"]["state"] == "valid"
+    # The library read its valid file and left it as it was: served from it, as `list` and the window say.
+    assert registries["backend"]["source"] == "cache"
     answer = cli("explain", "--python", stack, "--target", "polystore", "disk", "--json").json()["answers"][0]
     assert answer["registered"] is True and answer["outcome"]["module"] == "polystore.disk"
     assert (path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent))) == before
@@ -301,6 +304,7 @@ def test_a_corrupt_user_cache_survives_list_and_status_says_corrupt(cli, stack):
     path.write_bytes(b'{"cache_version": "1.0", "item_entries": [')
     registries = check_inventory(cli("list", "--python", stack, "--target", "polystore", "--json").json())
     assert keys(registries["backend"]) == BACKEND_KEYS
+    assert registries["backend"]["source"] == "discovery"  # (it threw its copy away and discovered)
     assert path.read_bytes() == b'{"cache_version": "1.0", "item_entries": ['
     backend = check_status(cli("status", "--python", stack, "--target", "polystore", "--json").json())["backend"]
     assert backend["state"] == "corrupt", backend

@@ -40,7 +40,7 @@ from .._report import (
     first_line,
 )
 from ..compat._names import COMPAT_LIBRARY, PARTIAL_NOTE
-from .metaclass_registry_cache import cache_for, mark_shared_cache_files, private_cache, rebuild
+from .metaclass_registry_cache import cache_for, file_stamp, mark_shared_cache_files, private_cache, rebuild
 from .observed import ObservedConfig, ObservedRegistry, ObservedSecondary
 
 TYPE_CHECKING = False
@@ -280,6 +280,7 @@ def _observe(owner: type, registry: dict, version: str, target_failures: list[Mo
 
         if _discovery.on_discovery is not None:
             _discovery.on_discovery(f"{owner.__module__}.{owner.__qualname__}")
+        stamp = file_stamp(name) if getattr(registry, "_enable_cache", True) else None
         with _ImportWatch() as watch:
             try:
                 list(registry.keys())  # the library's own discovery, as its users trigger it
@@ -299,6 +300,9 @@ def _observe(owner: type, registry: dict, version: str, target_failures: list[Mo
                 report.add_module(_failure(record["module"], error, record["seconds"]))
         if discovery_error is not None and not any(m.status == FAILED for m in report.modules):
             report.add_module(_failure(str(package), discovery_error))
+        elif discovery_error is None and stamp is not None and file_stamp(name) == stamp:
+            # The library read its cache file and left it as it was: served from it (a discovery rewrites it).
+            report.source = "cache"
         report.duration_s = time.perf_counter() - started
     observed = ObservedRegistry(
         name,

@@ -73,6 +73,18 @@ def private_cache() -> None:
     atexit.register(shutil.rmtree, private, True)
 
 
+def file_stamp(name: str) -> tuple[int, int, int] | None:
+    """(inode, size, mtime) of the file the library reads and writes in this process for the registry ``name``
+    (the private copy while inspecting), or None when there is none: the same stamp before and after its
+    ``keys()`` means it served that file; a new one, that it discovered and wrote it."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    try:
+        st = os.stat(os.path.join(home, CACHE_FOLDER, f"{name.replace(' ', '_')}_registry.json"))
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
 # -- the library's cache files ----------------------------------------------------------------------------
 class MetaclassRegistryCache:
     """One registry's ``<name>_registry.json`` in the user's folder: status computed here, clear, path."""
