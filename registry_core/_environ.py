@@ -29,3 +29,25 @@ def env_get(name: str, default: str | None = None) -> str | None:
         return os.environ.get(name, default)
     value = _DATA.get(name.encode(_ENCODING, "surrogateescape"))
     return default if value is None else value.decode(_ENCODING, "surrogateescape")
+
+
+#: Variables this process set for its own plumbing (the metaclass-registry source's private cache folder):
+#: name -> the value it had before (None: unset). A bug report shows the user's environment, not the plumbing.
+_ORIGINAL: dict[str, str | None] = {}
+
+
+def set_env_internally(name: str, value: str) -> None:
+    """``os.environ[name] = value`` (inherited by children too), remembering the user's value for reports."""
+    _ORIGINAL.setdefault(name, os.environ.get(name))
+    os.environ[name] = value
+
+
+def user_environ() -> dict[str, str]:
+    """``os.environ`` with every variable :func:`set_env_internally` changed back to the user's value."""
+    environ = dict(os.environ)
+    for name, value in _ORIGINAL.items():
+        if value is None:
+            environ.pop(name, None)
+        else:
+            environ[name] = value
+    return environ

@@ -145,6 +145,27 @@ def test_report_fields_qt_runtime_and_os_go_into_the_bundle(tmp_path, monkeypatc
     assert next(s for s in manifest["sections"] if s["id"] == "distributions")["members"] == ["distributions.json"]
 
 
+def test_the_environment_is_the_users_not_the_inspectors_plumbing(monkeypatch):
+    """The --python bridge and the variables the inspector set for itself are not what the user set."""
+    from registry_core import _environ
+
+    monkeypatch.setattr(_environ, "_ORIGINAL", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", "/home/me/.cache")
+    monkeypatch.delenv("REGISTRY_CORE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(["/bridge/registry_core", "/home/me/src"]))
+    monkeypatch.setenv("REGISTRY_INSPECTOR_BRIDGE", "/bridge/registry_core")
+    _environ.set_env_internally("XDG_CACHE_HOME", "/tmp/registry-inspector-mr-x")
+    _environ.set_env_internally("REGISTRY_CORE_CACHE_DIR", "/home/me/.cache")
+    _environ.set_env_internally("XDG_CACHE_HOME", "/tmp/second")  # (the first original is the user's)
+    assert os.environ["XDG_CACHE_HOME"] == "/tmp/second"  # the process itself still uses its own
+    shown = environment.relevant_env()
+    assert shown["XDG_CACHE_HOME"] == "/home/me/.cache"
+    assert "REGISTRY_CORE_CACHE_DIR" not in shown and "REGISTRY_INSPECTOR_BRIDGE" not in shown
+    assert shown["PYTHONPATH"] == "/home/me/src"
+    monkeypatch.setenv("PYTHONPATH", "/bridge/registry_core")
+    assert "PYTHONPATH" not in environment.relevant_env()  # the bridge alone: the user set none
+
+
 def test_without_details_the_report_is_as_before(tmp_path):
     members = _zip(build_bundle(str(tmp_path / "b.zip"), [], sections=QUICK).path)
     assert members["report.md"].startswith("# Registry Inspector bug report\n")

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -310,6 +311,28 @@ def test_a_corrupt_user_cache_survives_list_and_status_says_corrupt(cli, stack):
     assert backend["state"] == "corrupt", backend
     assert backend["reason_kind"] == "wrong_shape", backend
     assert path.is_file()
+
+
+def test_a_bundle_through_python_describes_the_users_environment(cli, stack, valid_backend_cache, tmp_path):
+    """Not the inspector's plumbing: its private copy of the cache folder, its bridge on PYTHONPATH."""
+    plant_cache(valid_backend_cache[2])
+    path = tmp_path / "bundle.zip"
+    cli("bundle", "--python", stack, "--target", "polystore", "-o", str(path), "--no-redact")
+    with zipfile.ZipFile(path) as bundle:
+        report = bundle.read("report.md").decode()
+        env = json.loads(bundle.read("environment.json"))
+        members = bundle.namelist()
+    assert "by registry-inspector 0.1.0 " in report and "by registry-inspector ?" not in report
+    # (here the tests' PYTHONPATH holds the project and its metadata: the stack may see registry-inspector)
+    [versions] = [line for line in report.splitlines() if line.startswith("- Versions: ")]
+    assert "not installed" not in versions and "Inspected through `--python`" in report
+    assert env["interpreter"]["bridged"] is True
+    assert env["env"]["XDG_CACHE_HOME"] == os.environ["XDG_CACHE_HOME"]
+    assert "REGISTRY_INSPECTOR_BRIDGE" not in env["env"] and "registry-inspector-mr-" not in json.dumps(env["env"])
+    assert env["paths"]["library_cache_dirs"] == {"metaclass_registry": str(user_folder())}
+    assert f"metaclass_registry: `{user_folder()}`" in report
+    assert "caches/metaclass-registry/" + BACKEND_FILE in members
+    assert "package `None`" not in report and "no package of its own to discover, no entry-point group" in report
 
 
 # -- polystore without pandas --------------------------------------------------------------------------

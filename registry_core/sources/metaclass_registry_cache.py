@@ -14,6 +14,8 @@ import os
 import sys
 import time
 
+from .._environ import set_env_internally
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -58,7 +60,7 @@ def private_cache() -> None:
         # registry_core's own caches (and platformdirs users) keep resolving to the user's folder.
         from ..cache.paths import user_cache_dir
 
-        os.environ["REGISTRY_CORE_CACHE_DIR"] = os.path.dirname(user_cache_dir("registry_core"))
+        set_env_internally("REGISTRY_CORE_CACHE_DIR", os.path.dirname(user_cache_dir("registry_core")))
     private = tempfile.mkdtemp(prefix="registry-inspector-mr-")
     source = os.path.join(_STATE["user_cache_home"], CACHE_FOLDER)
     target = os.path.join(private, CACHE_FOLDER)
@@ -66,7 +68,7 @@ def private_cache() -> None:
         shutil.copytree(source, target, symlinks=False, ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
     except OSError:
         os.makedirs(target, exist_ok=True)
-    os.environ["XDG_CACHE_HOME"] = private
+    set_env_internally("XDG_CACHE_HOME", private)
     _STATE["private"] = private
     import atexit
 

@@ -17,6 +17,8 @@ _RELEVANT_ENV_EXACT = ("QT_QPA_PLATFORM", "PYTHONPATH")
 _RELEVANT_ENV_PREFIXES = ("REGISTRY_CORE_", "REGISTRY_INSPECTOR_", "XDG_")
 _RELEVANT_ENV_SUFFIXES = ("_DISABLE_REGISTRY_CACHE", "_SUBPROCESS_NO_GPU")
 _TOOL_DISTRIBUTIONS = ("registry-inspector", "PyQt6", "pyqtgraph", "platformdirs")
+#: Set in the inspected environment's process (``--python``, ``--remote``): the folder registry_core is run from.
+_BRIDGE_VAR = "REGISTRY_INSPECTOR_BRIDGE"
 
 
 def dist_version(name: str) -> str | None:
@@ -91,7 +93,21 @@ def libraries(registries: Iterable[Any]) -> dict[str, str]:
 
 
 def relevant_env(environ: dict[str, str] | None = None) -> dict[str, str]:
-    source = os.environ if environ is None else environ
+    """The variables that change what registries and caches do, as the user set them (``environ``: this process's
+    environment with the inspector's own plumbing undone: the metaclass-registry source's private cache folder,
+    and the ``--python`` bridge that makes registry_core importable in the inspected environment)."""
+    if environ is None:
+        from ..._environ import user_environ
+
+        environ = user_environ()
+    source = dict(environ)
+    bridge = source.pop(_BRIDGE_VAR, None)
+    if bridge and "PYTHONPATH" in source:
+        kept = [p for p in source["PYTHONPATH"].split(os.pathsep) if p and p != bridge]
+        if kept:
+            source["PYTHONPATH"] = os.pathsep.join(kept)
+        else:
+            del source["PYTHONPATH"]
     chosen = {}
     for name, value in source.items():
         if (
@@ -181,12 +197,17 @@ def environment_document(registries: list[Any], extra: dict[str, Any] | None = N
             "frozen": bool(getattr(sys, "frozen", False)),
             "cwd": os.getcwd(),
             "sys_path": list(sys.path),
+            # registry_core run here by the inspector (--python/--remote), not installed: the tool's other
+            # distributions (registry-inspector, PyQt6, pyqtgraph) are the inspector's, not this environment's.
+            "bridged": bool(os.environ.get(_BRIDGE_VAR)),
         },
         "versions": versions,
         "registry_libraries": libraries(registries),
         "plugin_distributions": plugin_distributions(registries),
         "paths": {
             "cache_dirs": {ns: get_cache_dir(ns) for ns in namespaces},
+            # Other libraries' own cache folders (metaclass-registry's), where their registries keep their files.
+            "library_cache_dirs": _library_cache_dirs(registries),
             "user_cache_dirs": {ns: user_cache_dir(ns) for ns in namespaces},
             "user_data_dir": user_data_dir(),
             "log_dir": log_dir(),
@@ -196,3 +217,14 @@ def environment_document(registries: list[Any], extra: dict[str, Any] | None = N
         },
         "env": relevant_env(),
     }
+
+
+def _library_cache_dirs(registries: Iterable[Any]) -> dict[str, str]:
+    """``{library: folder}`` of the caches other libraries' registries keep (the user's folder, as they use it)."""
+    found: dict[str, str] = {}
+    for registry in registries:
+        library = getattr(registry, "library", None)
+        path = getattr(registry, "cache_path", None) if library else None
+        if path:
+            found.setdefault(str(library.get("name") if isinstance(library, dict) else library), os.path.dirname(path))
+    return dict(sorted(found.items()))

@@ -72,7 +72,8 @@ def report_markdown(
     title = " ".join(details.get("title", "").split())
     out.append(f"# Registry Inspector bug report{': ' + title if title else ''}\n")
     out.append(
-        f"Created {created} by registry-inspector {versions.get('registry-inspector') or '?'} "
+        f"Created {created} by registry-inspector "
+        f"{(env.get('tool') or {}).get('version') or versions.get('registry-inspector') or '?'} "
         f"(registry_core {versions.get('registry_core')}); redaction {'ON' if redacted else 'OFF'}. "
         f"Sections: {', '.join(sections)}."
         + (f" Left out: {'; '.join(f'{sid} ({why})' for sid, why in left_out.items())}." if left_out else "")
@@ -113,7 +114,14 @@ def report_markdown(
     runtime = env.get("runtime") or {}
     if runtime:
         out.append("- Runtime: " + ", ".join(f"{k} {v}" for k, v in runtime.items()))
-    out.append("- Versions: " + ", ".join(f"{k} {v or 'not installed'}" for k, v in versions.items()))
+    bridged = bool(interp.get("bridged"))
+    absent = "not in this environment" if bridged else "not installed"
+    out.append("- Versions: " + ", ".join(f"{k} {v or absent}" for k, v in versions.items()))
+    if bridged:
+        out.append(
+            "- Inspected through `--python` (or `--remote`): the inspector ran its registry_core in this "
+            "environment; its own registry-inspector, PyQt6 and pyqtgraph live elsewhere"
+        )
     dists = env["plugin_distributions"]
     out.append(
         "- Plugin distributions: "
@@ -121,7 +129,8 @@ def report_markdown(
     )
     if distributions is not None:
         out.append(f"- Installed distributions: {distributions_line(distributions)}")
-    out.append("- Cache folders: " + ", ".join(f"{ns}: `{p}`" for ns, p in env["paths"]["cache_dirs"].items()))
+    folders = {**env["paths"]["cache_dirs"], **(env["paths"].get("library_cache_dirs") or {})}
+    out.append("- Cache folders: " + ", ".join(f"{ns}: `{p}`" for ns, p in folders.items()))
     out.append(f"- Log file: `{env['paths']['log_file']}`")
     out.append("- Environment variables: " + (", ".join(f"`{k}={v}`" for k, v in env["env"].items()) or "none set"))
     out.append("")
@@ -164,7 +173,9 @@ def report_markdown(
     )
     for r in regs:
         out.append(f"### {r['name']}\n")
-        out.append(f"Base `{r['base']}`, package `{r['package']}`, entry-point group `{r['entry_point_group']}`.\n")
+        package = f"package `{r['package']}`" if r["package"] else "no package of its own to discover"
+        group = f"entry-point group `{r['entry_point_group']}`" if r["entry_point_group"] else "no entry-point group"
+        out.append(f"Base `{r['base']}`, {package}, {group}.\n")
         if r["plugins"]:
             out.append(
                 "Plugins: " + ", ".join(f"`{p['key']}` ({p['module']}:{p['class']})" for p in r["plugins"]) + "\n"
