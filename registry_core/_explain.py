@@ -102,6 +102,8 @@ def explain(registry: Any, name: Any) -> Explanation:
     if isinstance(name, type):
         name = f"{name.__module__}:{name.__qualname__}"
 
+    if isinstance(name, str) and not dict.__contains__(registry, name):
+        name = _key_written_as(registry, name)
     if hashable(name) and dict.__contains__(registry, name):
         holder = dict.__getitem__(registry, name)
         holder_outcome = _class_outcome_for(report, holder)
@@ -153,6 +155,21 @@ def explain(registry: Any, name: Any) -> Explanation:
     if located is not None:
         return located
     return _not_found(registry, name)
+
+
+def _key_written_as(registry: Any, text: str) -> Any:
+    """The registry's key that ``text`` names as the views write it (an enum key: ``ZarrCompressor.NONE``, its
+    ``repr``, or its name alone), else ``text`` itself: a command line has only strings to give."""
+    from enum import Enum
+
+    for key in dict.keys(registry):
+        if type(key) is str:
+            continue
+        if text == str(key) or text == repr(key):
+            return key
+        if isinstance(key, Enum) and text in (key.name, f"{type(key).__name__}.{key.name}"):
+            return key
+    return text
 
 
 def hashable(value: Any) -> bool:
@@ -298,10 +315,7 @@ def _not_found(registry: Any, name: str) -> Explanation:
         + [m.name for m in report.modules]
     )
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
-    details = [
-        f"discovery scanned package {registry.config.discovery_package} "
-        f"({len(report.modules)} modules) and entry-point group {registry.entry_point_group}"
-    ]
+    details = [scanned(registry)]
     if close:
         details.append("did you mean: " + ", ".join(close))
     return Explanation(
@@ -313,3 +327,15 @@ def _not_found(registry: Any, name: str) -> Explanation:
         "all): check the file is inside the discovery package, or advertised as an entry point.",
         details,
     )
+
+
+def scanned(registry: Any) -> str:
+    """What ``registry``'s discovery looked at: its package (how many modules) and its entry-point group."""
+    package = registry.config.discovery_package
+    group = registry.entry_point_group
+    if not package and not group:
+        return "no discovery of its own: it holds what registered once the modules declaring it were imported"
+    if not package:
+        return f"discovery scanned entry-point group {group} (no package)"
+    looked = f"discovery scanned package {package} ({len(registry.report.modules)} modules)"
+    return f"{looked} and entry-point group {group}" if group else f"{looked}; no entry-point group"

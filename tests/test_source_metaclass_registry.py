@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import textwrap
 import zipfile
@@ -333,6 +334,26 @@ def test_a_bundle_through_python_describes_the_users_environment(cli, stack, val
     assert f"metaclass_registry: `{user_folder()}`" in report
     assert "caches/metaclass-registry/" + BACKEND_FILE in members
     assert "package `None`" not in report and "no package of its own to discover, no entry-point group" in report
+
+
+@pytest.mark.parametrize("written", ["ZarrCompressor.NONE", "<ZarrCompressor.NONE: 'none'>", "NONE"])
+def test_explain_finds_an_enum_key_as_the_listing_writes_it(cli, stack, written):
+    """A command line has only strings: the enum key that `list` shows as ZarrCompressor.NONE is found."""
+    answers = cli("explain", written, "--python", stack, "--target", "polystore", "--json").json()["answers"]
+    [answer] = [a for a in answers if a["registered"]]
+    assert answer["registry"] == "zarr compressor factory"
+    assert "polystore.config.NoZarrCompressorFactory" in answer["message"]
+
+
+def test_explain_of_an_unknown_name_accounts_for_every_registry(cli, stack):
+    text = cli("explain", "nosuch", "--python", stack, "--target", "polystore", expect=1).stdout
+    lines = text.splitlines()
+    assert lines[0].startswith("[every registry] 'nosuch' is not a key, class or module known to any of the 9 ")
+    assert re.fullmatch(
+        r"    backend: discovery scanned package polystore \(\d+ modules\); no entry-point group", lines[1]
+    )
+    assert lines[2].startswith("    no discovery of their own (what registered at import only): ")
+    assert all(name in lines[2] for name in POLYSTORE_PARTIAL) and "None" not in text
 
 
 # -- polystore without pandas --------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def run_explain(args: Any) -> int:
     extra: dict[str, Any] = {}
     shown = known or answers
     if not known and len(answers) > 1:
-        answer, extra = not_found_anywhere(args.name, chosen, answers)
+        answer, extra = not_found_anywhere(args.name, chosen)
         shown = [answer]
     if args.json:
         emit_json({"schema": 1, "name": args.name, "answers": [{**a.to_dict(), **extra} for a in shown]})
@@ -66,13 +66,13 @@ def run_explain(args: Any) -> int:
 EVERY_REGISTRY = "*"
 
 
-def not_found_anywhere(name: str, registries: list[Any], answers: list[Any]) -> tuple[Any, dict[str, Any]]:
+def not_found_anywhere(name: str, registries: list[Any]) -> tuple[Any, dict[str, Any]]:
     """One answer for a name no registry knows: the registries searched, what each scanned, and the close
     matches (keys, class names, modules) of all of them, each with its registry; and those two as data (the
     ``registries`` and ``suggestions`` of the JSON answer)."""
     import difflib
 
-    from .._explain import CAUSE_NOT_FOUND, Explanation
+    from .._explain import CAUSE_NOT_FOUND, Explanation, scanned
 
     owners: dict[str, list[str]] = {}
     for registry in registries:
@@ -83,7 +83,11 @@ def not_found_anywhere(name: str, registries: list[Any], answers: list[Any]) -> 
             if registry.name not in owners.setdefault(candidate, []):
                 owners[candidate].append(registry.name)
     close = difflib.get_close_matches(name, list(owners), n=5, cutoff=0.6)
-    details = [f"{a.registry}: {a.details[0]}" for a in answers if a.details]
+    # One line per registry that discovers; those with no discovery of their own in one line (polystore has eight).
+    details = [f"{r.name}: {scanned(r)}" for r in registries if r.config.discovery_package or r.entry_point_group]
+    undiscovering = [r.name for r in registries if not (r.config.discovery_package or r.entry_point_group)]
+    if undiscovering:
+        details.append(f"no discovery of their own (what registered at import only): {', '.join(undiscovering)}")
     if close:
         details.append("did you mean: " + ", ".join(f"{c} ({', '.join(owners[c])})" for c in close))
     answer = Explanation(
