@@ -107,6 +107,12 @@ class Session:
             state.progress(index, len(chosen), f"rebuilding {registry.name}")
             registry.rebuild()
             rebuilt.append(registry.name)
+        if not names and not state.cancelled():
+            from registry_core.enums import rebuild_enum_caches
+
+            # What Invalidate all removed of the enum caches: their classes live on here, so nothing else writes them.
+            state.progress(len(chosen), len(chosen) + 1, "rewriting the enum caches")
+            rebuild_enum_caches()
         self.discovery_s = time.perf_counter() - started
         self.discovered_at = time.time()
         return {**self.describe(state), "rebuilt": rebuilt, "seconds": self.discovery_s, "cancelled": state.cancelled()}

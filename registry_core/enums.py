@@ -17,11 +17,13 @@ are identical) across processes, under ``multiprocessing`` spawn too.
 from __future__ import annotations
 
 import copyreg
+import sys
 from enum import Enum
 from enum import EnumMeta as EnumType  # (the name EnumType is 3.11+; EnumMeta is it on 3.10 too)
 
 from .cache.fingerprint import distributions_stamp, distributions_unchanged
 from .cache.manager import CacheConfig, RegistryCacheManager, stable_hash
+from .cache.status import VALID
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,6 +50,8 @@ _COMPONENT_KEYS = ("all_components", "variable_components", "group_by", "descrip
 _CLASSES: dict[tuple, Any] = {}
 #: Every enum cache this process has used, by (namespace, file name); the latest manager of a file wins.
 _MANAGERS: dict[tuple[str, str], RegistryCacheManager] = {}
+#: How to write each remembered enum cache afresh (``rebuild_enum_caches``): its items regenerated and saved.
+_REBUILDERS: dict[tuple[str, str], Callable[[], object]] = {}
 
 
 # -- the classes --------------------------------------------------------------------
@@ -214,12 +218,20 @@ def colormap_cache_manager(namespace: str = DEFAULT_NAMESPACE, enable_cache: boo
         version_stamp_getter=_colormap_version_stamp,
         version_stamp_holds=_colormap_stamp_holds,
     )
-    return _remember(manager)
+    return _remember(manager, lambda: _pyqtgraph_installed() and manager.save_cache(discover_colormaps()))
 
 
-def _remember(manager: RegistryCacheManager) -> RegistryCacheManager:
+def _pyqtgraph_installed() -> bool:
+    from importlib.util import find_spec
+
+    return "pyqtgraph" in sys.modules or find_spec("pyqtgraph") is not None
+
+
+def _remember(manager: RegistryCacheManager, rebuild: Callable[[], object]) -> RegistryCacheManager:
     if manager.enabled:
-        _MANAGERS[manager.namespace, manager.cache_name] = manager
+        key = (manager.namespace, manager.cache_name)
+        _MANAGERS[key] = manager
+        _REBUILDERS[key] = rebuild
     return manager
 
 
@@ -408,7 +420,7 @@ def component_cache_manager(
         identity={"name": "/".join(COMPONENT_ENUM_NAMES), "enums": list(COMPONENT_ENUM_NAMES)},
         enabled=enable_cache,
     )
-    return _remember(manager)
+    return _remember(manager, lambda: manager.save_cache(component_definitions(config)))
 
 
 def _component_classes(items: dict[str, dict], namespace: str, version: str) -> tuple[type, type, type]:
@@ -464,6 +476,21 @@ def enum_cache_managers(namespace: str = DEFAULT_NAMESPACE) -> list[RegistryCach
     """The colormap cache of ``namespace`` and every other enum cache this process has used."""
     colormap = colormap_cache_manager(namespace)
     return [colormap, *(m for m in _MANAGERS.values() if m is not colormap)]
+
+
+def rebuild_enum_caches(namespace: str = DEFAULT_NAMESPACE) -> list[CacheStatus]:
+    """Write afresh each enum cache of ``namespace`` this process has used that is not valid now (what
+    "Invalidate all" or ``clear-cache --all`` removed: the enum classes live on in the process, so nothing
+    else would write them before the next start); the status of each one rewritten. The colormap enum's
+    only where pyqtgraph is installed (it is generated from pyqtgraph)."""
+    rewritten = []
+    for manager in enum_cache_managers(namespace):
+        rebuild = _REBUILDERS.get((manager.namespace, manager.cache_name))
+        if rebuild is None or manager.status().state == VALID:
+            continue
+        if rebuild():
+            rewritten.append(manager.status())
+    return rewritten
 
 
 def enum_cache_status(namespace: str = DEFAULT_NAMESPACE) -> list[CacheStatus]:

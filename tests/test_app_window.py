@@ -358,6 +358,9 @@ def test_invalidate_selected_then_all_then_rebuild_with_f5(qtbot, window):
     proxy = window.cache_proxy
     table = {proxy.index(r, 0).data(): proxy.index(r, 1).data() for r in range(proxy.rowCount())}
     assert {name: table[name] for name in DEMO_REGISTRIES} == {name: "valid" for name in DEMO_REGISTRIES}
+    # And the enum caches Invalidate all removed: Rebuild writes back everything it took.
+    assert set(cache_states(window).values()) == {"valid"}, cache_states(window)
+    assert "7 valid" in window.cache_label.text()
 
 
 def test_export_bundle_without_the_dialog(qtbot, window, tmp_path):

@@ -354,8 +354,12 @@ def test_clear_cache_needs_a_choice(cli):
 
 def test_rebuild_all_then_one(cli):
     result = cli("rebuild")
-    lines = result.stdout.splitlines()
+    *lines, enum_line = result.stdout.splitlines()
     assert len(lines) == len(DEMO_REGISTRIES)
+    # Rebuild all writes the enum caches that are missing too (this test's cache folder starts empty).
+    assert re.fullmatch(r"rewrote the ColormapEnum enum cache -> valid \(/.*colormap_enum\.json\)", enum_line), (
+        enum_line
+    )
     for line, (name, plugin_keys) in zip(lines, DEMO_REGISTRIES.items()):
         assert re.match(
             rf"rebuilt {re.escape(name)}: {len(plugin_keys)} plugins?, \d+ failed modules?, \d+ skipped "
@@ -365,10 +369,11 @@ def test_rebuild_all_then_one(cli):
     assert "1 failed module," in lines[0] and "2 skipped classes" in lines[1] and "0 failed modules" in lines[1]
     caches = check_status(cli("status", "--json", "--check").json())
     assert all(caches[name]["state"] == "valid" for name in DEMO_REGISTRIES)
+    assert caches["enum ColormapEnum"]["state"] == "valid"
 
     before = os.stat(caches["library registry"]["path"]).st_mtime_ns
     doc = cli("rebuild", "--registry", "library registry", "--json").json()
-    assert doc["schema"] == 1
+    assert doc["schema"] == 1 and "enums" not in doc  # (one registry: its cache only)
     [item] = doc["rebuilt"]
     assert item["registry"] == "library registry"
     assert (item["plugins"], item["failures"], item["skipped"]) == (4, 0, 1)

@@ -83,7 +83,15 @@ def run_rebuild(args: Any) -> int:
                 "written": _written(status),
             }
         )
-    document = {"schema": 1, "rebuilt": rebuilt}
+    document: dict[str, Any] = {"schema": 1, "rebuilt": rebuilt}
+    if not getattr(args, "registry", None):
+        from ..enums import rebuild_enum_caches
+
+        # Rebuild all rewrites what clear-cache --all removed of the enum caches too.
+        document["enums"] = [
+            {"enum": s.name, "state": s.state, "reason": s.reason or None, "path": s.path}
+            for s in rebuild_enum_caches()
+        ]
     if args.json:
         emit_json(document)
     else:

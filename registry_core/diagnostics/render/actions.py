@@ -38,6 +38,8 @@ def render_rebuilt(document: dict[str, Any], out: TextIO) -> None:
             f"{count(item['failures'], 'failed module')}, {count(item['skipped'], 'skipped class', 'skipped classes')} "
             f"in {item['seconds'] * 1000:.0f} ms -> {_outcome(item)} ({item['path']})\n"
         )
+    for enum in document.get("enums") or []:
+        out.write(f"rewrote the {enum['enum']} enum cache -> {_outcome(enum)} ({enum['path']})\n")
     unwritten = [item["registry"] for item in document["rebuilt"] if item.get("written") is False]
     if unwritten:
         out.write(
