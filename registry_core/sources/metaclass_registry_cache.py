@@ -73,6 +73,36 @@ def private_cache() -> None:
     import atexit
 
     atexit.register(shutil.rmtree, private, True)
+    _relay_library_log(private, _STATE["user_cache_home"])
+
+
+def _relay_library_log(private: str, user_home: str) -> None:
+    """The library's own warnings ("Corrupt cache file /tmp/...-mr-x/..., rebuilding") as ours: said through
+    registry_core's log (its prefix, its log file), naming the user's file, and saying that only the private
+    copy is touched. Without this Python's last-resort handler printed them bare, with a temporary path."""
+    import logging
+
+    class Relay(logging.Handler):
+        _registry_inspector = True
+
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                message = record.getMessage()
+            except Exception:  # noqa: BLE001 - a bad format in the library's record must not break ours
+                message = str(record.msg)
+            if private in message:
+                message = (
+                    message.replace(private, user_home)
+                    + " (in the inspector's private copy of the folder: yours is left as it is)"
+                )
+            from .._log import get_logger
+
+            get_logger("metaclass_registry").log(record.levelno, "metaclass-registry: %s", message)
+
+    library = logging.getLogger("metaclass_registry")
+    if not any(getattr(h, "_registry_inspector", False) for h in library.handlers):
+        library.addHandler(Relay(logging.WARNING))
+        library.propagate = False
 
 
 def file_stamp(name: str) -> tuple[int, int, int] | None:
