@@ -93,6 +93,34 @@ def test_an_executable_that_is_not_python(cli, tmp_path):
     assert str(script) in line and "not a Python interpreter" in line
 
 
+def test_a_script_that_only_prints_a_version_is_not_taken_for_python(cli, tmp_path):
+    """It used to pass the version check, then 'list --json' printed its '3 11' and exited 0."""
+    script = tmp_path / "python"
+    script.write_text("#!/bin/sh\necho 3 11\n")
+    script.chmod(0o755)
+    line = one_line_error(cli("list", "--python", str(script), expect=None))
+    assert "not a Python interpreter: asked to run one line of Python, it answered '3 11' (exit status 0)" in line
+    document = cli("list", "--python", str(script), "--json", expect=2).json()
+    assert document["error"]["kind"] == "environment"
+
+
+def test_a_wrapper_that_prints_a_banner_first_is_python(cli, tmp_path):
+    """A site's wrapper (module load, a banner) that then runs the real interpreter is accepted."""
+    wrapper = tmp_path / "python"
+    wrapper.write_text(f'#!/bin/sh\necho "loading site modules..."\nexec {sys.executable} "$@"\n')
+    wrapper.chmod(0o755)
+    result = cli("list", "--python", str(wrapper), "--target", "json", expect=2)
+    # (json declares no registry: the error is about the target, so the interpreter itself was accepted)
+    assert "not a Python interpreter" not in result.stderr
+    assert "json declares no registries" in result.stderr, result
+
+
+def test_no_target_in_another_environment_says_what_to_give(cli):
+    line = cli("status", "--python", sys.executable, expect=2).stderr.strip()
+    assert "no --target given, and nothing in this environment (" in line
+    assert "the embedded demo comes with the inspector, not with this environment: give --target MODULE" in line
+
+
 def _old_python() -> str | None:
     """A real interpreter older than 3.10 on this machine, if there is one."""
     candidates = sorted(

@@ -123,23 +123,33 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def check_version(python: str, timeout: float = 30.0) -> None:
+    import secrets
     import subprocess
 
+    # A token to echo back: only a program that really runs the code can (a script that prints "3 11" cannot),
+    # and its line is found after whatever a wrapper printed first.
+    token = secrets.token_hex(8)
     try:
         result = subprocess.run(
-            [python, "-c", "import sys; print('%d %d' % sys.version_info[:2])"],
+            [python, "-c", "import sys; print(sys.argv[1], '%d %d' % sys.version_info[:2])", token],
             capture_output=True,
             text=True,
             timeout=timeout,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise PythonEnvironmentError(f"--python {python}: it does not run ({type(exc).__name__}: {exc})") from None
+    answer = [line.split()[1:] for line in result.stdout.splitlines() if line.startswith(token + " ")]
     try:
-        version = tuple(int(part) for part in result.stdout.split())
+        version = tuple(int(part) for part in answer[-1]) if answer else ()
     except ValueError:
         version = ()
     if len(version) != 2:
-        raise PythonEnvironmentError(f"--python {python}: not a Python interpreter ({result.stderr.strip()[:200]})")
+        said = (result.stderr.strip() or result.stdout.strip())[:200]
+        raise PythonEnvironmentError(
+            f"--python {python}: not a Python interpreter: asked to run one line of Python, it "
+            + (f"answered {said!r}" if said else "printed nothing")
+            + f" (exit status {result.returncode}); give a virtual environment's folder or its bin/python"
+        )
     if version < MIN_VERSION:
         raise PythonEnvironmentError(
             f"--python {python}: Python {version[0]}.{version[1]}; the inspector needs "

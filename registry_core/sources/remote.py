@@ -242,7 +242,7 @@ def worker_error_line(host: str, error: dict[str, Any], targets: list[str] | Non
     machine's app, not with the core sent over ssh, so on a worker a target must be named.
     """
     message = f"--remote {host}: {error.get('message') or 'the command failed there'}"
-    if error.get("kind") == "target" and not targets:
+    if error.get("kind") == "target" and not targets and "--target MODULE" not in message:
         message += (
             "; give --target MODULE, a module of the worker's environment that declares registries "
             "(the embedded demo only exists on this machine)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 TYPE_CHECKING = False
@@ -145,7 +146,17 @@ def load_target(module: str) -> None:
 def nothing_declared(modules: list[str] | None) -> str:
     """Why the targets gave no registry, and what to try: the message for an empty result."""
     if not modules:
-        return "the targets declare no registries"
+        if os.environ.get("REGISTRY_INSPECTOR_BRIDGE"):  # (run in another environment: --python, --remote)
+            return (
+                f"no --target given, and nothing in this environment ({sys.prefix}) advertises one in the "
+                "registry_core.targets entry-point group; the embedded demo comes with the inspector, not with "
+                "this environment: give --target MODULE, a module that declares registries (or --target "
+                "entry-points:GROUP)"
+            )
+        return (
+            "no --target given, and the default targets (the embedded demo, and what the registry_core.targets "
+            "entry-point group advertises) declare no registries: give --target MODULE"
+        )
     from .textscan import scan
 
     parts = []
