@@ -19,6 +19,7 @@ CASES = [
     (("rebuild", "--registry", "nope"), "registry", "no registry named 'nope'"),
     (("clear-cache",), "usage", "clear-cache needs --registry NAME or --all"),
     (("list", "--no-such-flag"), "usage", "unrecognized arguments: --no-such-flag"),
+    (("bundle",), "usage", "the following arguments are required: -o/--output"),
     (("status", "--python", "/no/such/python"), "environment", "/no/such/python"),
     (("bundle", "-o", "/nonexistent/folder/bug.zip"), "bundle", "cannot write the bundle"),
     (("diff", "/nonexistent/worker.json", "live"), "snapshot", "/nonexistent/worker.json: no such file"),
@@ -38,6 +39,7 @@ def test_json_error_document_with_the_same_exit_code(cli, argv, kind, words):
     assert document["error"]["kind"] == kind
     assert words in document["error"]["message"]
     assert words in result.stderr  # still said to the person at the terminal
+    assert "registry-inspector: registry-inspector" not in result.stderr  # (the prefix once)
 
 
 def test_a_target_error_carries_its_traceback_in_details(cli, make_package):

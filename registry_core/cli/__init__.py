@@ -132,7 +132,9 @@ class _Parser(argparse.ArgumentParser):
         if self.json_errors:
             from ._common import fail
 
-            fail(f"{self.prog}: {message}", as_json=True, kind="usage")
+            # ("registry-inspector bundle" -> "bundle: ...": fail() says "registry-inspector: " already)
+            command = self.prog.partition(" ")[2]
+            fail(f"{command}: {message}" if command else message, as_json=True, kind="usage")
             self.exit(EXIT_USAGE)
         super().error(message)
 
