@@ -408,6 +408,18 @@ def test_rebuild_that_cannot_write_a_cache_says_why_and_exits_1(cli, tmp_path):
     assert "-> disabled by REGISTRY_CORE_DISABLE_CACHE=1 (" in text and "not written" not in text
 
 
+def test_a_cache_folder_that_cannot_be_made_is_one_warning_per_folder(cli, tmp_path):
+    """Every cache in the folder fails the same way: said once per folder, not once per cache (it was 7 lines)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = cli("list", env={"REGISTRY_CORE_CACHE_DIR": str(blocker / "caches")})
+    said = [line for line in result.stderr.splitlines() if "cache disabled for this process" in line]
+    folders = {line.split("cache folder ")[1].split(" cannot be created")[0] for line in said}
+    assert len(said) == len(folders) == 2, said  # the demo's namespace, and registry_core's (the colormap enum)
+    statuses = check_status(cli("status", "--json", env={"REGISTRY_CORE_CACHE_DIR": str(blocker / "caches")}).json())
+    assert all(statuses[name]["state"] in ("disabled", "missing") for name in DEMO_REGISTRIES), statuses
+
+
 # -- unknown registry names ----------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 
-from .._log import get_logger
+from .._log import debug, get_logger
 from .fingerprint import (
     check_distribution_folders,
     check_entry_point_files,
@@ -61,6 +61,10 @@ def stable_hash(text: str) -> str:
 
 #: 2**64 - 59, the largest prime below 2**64.
 _PRIME_64 = (1 << 64) - 59
+
+
+#: Write failures already warned of in this process (the reason's text): each cause is said once.
+_FAILURES_WARNED: set[str] = set()
 
 
 class RegistryCacheManager:
@@ -390,7 +394,17 @@ class RegistryCacheManager:
         self._write_failure = reason
         if not self._warned:
             self._warned = True
-            get_logger("cache").warning("%s cache disabled for this process: %s", self.identity.get("name"), reason)
+            # One warning per cause: a folder that cannot be created fails every cache in it the same way (the
+            # demo's seven were seven lines); the others say it in their status, and in the log at debug level.
+            if reason in _FAILURES_WARNED:
+                debug("cache", "%s cache disabled for this process: %s", self.identity.get("name"), reason)
+                return
+            _FAILURES_WARNED.add(reason)
+            get_logger("cache").warning(
+                "%s cache disabled for this process: %s (any other cache failing so is not named again)",
+                self.identity.get("name"),
+                reason,
+            )
 
     def lock(self, timeout: float | None = None) -> CacheLock:
         """A cross-process lock beside the cache file (held while rebuilding)."""
