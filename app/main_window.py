@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
         # One chart per event-loop turn: drawing all three at once froze the window ~120-165 ms.
         self.tabs.setCurrentIndex(TAB_TIMING)
         self.charts.show_profile(profile, load_history(subject=self.session.profile_subject()))
+        self._say(task_results.profile_summary(profile))
 
     def export_bundle(self, path: str | None = None, redact: bool = True, sections: list[str] | None = None) -> None:
         if path is None:

@@ -105,6 +105,22 @@ def rebuild_summary(result: dict[str, Any]) -> str:
     return text
 
 
+def profile_summary(profile: dict[str, Any]) -> str:
+    """``Profiled 5 registries, 3 fresh-process runs each (2 could not be timed); recorded in the history``."""
+    registries = profile.get("registries") or []
+    troubled = [r for r in registries if r.get("timed_out") or r.get("error")]
+    runs = profile.get("runs") or 0
+    text = f"Profiled {_count(len(registries), 'registry', 'registries')}, {_count(runs, 'fresh-process run')} each"
+    if troubled:
+        text += f" ({len(troubled)} could not be timed: see the Timing tab)"
+    if profile.get("history_path"):
+        text += "; recorded in the history"
+    elif profile.get("history_error"):
+        error = str(profile["history_error"])
+        text += "; " + (error if error.startswith("not recorded") else f"not recorded: {error}")
+    return text
+
+
 def after_verify(window: MainWindow, document: dict[str, Any]) -> None:
     """Verify's verdict: a status message when every registry agrees, a dialog saying how when some do not."""
     from registry_core.diagnostics import describe_verdict as describe

@@ -398,6 +398,9 @@ def test_profile_shows_charts(qtbot, window):
     names = [r["name"] for r in window._profile["registries"]]
     assert names == list(DEMO_REGISTRIES)
     assert window._profile["runs"] == 1 and not window._profile["cancelled"]
+    # Said in the status bar, as every action's result is.
+    message = window.statusBar().currentMessage()
+    assert message == "Profiled 5 registries, 1 fresh-process run each; recorded in the history", message
 
 
 def test_cancel_profile_ends_promptly_and_actions_come_back(qtbot, window):
