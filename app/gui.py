@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -117,8 +118,11 @@ def main(argv: list[str], version: str | None = None) -> int:
         except SnapshotError as exc:
             print(f"registry-inspector: {exc}", file=sys.stderr)
             return 2
-    from .qt_check import exit_if_qt_cannot_start
+    from .qt_check import exit_if_qt_cannot_start, has_display
 
+    if (args.screenshot or args.smoke_test) and not os.environ.get("QT_QPA_PLATFORM") and not has_display():
+        # A picture or a smoke test needs no screen: on a server, draw offscreen instead of failing for want of one.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if (missing_libraries := exit_if_qt_cannot_start()) is not None:  # before Qt can abort on them
         return missing_libraries
     from PyQt6.QtCore import QCoreApplication, QTimer
@@ -183,6 +187,14 @@ def main(argv: list[str], version: str | None = None) -> int:
             app.quit()
         elif args.screenshot:
             window.tabs.setCurrentIndex(TAB_NAMES.index(args.tab))
+            shown = (window.width(), window.height())
+            if shown != tuple(args.size):
+                # Qt keeps a window at least as large as its layout needs: say so rather than hand back another size.
+                print(
+                    f"registry-inspector gui: --size {args.size[0]}x{args.size[1]}: the window cannot be smaller than "
+                    f"its layout allows here; the screenshot is {shown[0]}x{shown[1]}",
+                    file=sys.stderr,
+                )
             # Let layouts settle and the charts (drawn one per timer tick) finish before grabbing.
             QTimer.singleShot(300, lambda: _save_when_drawn(window, args.screenshot, app))
 

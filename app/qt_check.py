@@ -220,9 +220,31 @@ def check_platform_libraries(
     return message(name, path, missing, error, family if family is not None else distribution_family())
 
 
+def has_display(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a window has a screen to go to: an X display or a Wayland session."""
+    env = os.environ if environ is None else environ
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def check_display(environ: Mapping[str, str] | None = None, *, system: str | None = None) -> str | None:
+    """None when the chosen platform has a screen (or needs none); else what to print. Without it Qt aborts with
+    "could not connect to display" and blames libxcb-cursor0, which is installed."""
+    if (sys.platform if system is None else system) != "linux":
+        return None
+    if platform_name(environ) not in ("xcb", "wayland") or has_display(environ):
+        return None
+    return (
+        "registry-inspector: no display to open the window on (DISPLAY is not set).\n"
+        "On a machine without a screen: xvfb-run -a registry-inspector; or a picture of it, "
+        "registry-inspector --screenshot FILE.png (it draws offscreen); or the CLI twin: "
+        "registry-inspector list, status, explain, verify, profile, bundle."
+    )
+
+
 def exit_if_qt_cannot_start() -> int | None:
-    """``EXIT_MISSING_LIBRARIES`` after printing what to install when Qt's platform plugin cannot load, else None."""
-    problem = check_platform_libraries()
+    """``EXIT_MISSING_LIBRARIES`` after printing what to install when Qt's platform plugin cannot load, or that
+    there is no display for it, else None."""
+    problem = check_platform_libraries() or check_display()
     if problem is None:
         return None
     print(problem, file=sys.stderr)

@@ -684,6 +684,17 @@ def test_screenshot_writes_a_png(cli, tmp_path):
     assert (image.width(), image.height()) == (900, 600)
 
 
+def test_a_size_below_what_the_layout_allows_is_said(cli, tmp_path):
+    shot = tmp_path / "small.png"
+    result = cli("gui", "--screenshot", str(shot), "--size", "100x100", env=_gui_env(tmp_path))
+    image = QImage(str(shot))
+    assert image.width() > 100 and image.height() > 100
+    assert (
+        "--size 100x100: the window cannot be smaller than its layout allows here; "
+        f"the screenshot is {image.width()}x{image.height()}"
+    ) in result.stderr
+
+
 def test_screenshot_of_the_timing_tab_waits_for_the_charts(cli, tmp_path):
     from app import theme
 

@@ -130,3 +130,26 @@ def test_the_window_exits_with_the_message_instead_of_a_qt_abort(monkeypatch, ca
     monkeypatch.setattr(qt_check, "check_platform_libraries", lambda: "registry-inspector: missing libfoo.so.1")
     assert gui.main([]) == qt_check.EXIT_MISSING_LIBRARIES
     assert "missing libfoo.so.1" in capsys.readouterr().err
+
+
+def test_no_display_is_said_with_what_to_do_instead():
+    """Qt's own words for it blame libxcb-cursor0 (installed) and abort."""
+    said = qt_check.check_display({}, system="linux")
+    assert said is not None and "no display to open the window on (DISPLAY is not set)" in said
+    assert "xvfb-run -a registry-inspector" in said and "--screenshot FILE.png" in said
+    assert qt_check.check_display({"DISPLAY": ":0"}, system="linux") is None
+    assert qt_check.check_display({"WAYLAND_DISPLAY": "wayland-0"}, system="linux") is None
+    assert qt_check.check_display({"QT_QPA_PLATFORM": "offscreen"}, system="linux") is None
+    assert qt_check.check_display({}, system="darwin") is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the check runs on Linux only")
+def test_without_a_display_the_window_says_so_and_a_screenshot_draws_offscreen(cli, tmp_path):
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env[name] = ""  # (empty: unset for the check; the runner passes the rest of this environment)
+    result = cli("gui", env=env, expect=2)
+    assert "no display to open the window on" in result.stderr and "Aborted" not in result.stderr
+    shot = tmp_path / "shot.png"
+    cli("gui", "--screenshot", str(shot), "--size", "900x600", env=env)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
