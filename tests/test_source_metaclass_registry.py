@@ -282,6 +282,15 @@ def test_clear_cache_removes_exactly_the_backend_file(cli, stack, valid_backend_
     assert unrelated.read_text() == '{"cache_version": "1.0"}'
     assert notes.read_text() == "keep me"
     assert sorted(p.name for p in path.parent.iterdir()) == ["notes.txt", "unrelated_registry.json"]
+    # A registry with no discovery of its own keeps no file: said as rebuild says it, not "0 files removed".
+    none = cli(
+        "clear-cache", "--python", stack, "--target", "polystore", "--registry", "zarr compressor factory", expect=2
+    )
+    assert (
+        none.stderr.strip()
+        == "registry-inspector: the zarr compressor factory registry keeps no cache of its own to remove"
+    )
+    assert none.stdout == ""
 
 
 def test_list_and_explain_leave_a_valid_cache_byte_identical(cli, stack, valid_backend_cache):

@@ -34,6 +34,9 @@ def run_clear(args: Any) -> int:
     else:
         registry = select(args)[0]
         path = registry.cache_path
+        if path is None:
+            # (another library's registry with no discovery of its own: as rebuild says, not "0 files removed")
+            raise LookupError(f"the {registry.name} registry keeps no cache of its own to remove")
         existed = registry.clear_cache()
         result = {"schema": 1, "removed": [path] if existed else [], "caches_removed": int(existed)}
         shared = getattr(getattr(registry, "cache", None), "shared_with", None)
