@@ -201,3 +201,14 @@ def test_dry_run_reuses_documents_and_builds_only_what_is_missing(tmp_path, monk
     assert second.documents.environment is first.documents.environment  # reused, not rebuilt
     build_bundle("", [], sections=QUICK, dry_run=True, documents=second.documents)
     assert calls == [1]
+
+
+def test_a_registry_served_from_its_cache_says_whose_discovery_time_the_report_shows(cli, tmp_path):
+    """No discovery ran in the process that made the bundle: the figure is the run that wrote the cache."""
+    cli("list")  # the caches written
+    cli("list")  # (and any folder stamp a __pycache__ moved, stored)
+    path = tmp_path / "warm.zip"
+    cli("bundle", "-o", str(path))
+    report = _zip(str(path))["report.md"]
+    rows = [line for line in report.splitlines() if line.startswith("| zmq server | openhcs_demo.runtime.servers |")]
+    assert len(rows) == 1 and "| cache | " in rows[0] and " ms (the run that wrote the cache) |" in rows[0], rows

@@ -151,7 +151,9 @@ def report_markdown(
                 len(r["skipped"]),
                 len(r["excluded"]),
                 r["source"],
-                milliseconds(r.get("discovery_s")),
+                # (served from the cache: no discovery ran now; the figure is the run that wrote the cache)
+                milliseconds(r.get("discovery_s"))
+                + (" (the run that wrote the cache)" if r["source"] == "cache" and r.get("discovery_s") else ""),
                 cache_text,
             ]
         )
