@@ -138,6 +138,20 @@ def test_caches_section_ships_only_recognised_cache_files(cache_folder):
         assert left in note and "not recognised" in note
 
 
+def test_what_else_is_in_the_cache_folders_is_named_not_read(cache_folder):
+    """Not only the files the status names: an application's notes and a subfolder are said to be there."""
+    files, status = cache_folder
+    folder = files["ours"].parent
+    (folder / "notes.txt").write_text("my notes " + GHP)
+    (folder / "sub").mkdir()
+    (folder / "registry_plugin-0123456789abcdef.json.lock").write_text("")  # (ours: not worth a line)
+    members = dict(_members_with_deadline(status, bundle.Redactor(enabled=False)))
+    note = members["caches/not-included.txt"]
+    assert f"{folder / 'notes.txt'}: a file that is not a cache file (named only, not read)" in note
+    assert f"{folder / 'sub'}: a folder that is not a cache file (named only, not read)" in note
+    assert ".lock" not in note and GHP not in "\n".join(members.values())
+
+
 def test_a_recognised_cache_over_the_cap_is_cut(cache_folder, monkeypatch):
     from registry_core.diagnostics.bundle import sections
 

@@ -251,6 +251,7 @@ def cache_members(status: dict[str, Any], redactor: Any) -> list[tuple[str, str]
             continue
         namespace = os.path.basename(os.path.dirname(path))
         members.append((f"caches/{redactor.text(namespace)}/{redactor.text(os.path.basename(path))}", text))
+    left += _others_in_folders(seen)
     if left:
         members.append(
             (
@@ -262,6 +263,30 @@ def cache_members(status: dict[str, Any], redactor: Any) -> list[tuple[str, str]
             )
         )
     return members
+
+
+def _others_in_folders(seen: set[str]) -> list[str]:
+    """``- path: what it is`` for everything else in the folders of the files in ``seen`` (an application's notes,
+    a subfolder): named, never read. Lock and temporary files of ours are not worth a line."""
+    import stat
+
+    lines = []
+    for folder in sorted({os.path.dirname(p) for p in seen}):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            if path in seen or name.endswith((".lock", ".tmp")):
+                continue
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                continue
+            what = "a folder" if stat.S_ISDIR(mode) else "a symbolic link" if stat.S_ISLNK(mode) else "a file"
+            lines.append(f"- {path}: {what} that is not a cache file (named only, not read)")
+    return lines
 
 
 def read_cache_file(path: str, kind: str | None = None) -> tuple[str | None, str | None]:
