@@ -15,6 +15,9 @@ from .. import theme
 from ..desktop import open_path
 from ..models import home_short
 
+#: What a field with no value reads (every pane, the same mark: an empty cell looks like a missing one).
+NONE = "—"
+
 
 def _esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
@@ -37,6 +40,16 @@ def _file_link(path: str | None) -> str:
         return "<i>unknown</i>"
     url = QUrl.fromLocalFile(path).toString()
     return f'<a href="{_esc(url)}">{_brk(path)}</a>'
+
+
+def _served_from(reg: dict[str, Any]) -> str:
+    """discovery, or the cache; "no plugin imported" only while true (a value read imports its plugin, and
+    metaclass-registry imports every cached plugin itself)."""
+    if reg.get("source") != "cache":
+        return "discovery"
+    plugins = reg.get("plugins", [])
+    imported = sum(1 for p in plugins if p.get("loaded"))
+    return "cache (no plugin imported)" if not imported else f"cache ({imported} of {len(plugins)} plugins imported)"
 
 
 class DetailsPane(QTextBrowser):
@@ -78,19 +91,21 @@ class DetailsPane(QTextBrowser):
         cache = reg.get("cache_at_start") or {}
         library = reg.get("library") or {}
         rows = [
-            ("Library", " ".join(str(library[k]) for k in ("name", "version") if library.get(k)) or "-"),
-            ("Base class", reg.get("base")),
-            ("Discovery package", reg.get("package")),
-            ("Key attribute", reg.get("key_attribute")),
-            ("Entry-point group", reg.get("entry_point_group")),
+            ("Library", " ".join(str(library[k]) for k in ("name", "version") if library.get(k)) or NONE),
+            ("Base class", reg.get("base") or NONE),
+            ("Discovery package", reg.get("package") or NONE),
+            ("Key attribute", reg.get("key_attribute") or NONE),
+            ("Entry-point group", reg.get("entry_point_group") or NONE),
             ("Plugins", len(reg.get("plugins", []))),
             ("Import failures", len(reg.get("failures", []))),
             ("Skipped classes", len(reg.get("skipped", []))),
-            ("Modules scanned", reg.get("modules_scanned")),
-            ("Served from", "cache (no plugin imported)" if reg.get("source") == "cache" else "discovery"),
+            ("Modules scanned", NONE if reg.get("modules_scanned") is None else reg["modules_scanned"]),
+            ("Served from", _served_from(reg)),
             (
                 "Cache at start",
-                f"{cache.get('state', '-')}: {cache['reason']}" if cache.get("reason") else cache.get("state", "-"),
+                f"{cache.get('state') or NONE}: {cache['reason']}"
+                if cache.get("reason")
+                else cache.get("state") or NONE,
             ),
         ]
         if reg.get("healed"):
