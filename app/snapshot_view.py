@@ -184,8 +184,10 @@ class SnapshotController(QObject):
         a, b = pair
         document = self.compare_view.show_pair(a, b)
         self.window.tabs.setCurrentIndex(self.compare_tab)
-        total = len(document["differences"])
-        self.window._say("Same: nothing that changes discovery differs" if document["same"] else f"{total} differences")
+        from registry_core.diagnostics.diff import verdict
+
+        said = verdict(document)
+        self.window._say(said[:1].upper() + said[1:])
 
     # -- read-only state -----------------------------------------------------------------------------------
     def update_availability(self) -> None:

@@ -100,6 +100,16 @@ def test_a_bundle_with_parts_left_out_says_so(qtbot, window, tmp_path):
     assert (
         "No status: the 'status' section was left out when the bundle was made" in window.snapshots.banner.label.text()
     )
+    # Compared with live: no difference in the registries, but the parts left out were not compared: no "Same".
+    view = window.snapshots.compare_view
+    with qtbot.waitSignal(view.compared, timeout=TASK_TIMEOUT_MS):
+        window.compare_with("live")
+    assert view.document["same"] is False and view.document["complete"] is False
+    heading = view.heading.text()
+    assert "Same" not in heading and "Not known to be the same: environment and status could not be compared" in heading
+    assert (
+        window.statusBar().currentMessage() == "Not known to be the same: environment and status could not be compared"
+    )
 
 
 def test_a_file_without_a_profile_says_so_in_the_timing_tab(qtbot, window, tmp_path):

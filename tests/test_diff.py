@@ -122,6 +122,21 @@ def test_the_cli_exit_codes(cli, tmp_path):
     assert broken.stderr.strip() == f"registry-inspector: {tmp_path / 'nope.json'}: no such file"
 
 
+def test_a_part_left_out_is_never_called_the_same(cli, tmp_path):
+    """A bundle made without its registries section: nothing compared differs, yet nothing can be said to be the
+    same (it said 'same' and exited 0, and a maintainer's script took the two environments for equal)."""
+    partial = copy.deepcopy(load_snapshot(str(OLD_BUNDLE)))
+    partial["list"] = None
+    partial["absent"] = {"list": "the 'registries' section was left out when the bundle was made"}
+    path = tmp_path / "partial.json"
+    path.write_text(json.dumps(partial))
+    result = cli("diff", str(OLD_BUNDLE), str(path), expect=1)
+    assert "not compared: list: absent in B (the 'registries' section was left out" in result.stdout
+    assert result.stdout.rstrip().endswith("not known to be the same: list could not be compared")
+    document = cli("diff", str(OLD_BUNDLE), str(path), "--json", expect=1).json()
+    assert (document["same"], document["complete"], document["differences"]) == (False, False, [])
+
+
 def test_live_against_a_snapshot_of_itself_is_the_same(cli, tmp_path):
     snapshot = tmp_path / "now.json"
     written = cli("snapshot", "-o", str(snapshot))

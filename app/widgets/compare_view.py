@@ -111,12 +111,15 @@ class CompareView(QWidget):
                 lines.append(
                     f"<span style='color:{c['muted']}'>{side.upper()}: {html.escape(note, quote=False)}</span>"
                 )
-        total = len(document.get("differences") or [])
+        from registry_core.diagnostics.diff import verdict
+
+        said = html.escape(verdict(document), quote=False)
         if document.get("same"):
-            verdict = f"<b style='color:{c['warm']}'>Same</b>: nothing that changes discovery differs"
+            said = f"<b style='color:{c['warm']}'>Same</b>" + said.removeprefix("same")
         else:
-            verdict = f"<b style='color:{c['accent']}'>{total} difference{'s' if total != 1 else ''}</b>"
-        lines.append(verdict)
+            # (differences, or a part that could not be compared: never a green "Same")
+            said = f"<b style='color:{c['accent']}'>{said[:1].upper() + said[1:]}</b>"
+        lines.append(said)
         return "<br>".join(lines)
 
     def clear(self) -> None:

@@ -47,7 +47,9 @@ _HOME = re.compile(r"^(?:/home/[^/]+|/Users/[^/]+|/var/home/[^/]+|/root|[A-Za-z]
 
 
 def diff_snapshots(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """The diff document of snapshots ``a`` and ``b`` (``same`` is True when nothing compared differs)."""
+    """The diff document of snapshots ``a`` and ``b``: ``same`` is True when every part was compared and nothing
+    differs; ``complete`` False when a part was absent on a side (a bundle with a section left out): then nothing
+    can be said to be the same."""
     from .snapshot import describe_source
 
     differences: list[dict[str, Any]] = []
@@ -70,12 +72,26 @@ def diff_snapshots(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         "tool": tool_stamp(),
         "a": _side(a, describe_source(a)),
         "b": _side(b, describe_source(b)),
-        "same": not differences,
+        "same": not differences and not not_compared,
+        "complete": not not_compared,
         "counts": counts,
         "differences": differences,
         "not_compared": not_compared,
         "ignored": list(IGNORED),
     }
+
+
+def verdict(document: dict[str, Any]) -> str:
+    """The diff's one-line answer: same, how many differences, or that a part could not be compared."""
+    total = len(document.get("differences") or [])
+    if document.get("same"):
+        return "same: nothing that changes discovery differs"
+    missing = sorted({line.partition(":")[0] for line in document.get("not_compared") or []})
+    unknown = f"not known to be the same: {' and '.join(missing)} could not be compared" if missing else ""
+    if not total:
+        return unknown
+    found = f"{total} difference{'s' if total != 1 else ''}"
+    return f"{found}; {unknown}" if unknown else found
 
 
 def _side(snapshot: dict[str, Any], label: str) -> dict[str, Any]:

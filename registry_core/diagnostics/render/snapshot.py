@@ -26,7 +26,7 @@ def render_snapshot_written(snapshot: dict[str, Any], path: str, size: int, out:
 
 def render_diff(document: dict[str, Any], out: TextIO) -> None:
     """Each difference under its kind's title, A's side then B's; what could not be compared last."""
-    from ..diff import KIND_TITLES, KINDS
+    from ..diff import KIND_TITLES, KINDS, verdict
 
     out.write(f"A: {document['a']['label']}\n")
     out.write(f"B: {document['b']['label']}\n")
@@ -50,8 +50,7 @@ def render_diff(document: dict[str, Any], out: TextIO) -> None:
                 out.write(f"      A: {difference['a'] or 'no cache'}\n      B: {difference['b'] or 'no cache'}\n")
     for line in document.get("not_compared") or []:
         out.write(f"not compared: {line}\n")
-    total = len(document["differences"])
+    said = verdict(document)
     if document["same"]:
-        out.write("\nsame: nothing that changes discovery differs (ignored: " + ", ".join(document["ignored"]) + ")\n")
-    else:
-        out.write(f"\n{count(total, 'difference')}\n")
+        said += " (ignored: " + ", ".join(document["ignored"]) + ")"
+    out.write(f"\n{said}\n")
