@@ -44,6 +44,8 @@ class SnapshotSession(Session):
         self.path = path
         self.snapshot: dict[str, Any] | None = None
         self.profile_document: dict[str, Any] | None = None
+        #: The live session the window showed before this file (its --python and targets): "live" for Compare.
+        self.window_live: Any = None
 
     @property
     def label(self) -> str:
@@ -162,8 +164,26 @@ def live_session_for(session: Any) -> Any:
         from .env_session import session_for
 
         targets = ((session.snapshot or {}).get("targets")) or None
-        return session_for(targets, None)
+        # The window's own live session when it inspects the same targets (its --python included): a file of
+        # polystore opened over `--python ~/venv --target polystore` compares with that environment.
+        window_live = getattr(session, "window_live", None)
+        if window_live is not None and (window_live.targets or None) == targets:
+            return window_live
+        python = getattr(window_live, "python", None) or _recorded_python(session.snapshot or {})
+        return session_for(targets, python)
     return session
+
+
+def _recorded_python(snapshot: dict[str, Any]) -> str | None:
+    """The interpreter the snapshot was taken with, when it is another one on this machine (a venv of the
+    user's); None: this inspector's own."""
+    import os
+    import sys
+
+    python = (snapshot.get("source") or {}).get("python")
+    if not isinstance(python, str) or not python or python == sys.executable:
+        return None
+    return python if os.path.isfile(python) and os.access(python, os.X_OK) else None
 
 
 def snapshot_age(snapshot: dict[str, Any]) -> str:

@@ -132,6 +132,9 @@ class SnapshotController(QObject):
     def _show(self, path: str, snapshot: dict[str, Any]) -> None:
         session = SnapshotSession(path)
         session.snapshot = snapshot
+        current = self.window.session
+        # What "live" means while the file is on show: the environment the window was inspecting.
+        session.window_live = getattr(current, "window_live", None) if getattr(current, "read_only", False) else current
         self.window.use_session(session)
         self.window.setWindowTitle(f"{os.path.basename(path)} (read-only) — Registry Inspector")
         self.banner.show_snapshot(snapshot, session.label, self.window.dark)
@@ -139,7 +142,8 @@ class SnapshotController(QObject):
 
     def back_to_live(self) -> None:
         session = self.window.session
-        live = live_session_for(session)
+        # Back to what the window was inspecting before the file (its --python and targets), when there was one.
+        live = getattr(session, "window_live", None) or live_session_for(session)
         if live is session:
             return
         self.banner.hide()

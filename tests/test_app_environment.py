@@ -142,6 +142,28 @@ def test_open_target_and_environment_switch_the_window(qtbot, settings, stack_py
     assert window.session.python == stack_python and children(window, "backend") == BACKENDS
 
 
+def test_a_file_compared_with_live_runs_live_in_the_windows_environment(qtbot, settings, stack_python, tmp_path):
+    """`gui --python ~/venv --target polystore --open snap.json`, then Compare with live: live is polystore in that
+    venv (it was the inspector's own environment, where polystore is not installed: 'cannot import target')."""
+    snapshot = tmp_path / "poly.json"
+    code, _, stderr = run_json(stack_python, ["snapshot", "--target", "polystore", "-o", str(snapshot)])
+    assert code == 0, stderr
+    window = open_window(qtbot, session_for(["polystore"], stack_python), settings)
+    live = window.session
+    view = window.snapshots.compare_view
+    with qtbot.waitSignal(window.task_done, timeout=TASK_TIMEOUT_MS, check_params_cb=lambda n, ok: n == "Discovery"):
+        window.open_snapshot(str(snapshot))
+    assert window.session.read_only and window.session.window_live is live
+    with qtbot.waitSignal(view.compared, timeout=TASK_TIMEOUT_MS):
+        window.compare_with("live")
+    assert window.last_error is None or "cannot import target" not in str(window.last_error)
+    assert view.document["complete"] is True
+    assert not [d for d in view.document["differences"] if d["kind"] in ("registry", "key", "plugin")], view.document
+    # Back to live: the window's own environment again, not a new session of the file's targets.
+    window.snapshots.back_to_live()
+    assert window.session is live
+
+
 def test_an_empty_target_is_explained(qtbot, settings):
     window = open_window(qtbot, session_for(["json"], None), settings)
     page = window.registry_page
