@@ -137,6 +137,27 @@ def test_a_part_left_out_is_never_called_the_same(cli, tmp_path):
     assert (document["same"], document["complete"], document["differences"]) == (False, False, [])
 
 
+def test_a_reader_that_leaves_early_does_not_turn_different_into_same(cli, tmp_path):
+    """``diff A B | true``: the answer (1, different) stands; it was 0 ("same") once the pipe closed."""
+    import subprocess
+    import sys
+
+    worker = tmp_path / "worker.json"
+    worker.write_text(json.dumps(changed(load_snapshot(str(OLD_BUNDLE)))))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "diff", str(OLD_BUNDLE), str(worker)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cli.cwd,
+        env=cli.env(),
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # (before the child writes a byte: every write meets a closed pipe)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, stderr
+    assert b"Traceback" not in stderr
+
+
 def test_live_against_a_snapshot_of_itself_is_the_same(cli, tmp_path):
     snapshot = tmp_path / "now.json"
     written = cli("snapshot", "-o", str(snapshot))

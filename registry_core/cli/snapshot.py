@@ -71,10 +71,18 @@ def run_diff(args: Any) -> int:
     except TargetError as exc:
         return fail(f"live: {exc}", as_json=args.json, kind="target", details=exc.details)
     document = diff_snapshots(a, b)
-    if args.json:
-        emit_json(document)
-    else:
-        from ..diagnostics.render.snapshot import render_diff
+    code = EXIT_OK if document["same"] else EXIT_FINDINGS
+    try:
+        if args.json:
+            emit_json(document)
+        else:
+            from ..diagnostics.render.snapshot import render_diff
 
-        render_diff(document, sys.stdout)
-    return EXIT_OK if document["same"] else EXIT_FINDINGS
+            render_diff(document, sys.stdout)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # ``diff A B | head``: the reader left early, but the answer stands (exit 0 would read "same").
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code
