@@ -137,6 +137,27 @@ def test_a_part_left_out_is_never_called_the_same(cli, tmp_path):
     assert (document["same"], document["complete"], document["differences"]) == (False, False, [])
 
 
+def test_other_targets_are_said_once_and_a_missing_cache_equals_none(base):
+    """Two snapshots of different targets: 'targets' said first, each one-sided registry once (not again as
+    'no cache -> valid'); a cache that is missing on one side and not listed on the other is no difference."""
+    other = copy.deepcopy(base)
+    other["targets"] = ["uaplug.base"]
+    gone = other["list"]["registries"].pop()
+    other["status"]["caches"] = [c for c in other["status"]["caches"] if c.get("registry") != gone["name"]]
+    listed = next(c for c in base["status"]["caches"] if c.get("registry") != gone["name"])
+    mine = copy.deepcopy(base)
+    next(c for c in mine["status"]["caches"] if c is not None and c["registry"] == listed["registry"])["state"] = (
+        "missing"
+    )
+    other["status"]["caches"] = [c for c in other["status"]["caches"] if c.get("registry") != listed["registry"]]
+    diff = diff_snapshots(mine, other)
+    kinds = [(d["kind"], d["name"]) for d in diff["differences"]]
+    assert kinds[0] == ("environment", "targets")
+    assert diff["differences"][0]["summary"] == "targets: the default targets -> uaplug.base"
+    assert ("registry", gone["name"]) in kinds
+    assert not [d for d in diff["differences"] if d["kind"] == "cache"], diff["differences"]
+
+
 def test_a_reader_that_leaves_early_does_not_turn_different_into_same(cli, tmp_path):
     """``diff A B | true``: the answer (1, different) stands; it was 0 ("same") once the pipe closed."""
     import subprocess

@@ -59,12 +59,24 @@ def diff_snapshots(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
             if snapshot.get(part) is None:
                 why = (snapshot.get("absent") or {}).get(part) or "not in it"
                 not_compared.append(f"{part}: absent in {side} ({why})")
+    targets_a, targets_b = sorted(a.get("targets") or []), sorted(b.get("targets") or [])
+    if targets_a != targets_b:
+        # Not an environment difference but a different question: said first, so that the registries of one side
+        # only read as what they are.
+        shown_a, shown_b = ", ".join(targets_a) or "the default targets", ", ".join(targets_b) or "the default targets"
+        differences.append(
+            _difference("environment", None, "targets", targets_a, targets_b, f"targets: {shown_a} -> {shown_b}")
+        )
     if a.get("environment") is not None and b.get("environment") is not None:
         differences += _environment(a["environment"], b["environment"])
+    one_sided: set[str] = set()
     if a.get("list") is not None and b.get("list") is not None:
-        differences += _registries(a["list"], b["list"])
+        found = _registries(a["list"], b["list"])
+        one_sided = {d["registry"] for d in found if d["kind"] == "registry"}
+        differences += found
     if a.get("status") is not None and b.get("status") is not None:
-        differences += _caches(a["status"], b["status"])
+        # (a registry on one side only is said once, above, not again as "no cache -> valid")
+        differences += [d for d in _caches(a["status"], b["status"]) if d["registry"] not in one_sided]
     differences.sort(key=lambda d: KINDS.index(d["kind"]))
     counts = {kind: sum(1 for d in differences if d["kind"] == kind) for kind in KINDS}
     return {
@@ -302,7 +314,8 @@ def _caches(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
         left, right = by_a.get(name), by_b.get(name)
         state_a = left.get("state") if left else None
         state_b = right.get("state") if right else None
-        if state_a == state_b:
+        # (a cache file that is missing and one that is not listed at all: no file either way)
+        if state_a == state_b or {state_a, state_b} == {"missing", None}:
             continue
         found.append(
             _difference(
