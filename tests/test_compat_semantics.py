@@ -220,6 +220,52 @@ print(json.dumps(out))
     assert cold == warm == {"keys": ["BLUE", "RED"], "members": True, "red": "Red"}
 
 
+TAKEOVER_PLUGINS = {
+    "__init__.py": "",
+    "a.py": "from takeover_pkg.base import Painter\nclass A(Painter):\n    color = 'a'\n",
+    "b.py": "from takeover_pkg.base import Painter\nclass Z(Painter):\n    color = 'z'\n",
+    "d.py": "from takeover_pkg.base import Painter\nfrom takeover_pkg.painters.a import A\n"
+    "class D(Painter):\n    color = 'a'\n    __replaces_registered__ = A\n",
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_class_that_took_a_key_over_keeps_it_on_warm_starts(mode, tmp_path):
+    """D takes key 'a' over from A (__replaces_registered__). On a warm start reading 'a' imports d.py, which
+    imports a.py first: A arriving while the cache's D holds the key is the class D superseded, not a duplicate
+    (registry_core raised DuplicateRegistryKeyError there on every warm start)."""
+    write_package(
+        tmp_path,
+        "takeover_pkg",
+        {**ENUM_PACKAGE, "base.py": ENUM_PACKAGE["base.py"].replace("enum_pkg", "takeover_pkg")},
+    )
+    write_package(tmp_path, "takeover_pkg/painters", TAKEOVER_PLUGINS)
+
+    script = (
+        HEADER
+        + """
+from takeover_pkg.base import Painter
+registry = Painter.__registry__
+out["keys"] = list(registry.keys())
+out["a"] = f"{registry['a'].__module__}.{registry['a'].__name__}"
+out["items"] = sorted((k, v.__name__) for k, v in registry.items())
+print(json.dumps(out))
+"""
+    )
+    xdg = tmp_path / f"xdg-{mode}"
+    runs = [run(mode, script, tmp_path, xdg) for _ in range(3)]  # cold, then warm twice
+    assert (
+        runs[0]
+        == runs[1]
+        == runs[2]
+        == {
+            "keys": ["a", "z"],  # (the order too: each engine's, cold and warm)
+            "a": "takeover_pkg.painters.d.D",
+            "items": [["a", "D"], ["z", "Z"]],
+        }
+    )
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_a_discovery_failure_raises_and_the_next_read_tries_again(mode, tmp_path):
     write_package(

@@ -281,6 +281,7 @@ class RegistryCache:
             self.manager._fail(f"not cached: the discovery package failed to import ({report.package_error})")
             return False
         items: dict[str, Any] = {}
+        keys_of: dict[str, Any] = {}
         codec = getattr(registry, "_cache_key_codec", None)
         for outcome in report.registered:
             if outcome.outside_package and not from_entry_point(report, outcome.module):
@@ -314,6 +315,11 @@ class RegistryCache:
             if type(key) is not str:
                 item.append(stored)
             items[name] = item
+            keys_of[name] = key
+        # In the registry's own order, which a warm start hands back: a key taken over in place
+        # (__replaces_registered__) keeps its place in the dict, though its new class registered last.
+        position = {key: index for index, key in enumerate(dict.keys(registry))}
+        items = dict(sorted(items.items(), key=lambda entry: position.get(keys_of[entry[0]], len(position))))
         files = files_fingerprint(result.files, registry.config.discovery_recursive, self.content_hash)
         extra = {
             "entry_points": entry_points_fingerprint(

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from ..._placeholder import Unloaded, identity_of
+from ..._report import DUPLICATE
 from .exceptions import DuplicateRegistryKeyError
 
 RegistryKey = Hashable
@@ -62,6 +63,26 @@ def _stands_for(existing: object, value: object) -> bool:
     return type(existing) is Unloaded and identity_of(existing) == identity_of(value)
 
 
+#: What :func:`register_once` returns for a class that arrives on a warm start to find the key held by the
+#: placeholder of the class that took it over from it (``__replaces_registered__``): left as it is.
+SUPERSEDED_ON_ARRIVAL: Any = object()
+
+
+def _taken_over_from(registry_dict: RegistryDict, key: RegistryKey, value: object, holder: object) -> bool:
+    """Whether the discovery the cache froze saw ``holder`` take ``key`` over from ``value``: its report (read from
+    the cache only now, on this rare path) records ``value`` as replaced under ``key`` by ``holder``. Then ``value``
+    arriving first (the holder's module imports it) is that discovery's order, not a second claim on the key."""
+    report = getattr(registry_dict, "report", None)
+    if report is None:
+        return False
+    name, holder_name = _describe(value), _describe(holder)
+    keys = (key, repr(key))
+    return any(
+        c.status == DUPLICATE and f"{c.module}.{c.qualname}" == name and c.holder == holder_name and c.key in keys
+        for c in report.classes
+    )
+
+
 def register_once(
     registry_dict: RegistryDict,
     key: RegistryKey,
@@ -91,6 +112,8 @@ def register_once(
     if _stands_for(existing, value):
         registry_dict[key] = value
         return None
+    if type(existing) is Unloaded and replaces is None and _taken_over_from(registry_dict, key, value, existing):
+        return SUPERSEDED_ON_ARRIVAL
     if (
         is_same_declaration(existing, value)
         or existing is replaces

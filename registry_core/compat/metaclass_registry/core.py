@@ -36,6 +36,7 @@ from ._declarations import (
     _DERIVED_KEY_MARKER,
     PRIMARY_KEY,
     REPLACES_REGISTERED_ATTRIBUTE,
+    SUPERSEDED_ON_ARRIVAL,
     KeyExtractor,
     RegistryConfig,
     RegistryDict,
@@ -203,6 +204,19 @@ class AutoRegisterMeta(_engine_meta.AutoRegisterMeta):
             holder = dict.get(registry, key)
             _record(new_class, registry, DUPLICATE, str(exc), key=key, holder=_describe(holder))
             raise
+        if superseded is SUPERSEDED_ON_ARRIVAL:
+            # A warm start: the class that took this key over holds it already (its placeholder); this one
+            # arrived first because that class's module imports it, as in the discovery the cache froze.
+            holder = _describe(dict.get(registry, key))
+            _record(
+                new_class,
+                registry,
+                DUPLICATE,
+                f"replaced under key {key!r} by {holder} ({REPLACES_REGISTERED_ATTRIBUTE})",
+                key=key,
+                holder=holder,
+            )
+            return new_class
         secondary: dict[str, Any] = {}
         if registry_config.secondary_registries:
             secondary = mcs._register_secondary(
@@ -320,9 +334,10 @@ class AutoRegisterMeta(_engine_meta.AutoRegisterMeta):
             )
 
     @staticmethod
-    def _register_class(cls: type, key: RegistryKey, config: RegistryConfig, replaces: object = None) -> type | None:
-        """Register ``cls`` in the primary registry; return the class it took the key from."""
-        superseded: type | None = register_once(
+    def _register_class(cls: type, key: RegistryKey, config: RegistryConfig, replaces: object = None) -> Any:
+        """Register ``cls`` in the primary registry; return the class it took the key from (or
+        ``SUPERSEDED_ON_ARRIVAL``: it was not stored, the class that took the key over from it holds it)."""
+        superseded: Any = register_once(
             config.registry_dict, key, cls, registry_name=config.registry_name, replaces=replaces
         )
         setattr(cls, config.key_attribute, key)
