@@ -13,6 +13,7 @@ from ._log import get_logger
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Any
 
 
 class FileStat:
@@ -170,6 +171,29 @@ def _scan_archive(
     return True
 
 
+#: sys.meta_path's own finders: PathFinder was asked already; built-in and frozen modules have no source files.
+_STANDARD_FINDERS = ("BuiltinImporter", "FrozenImporter", "PathFinder")
+
+
+def _from_other_finders(top: str) -> Any:
+    """The spec of a top-level name that only another finder on ``sys.meta_path`` knows: a project installed with
+    ``pip install -e`` through setuptools' editable finder (``__editable___<name>_finder``), not on sys.path. For
+    a top-level name finding runs nothing of the package."""
+    import sys
+
+    for finder in sys.meta_path:
+        find_spec = getattr(finder, "find_spec", None)
+        if find_spec is None or getattr(finder, "__name__", None) in _STANDARD_FINDERS:
+            continue
+        try:
+            spec = find_spec(top, None)
+        except Exception:  # noqa: BLE001 - a broken finder must not stop a scan
+            continue
+        if spec is not None and (spec.submodule_search_locations or (spec.origin and os.path.isfile(spec.origin))):
+            return spec
+    return None
+
+
 def locate(target: str) -> tuple[list[str], bool] | None:
     """(source paths, is a package) for a dotted module name, found as the import system would, without importing
     anything (``importlib.util.find_spec`` would run the parent packages); None when it is not on ``sys.path``.
@@ -182,7 +206,9 @@ def locate(target: str) -> tuple[list[str], bool] | None:
     parts = target.split(".")
     spec = PathFinder.find_spec(parts[0])
     if spec is None:
-        return None
+        spec = _from_other_finders(parts[0])
+        if spec is None:
+            return None
     if len(parts) == 1:
         if spec.submodule_search_locations:
             return list(spec.submodule_search_locations), True

@@ -250,3 +250,59 @@ def test_clear_cache_and_rebuild_one_registry_of_a_target(cli):
 
     unknown = run(cli, "rebuild", "--registry", "nope", "--target", TARGET, expect=2)
     assert unknown.stderr.endswith("no registry named 'nope'; known registries: plugin\n")
+
+
+#: What ``pip install -e`` (setuptools) puts in site-packages: a finder on sys.meta_path that maps the project's
+#: top-level name to its checkout, which is not on sys.path.
+EDITABLE_FINDER = """
+import importlib.util, sys
+class EditableFinder:
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name != "edpkg":
+            return None
+        return importlib.util.spec_from_file_location(
+            name, {init!r}, submodule_search_locations=[{folder!r}]
+        )
+sys.meta_path.append(EditableFinder)
+from registry_core.cli import main
+sys.exit(main(["list", "--target", "edpkg.base", "--json"]))
+"""
+
+#: Declared the metaclass-registry way: the target's source text decides which source reads it.
+EDITABLE_BASE = """
+from metaclass_registry import AutoRegisterMeta, LazyDiscoveryDict, RegistryConfig
+class Plugin(metaclass=AutoRegisterMeta):
+    __registry_config__ = RegistryConfig(
+        registry_dict=LazyDiscoveryDict(), key_attribute="name", skip_if_no_key=True,
+        registry_name="edplugin", discovery_package="edpkg.plugins",
+    )
+    name = None
+"""
+
+
+def test_a_project_installed_editable_is_found(tmp_path):
+    """setuptools' editable install keeps the project out of sys.path: a metaclass-registry target was 'not
+    found on this interpreter's path' (and read as declaring nothing) although the interpreter imports it."""
+    import subprocess
+
+    from real_stack import real_stack_python
+
+    checkout = tmp_path / "checkout" / "edpkg"
+    (checkout / "plugins").mkdir(parents=True)
+    (checkout / "__init__.py").write_text("")
+    (checkout / "base.py").write_text(EDITABLE_BASE)
+    (checkout / "plugins" / "__init__.py").write_text("")
+    (checkout / "plugins" / "one.py").write_text(
+        "from edpkg.base import Plugin\nclass One(Plugin):\n    name = 'one'\n"
+    )
+    script = EDITABLE_FINDER.format(init=str(checkout / "__init__.py"), folder=str(checkout))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    result = subprocess.run(
+        [real_stack_python(), "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    [registry] = json.loads(result.stdout)["registries"]
+    assert registry["library"]["name"] == "metaclass_registry"
+    assert [p["key"] for p in registry["plugins"]] == ["one"]
