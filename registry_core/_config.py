@@ -43,7 +43,8 @@ class RegistryConfig:
     ``discovery_package``, ``discovery_recursive``, ``registry_name``,
     ``entry_point_group`` and ``cache_namespace`` means "derive it": the
     registry stores the resolved config, so ``REGISTRY.config.discovery_package``
-    always names the package actually scanned.
+    always names the package actually scanned. ``entry_point_group=""`` loads
+    no entry points (the resolved config says None).
     """
 
     __slots__ = _FIELDS

@@ -79,7 +79,10 @@ class LazyDiscoveryDict(_CacheBacked):
             registry_name=name,
             discovery_package=package,
             discovery_recursive=True if config.discovery_recursive is None else config.discovery_recursive,
-            entry_point_group=config.entry_point_group or f"{root}.{slug(name)}",
+            # (None: derive it; "": none at all)
+            entry_point_group=f"{root}.{slug(name)}"
+            if config.entry_point_group is None
+            else config.entry_point_group or None,
             cache_namespace=config.cache_namespace or root,
         )
         self._base_class = base_class

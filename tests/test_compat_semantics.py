@@ -355,3 +355,33 @@ print(json.dumps(out))
         tmp_path,
     )
     assert result == {"keys": ["BLUE", "RED"], "script_imported": False}
+
+
+def test_a_switched_registry_names_no_entry_point_group(tmp_path):
+    """metaclass-registry loads no entry points; its stand-in neither loads nor names a group (explain said it
+    'scanned entry-point group <root>.<name>', and advised advertising one)."""
+    write_package(
+        tmp_path, "group_pkg", {**ENUM_PACKAGE, "base.py": ENUM_PACKAGE["base.py"].replace("enum_pkg", "group_pkg")}
+    )
+    write_package(tmp_path, "group_pkg/painters", painters_of("group_pkg"))
+    result = run(
+        "compat",  # (the library itself has neither explain nor a config to ask)
+        HEADER
+        + """
+from group_pkg.base import Painter
+registry = Painter.__registry__
+out["keys"] = sorted(k.name for k in registry.keys())
+out["group"] = [registry.entry_point_group, registry.config.entry_point_group]
+out["scanned"] = registry.explain("nothing_like_it").details[0]
+print(json.dumps(out))
+""",
+        tmp_path,
+    )
+    assert result["keys"] == ["BLUE", "RED"]
+    assert result["group"] == [None, None]
+    assert result["scanned"].endswith("; no entry-point group"), result
+
+
+def painters_of(package: str) -> dict[str, str]:
+    """PAINTERS for another package's name."""
+    return {name: text.replace("enum_pkg", package) for name, text in PAINTERS.items()}

@@ -82,6 +82,8 @@ class LazyDiscoveryDict(_EngineDict):
                 discovery_package=config.discovery_package,
                 discovery_recursive=config.discovery_recursive,
                 discovery_function=config.discovery_function,
+                # metaclass-registry loads no entry points: neither does its stand-in (nor says it scans a group)
+                entry_point_group="",
             ),
         )
 
