@@ -50,6 +50,13 @@ def cli(cli, tmp_path, make_package):
             "otherpkg/p_one.py": (
                 "from otherpkg.base import OtherPlugin\nclass One(OtherPlugin):\n    plugin_key = 'one'\n"
             ),
+            # A plugin that talks at import (a banner, a debugging print): stdout under --json is the document's.
+            "chattypkg/__init__.py": "",
+            "chattypkg/base.py": BASE_MODULE,
+            "chattypkg/p_loud.py": (
+                "print('loading the loud plugin')\nfrom chattypkg.base import Plugin\n"
+                "class Loud(Plugin):\n    plugin_key = 'loud'\n"
+            ),
         }
     )
     runner.root = root
@@ -306,3 +313,11 @@ def test_a_project_installed_editable_is_found(tmp_path):
     [registry] = json.loads(result.stdout)["registries"]
     assert registry["library"]["name"] == "metaclass_registry"
     assert [p["key"] for p in registry["plugins"]] == ["one"]
+
+
+def test_what_plugins_print_at_import_does_not_break_json(cli):
+    """`list --json` printed the plugin's line before the document ('Expecting value: line 1 column 1')."""
+    result = run(cli, "list", "--target", "chattypkg.base", "--json")
+    [registry] = json.loads(result.stdout)["registries"]
+    assert [p["key"] for p in registry["plugins"]] == ["loud"]
+    assert "loading the loud plugin" in result.stderr  # said, where it does no harm

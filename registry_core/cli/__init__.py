@@ -183,6 +183,26 @@ def main(
     """Run one subcommand; ``default_targets`` loads the registries used when no ``--target`` is given;
     ``epilog`` and ``version``: see :func:`build_parser`."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if "--json" not in arguments:
+        return _main(arguments, default_targets, epilog, version)
+    from . import _common
+
+    # With --json stdout carries one document: whatever plugin code prints while the targets import (or a
+    # library's discovery runs) goes to stderr, where a script reading the document does not trip over it.
+    real = sys.stdout
+    _common.json_stream, sys.stdout = real, sys.stderr
+    try:
+        return _main(arguments, default_targets, epilog, version)
+    finally:
+        sys.stdout, _common.json_stream = real, None
+
+
+def _main(
+    arguments: list[str],
+    default_targets: Callable[[], Any] | None,
+    epilog: str | None,
+    version: str | Callable[[], str] | None,
+) -> int:
     parser = build_parser(epilog, version, words=arguments)
     if "--json" in arguments:
         _json_errors(parser)
@@ -251,7 +271,9 @@ def _run(args: Any) -> int:
         # ``registry-inspector list | head``: the reader left; that is not an error.
         import os
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        from ._common import stdout
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout().fileno())
         return EXIT_OK
     except LookupError as exc:
         return fail(str(exc.args[0] if exc.args else exc), as_json=args.json, kind="registry")

@@ -14,9 +14,20 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
+#: The real stdout while a ``--json`` command runs (``main`` sends ``sys.stdout`` to stderr then: what plugin code
+#: prints as its modules import must not come before the document); None otherwise.
+json_stream: Any = None
+
+
+def stdout() -> Any:
+    """Where the command's own output goes: the real stdout, also while ``--json`` diverts ``sys.stdout``."""
+    return json_stream or sys.stdout
+
+
 def emit_json(document: Any) -> None:
-    json.dump(stamped(document), sys.stdout, indent=2, default=repr)
-    sys.stdout.write("\n")
+    out = stdout()
+    json.dump(stamped(document), out, indent=2, default=repr)
+    out.write("\n")
 
 
 def stamped(document: Any) -> Any:

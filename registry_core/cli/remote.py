@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import ERROR_KINDS, EXIT_USAGE, emit_json, fail
+from ._common import ERROR_KINDS, EXIT_USAGE, emit_json, fail, stdout
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def run_remote(args: Any, arguments: list[str], python: str | None) -> int:
     except BrokenPipeError:  # ``… --remote HOST list | head``: the reader left
         import os
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout().fileno())
     return answer.code
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import EXIT_FINDINGS, EXIT_OK, emit_json, fail
+from ._common import EXIT_FINDINGS, EXIT_OK, emit_json, fail, stdout
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -84,5 +84,5 @@ def run_diff(args: Any) -> int:
         # ``diff A B | head``: the reader left early, but the answer stands (exit 0 would read "same").
         import os
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout().fileno())
     return code
