@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from real_stack import ROOT, real_stack_python
 
 
@@ -138,3 +139,34 @@ def test_run_gives_a_script_its_own_folder_and_misuse_one_line(tmp_path):
     )
     assert missing_script.returncode == 2 and "can't open file" in missing_script.stderr
     assert "Traceback" not in missing_script.stderr
+
+
+PROBE = "import sys, metaclass_registry\nprint(metaclass_registry.__name__, __name__, __file__, sys.argv)\n"
+
+
+@pytest.mark.parametrize("how", ["-", "/dev/stdin", "relative"])
+def test_run_reads_stdin_and_names_files_as_python_does(how, tmp_path):
+    """`run -` ran a file named '-', `run /dev/stdin` printed nothing, and a relative script's __file__ stayed
+    relative; python runs stdin for both and makes __main__.__file__ absolute (argv[0] as typed)."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "probe.py").write_text(PROBE)
+    script = "sub/probe.py" if how == "relative" else how
+    env = _env(tmp_path)
+    ran = subprocess.run(
+        [sys.executable, "-m", "registry_core.compat", "run", script, "x"],
+        input=PROBE,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert ran.returncode == 0, ran.stderr
+    plain = subprocess.run(
+        [sys.executable, script, "x"], input=PROBE, env=env, capture_output=True, text=True, cwd=tmp_path
+    )
+    library, name, file, argv = ran.stdout.split(" ", 3)
+    assert (library, name) == ("registry_core.compat.metaclass_registry", "__main__")
+    # (the plain run names the real library or fails to import it: only the rest is compared)
+    assert (file, argv) == tuple(plain.stdout.split(" ", 3)[2:]) or plain.returncode != 0
+    expected_file = {"-": "<stdin>", "/dev/stdin": "/dev/stdin", "relative": str(tmp_path / "sub" / "probe.py")}[how]
+    assert file == expected_file and argv.strip() == repr([script, "x"])

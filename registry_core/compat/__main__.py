@@ -14,6 +14,7 @@ import sys
 _USAGE = (
     "usage: python -m registry_core.compat run -m MODULE [ARG ...]\n"
     "       python -m registry_core.compat run SCRIPT.py [ARG ...]\n"
+    "       python -m registry_core.compat run - [ARG ...]   (the program on stdin)\n"
     "Runs the program with `import metaclass_registry` resolving to registry_core's compat layer."
 )
 
@@ -53,6 +54,8 @@ def _run_module(module: str, rest: list[str]) -> int:
 
 
 def _run_script(script: str, rest: list[str]) -> int:
+    if script == "-" or (os.path.exists(script) and not os.path.isfile(script) and not os.path.isdir(script)):
+        return _run_source(script, rest)
     if not os.path.exists(script):
         # What `python script.py` says, as one line, with its exit status.
         print(
@@ -62,9 +65,43 @@ def _run_script(script: str, rest: list[str]) -> int:
         return 2
     # `python script.py` puts the script's folder first on sys.path (not the current folder): its own modules
     # beside it must import.
+    if os.path.isfile(script) and not _is_zip(script):
+        # (python makes __main__.__file__ absolute and keeps sys.argv[0] as typed; run_path would set both to
+        # the path it is given)
+        return _run_source(script, rest)
     sys.path[0] = os.path.dirname(os.path.abspath(script))
     sys.argv = [script, *rest]
-    runpy.run_path(script, run_name="__main__")
+    runpy.run_path(script, run_name="__main__")  # a folder or a zip with a __main__.py
+    return 0
+
+
+def _is_zip(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _run_source(name: str, rest: list[str]) -> int:
+    """A script's source run as python runs it: ``-`` (the program on stdin), a path that is no regular file
+    (``/dev/stdin``, ``<(…)``: read once, where ``runpy.run_path`` read such a stream twice), or a file."""
+    import types
+
+    if name == "-":
+        source, filename = sys.stdin.read(), "<stdin>"
+        sys.path[0] = ""  # (python - puts the current folder first)
+    else:
+        with open(name, "rb") as handle:  # (bytes: compile() honours a coding cookie, as python does)
+            source = handle.read()
+        filename = os.path.abspath(name) if os.path.isfile(name) else name
+        sys.path[0] = os.path.dirname(os.path.abspath(name))
+    sys.argv = [name, *rest]
+    main_module = types.ModuleType("__main__")
+    namespace = main_module.__dict__
+    namespace.update(__file__=filename, __builtins__=__builtins__)
+    sys.modules["__main__"] = main_module
+    exec(compile(source, filename, "exec"), namespace)
     return 0
 
 
