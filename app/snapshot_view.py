@@ -188,7 +188,7 @@ class SnapshotController(QObject):
         a, b = pair
         document = self.compare_view.show_pair(a, b)
         self.window.tabs.setCurrentIndex(self.compare_tab)
-        from registry_core.diagnostics.diff import verdict
+        from registry_core.diagnostics import diff_verdict as verdict
 
         said = verdict(document)
         self.window._say(said[:1].upper() + said[1:])

@@ -111,7 +111,7 @@ class CompareView(QWidget):
                 lines.append(
                     f"<span style='color:{c['muted']}'>{side.upper()}: {html.escape(note, quote=False)}</span>"
                 )
-        from registry_core.diagnostics.diff import verdict
+        from registry_core.diagnostics import diff_verdict as verdict
 
         said = html.escape(verdict(document), quote=False)
         if document.get("same"):

@@ -10,7 +10,8 @@ first use, so importing this package costs nothing.
 - snapshots: ``build_snapshot``, ``load_snapshot`` (a snapshot file or a bundle), ``resolve_snapshot``
   (also ``"live"``), ``snapshot_from_document`` (a snapshot read elsewhere: a remote worker's answer),
   ``describe_snapshot``, ``snapshot_counts``, ``SnapshotError``; ``diff_snapshots`` (two snapshots -> a
-  diff document) and ``diff_kind_titles``; ``tool_stamp`` (the ``"tool"`` every document carries);
+  diff document), ``diff_verdict`` (its one-line answer) and ``diff_kind_titles``; ``tool_stamp`` (the
+  ``"tool"`` every document carries);
 - words for people: ``describe_verdict`` (one verify verdict), ``human_size``, ``human_age``;
 - ``configure_logging`` for a command-line or window process.
 """
@@ -35,6 +36,7 @@ _EXPORTS = {
     "describe_verdict": ("render.verify", "describe"),
     "diff_kind_titles": ("diff", "KIND_TITLES"),
     "diff_snapshots": ("diff", "diff_snapshots"),
+    "diff_verdict": ("diff", "verdict"),
     "snapshot_from_document": ("snapshot", "from_document"),
     "enum_cache_statuses": ("enum_reports", "enum_cache_statuses"),
     "enum_documents": ("enum_reports", "enum_documents"),
