@@ -199,3 +199,19 @@ def test_a_truncated_bundle_is_one_line_with_the_fix(cli, tmp_path):
     ]
     document = cli("diff", str(truncated), "live", "--json", expect=2).json()
     assert document["error"]["kind"] == "snapshot" and "damaged or truncated zip" in document["error"]["message"]
+
+
+def test_a_truncated_json_snapshot_is_said_to_be_cut_short(cli, tmp_path):
+    """As a truncated bundle is: the size, 'cut short?', and the fix."""
+    whole = json.dumps(load_snapshot(str(OLD_BUNDLE)), indent=2)
+    truncated = tmp_path / "trunc.json"
+    truncated.write_text(whole[:5000])
+    line = cli("diff", str(truncated), "live", expect=2).stderr.strip().splitlines()[-1]
+    assert line.startswith(f"registry-inspector: {truncated} is neither a bundle (zip) nor a JSON snapshot: ")
+    assert line.endswith(
+        "(5000 bytes: cut short?); copy the whole file again, or take the snapshot again "
+        "(registry-inspector snapshot -o FILE.json)"
+    ), line
+    other = tmp_path / "other.json"
+    other.write_text('{"a": 1} trailing words')  # (broken otherwise: no such guess)
+    assert "cut short" not in cli("diff", str(other), "live", expect=2).stderr

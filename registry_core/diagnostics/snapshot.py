@@ -113,6 +113,17 @@ def load_snapshot(path: str) -> dict[str, Any]:
             document = json.load(handle)
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except json.JSONDecodeError as exc:
+        # JSON that stops where the file stops: a copy or download that did not finish, as a truncated zip is said.
+        text = exc.doc.strip()
+        cut = text[:1] in ("{", "[") and text[-1:] not in ("}", "]") and exc.msg != "Extra data"
+        hint = (
+            f" ({len(exc.doc.encode('utf-8'))} bytes: cut short?); copy the whole file again, or take the snapshot"
+            " again (registry-inspector snapshot -o FILE.json)"
+            if cut
+            else ""
+        )
+        raise SnapshotError(f"{path} is neither a bundle (zip) nor a JSON snapshot: {exc}{hint}") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise SnapshotError(f"{path} is neither a bundle (zip) nor a JSON snapshot: {exc}") from None
     return from_document(document, path)
