@@ -170,7 +170,10 @@ class MainWindow(QMainWindow):
         first = not self._loaded_once
         inventory = result["inventory"]
         self.registry_page.show_registries(
-            inventory["registries"], self.session.empty_reason, task_results.looked_for(self.session)
+            inventory["registries"],
+            self.session.empty_reason,
+            task_results.looked_for(self.session),
+            from_file=bool(getattr(self.session, "read_only", False)),
         )
         self._show_caches(result)
         self._update_counts()

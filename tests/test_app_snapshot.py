@@ -112,6 +112,19 @@ def test_a_bundle_with_parts_left_out_says_so(qtbot, window, tmp_path):
     )
 
 
+def test_a_file_without_registries_says_so_and_does_not_point_at_open_target(qtbot, window, tmp_path):
+    """The advice for an empty live result (File ▸ Open target…) is no fix for a file that left them out."""
+    from registry_core.diagnostics import build_bundle
+
+    path = tmp_path / "no-registries.zip"
+    build_bundle(str(path), window.session.registries, sections=["status"])
+    open_file(qtbot, window, path)
+    assert window.registry_page.is_empty()
+    text = window.registry_page.empty_label.text()
+    assert "No registries in what is on show" in text and "registries&#x27; section was left out" in text
+    assert "Open target" not in text and "Back to live" in text
+
+
 def test_a_file_without_a_profile_says_so_in_the_timing_tab(qtbot, window, tmp_path):
     """Profile is greyed out on a file: the Timing tab says the file carries none, not "press Profile"."""
     from registry_core.diagnostics import build_bundle

@@ -91,7 +91,11 @@ class RegistryPage(QWidget):
         layout.addWidget(self.splitter)
 
     def show_registries(
-        self, registries: list[dict[str, Any]], empty_reason: str | None = None, looked_for: str = ""
+        self,
+        registries: list[dict[str, Any]],
+        empty_reason: str | None = None,
+        looked_for: str = "",
+        from_file: bool = False,
     ) -> None:
         """Show ``inventory()["registries"]``: small registries expanded, columns fitted, a row current.
 
@@ -99,7 +103,7 @@ class RegistryPage(QWidget):
         """
         self.model.set_registries(registries)
         if not registries:
-            self.show_empty(empty_reason or "the targets declare no registries", looked_for)
+            self.show_empty(empty_reason or "the targets declare no registries", looked_for, from_file)
             self.filter_bar.set_total(0)
             return
         self.stack.setCurrentWidget(self.tree)
@@ -112,10 +116,21 @@ class RegistryPage(QWidget):
             self.tree.setCurrentIndex(self.proxy.index(0, 0))
         self.filter_bar.set_total(self.model.leaf_count())
 
-    def show_empty(self, reason: str, looked_for: str = "") -> None:
-        """The empty result, explained: what was looked for, why nothing was found, what to try."""
+    def show_empty(self, reason: str, looked_for: str = "", from_file: bool = False) -> None:
+        """The empty result, explained: what was looked for, why nothing was found, what to try. ``from_file``:
+        a snapshot or bundle on show (or a worker's), where opening a target here would not be the fix."""
         import html
 
+        if from_file:
+            self.empty_label.setText(
+                "<h3>No registries in what is on show</h3>" + f"<p><b>Why</b>: {html.escape(reason)}</p>"
+                "<p><b>Try</b>: the other tabs show what it does carry; <b>Back to live</b> (in the banner) "
+                "inspects this machine's environment; a bundle exported with its <i>registries</i> section "
+                "ticked carries them.</p>"
+            )
+            self.stack.setCurrentWidget(self.empty_label)
+            self.details.show_message("No registries: nothing to show details of. The explanation is on the left.")
+            return
         self.empty_label.setText(
             "<h3>No registries found</h3>"
             + (f"<p><b>Looked for</b>: {html.escape(looked_for)}</p>" if looked_for else "")
