@@ -218,10 +218,15 @@ def colormap_cache_manager(namespace: str = DEFAULT_NAMESPACE, enable_cache: boo
         version_stamp_getter=_colormap_version_stamp,
         version_stamp_holds=_colormap_stamp_holds,
     )
-    return _remember(manager, lambda: _pyqtgraph_installed() and manager.save_cache(discover_colormaps()))
+    return _remember(manager, lambda: colormaps_possible() and manager.save_cache(discover_colormaps()))
 
 
-def _pyqtgraph_installed() -> bool:
+def colormaps_possible() -> bool:
+    """Whether this environment can have the colormap enum at all: it is generated from pyqtgraph.
+
+    An environment inspected with ``--python`` usually has no pyqtgraph: there the
+    colormap enum is not a cache to show (or to rebuild), only noise.
+    """
     from importlib.util import find_spec
 
     return "pyqtgraph" in sys.modules or find_spec("pyqtgraph") is not None

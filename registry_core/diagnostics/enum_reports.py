@@ -7,7 +7,7 @@ this process generated them.
 
 from __future__ import annotations
 
-import sys
+from ..enums import colormaps_possible
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,17 +26,6 @@ def _members(cls: Any) -> list[dict[str, Any]]:
             entry["description"] = description
         members.append(entry)
     return members
-
-
-def colormaps_possible() -> bool:
-    """Whether this environment can have the colormap enum at all: it is generated from pyqtgraph.
-
-    An environment inspected with ``--python`` usually has no pyqtgraph: there the
-    colormap enum is not a cache to show, only noise.
-    """
-    from importlib.util import find_spec
-
-    return "pyqtgraph" in sys.modules or find_spec("pyqtgraph") is not None
 
 
 def _state(status: Any) -> dict[str, Any]:

@@ -105,13 +105,18 @@ def _relay_library_log(private: str, user_home: str) -> None:
         library.propagate = False
 
 
+def file_name(name: str) -> str:
+    """The library's file name for the registry ``name`` (``backend`` -> ``backend_registry.json``)."""
+    return f"{name.replace(' ', '_')}_registry.json"
+
+
 def file_stamp(name: str) -> tuple[int, int, int] | None:
     """(inode, size, mtime) of the file the library reads and writes in this process for the registry ``name``
     (the private copy while inspecting), or None when there is none: the same stamp before and after its
     ``keys()`` means it served that file; a new one, that it discovered and wrote it."""
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     try:
-        st = os.stat(os.path.join(home, CACHE_FOLDER, f"{name.replace(' ', '_')}_registry.json"))
+        st = os.stat(os.path.join(home, CACHE_FOLDER, file_name(name)))
     except OSError:
         return None
     return st.st_ino, st.st_size, st.st_mtime_ns
@@ -123,7 +128,7 @@ class MetaclassRegistryCache:
 
     def __init__(self, name: str, package: str, recursive: bool, root_version: str | None) -> None:
         self.name = name
-        self.file_name = f"{name.replace(' ', '_')}_registry.json"
+        self.file_name = file_name(name)
         self.package = package
         self.recursive = recursive
         self.root_version = root_version
